@@ -1,0 +1,227 @@
+package dev.baton.sdk.protocol;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The typed payload of each command type, read strictly (unknown fields are errors, so a typo
+ * never passes silently) and validated.
+ */
+public final class CommandBodies {
+  public static final int MAX_TITLE_LENGTH = 512;
+  public static final int MAX_TEXT_LENGTH = 64 * 1024;
+  public static final int MAX_LIST_SIZE = 64;
+  public static final int MAX_FIELDS_BYTES = 64 * 1024;
+
+  private CommandBodies() {}
+
+  /** Task commands address a task by id. */
+  public sealed interface TaskBody permits TaskCreate, TaskUpdate, TaskClaim, TaskTransition {
+    String taskId();
+  }
+
+  /** Lock commands address a resource. */
+  public sealed interface LockBody permits LockAcquire, LockResource {
+    String resource();
+  }
+
+  public record TaskCreate(
+      String taskId,
+      String title,
+      String description,
+      Integer priority,
+      List<String> labels,
+      List<String> dependsOn,
+      ObjectNode fields)
+      implements TaskBody {}
+
+  /**
+   * A patch: only the fields present change. {@code fields} merges key by key; a {@code null}
+   * value removes that key.
+   */
+  public record TaskUpdate(String taskId, ObjectNode patch) implements TaskBody {}
+
+  public record TaskClaim(String taskId) implements TaskBody {}
+
+  public record TaskTransition(String taskId, TaskStatus to, String reason) implements TaskBody {}
+
+  public record LockAcquire(String resource, LockMode mode, Long leaseMs, Long waitMs)
+      implements LockBody {}
+
+  /** Body of {@code lock.release}, {@code lock.renew} (optional new lease) and {@code lock.cancel}. */
+  public record LockResource(String resource, Long leaseMs) implements LockBody {}
+
+  public record DecisionRecord(
+      String title,
+      String context,
+      String decision,
+      String alternatives,
+      String consequences,
+      Integer supersedes,
+      String taskId) {}
+
+  public record EventEmit(String name, String taskId, ObjectNode payload) {}
+
+  /** Snapshot rows to load; the schema belongs to the checkpoint format. */
+  public record StateRestore(ObjectNode state) {}
+
+  /** The body class of each command type. */
+  public static Class<?> bodyClass(CommandType type) {
+    return switch (type) {
+      case TASK_CREATE -> TaskCreate.class;
+      case TASK_UPDATE -> TaskUpdate.class;
+      case TASK_CLAIM -> TaskClaim.class;
+      case TASK_TRANSITION -> TaskTransition.class;
+      case LOCK_ACQUIRE -> LockAcquire.class;
+      case LOCK_RELEASE, LOCK_RENEW, LOCK_CANCEL -> LockResource.class;
+      case DECISION_RECORD -> DecisionRecord.class;
+      case EVENT_EMIT -> EventEmit.class;
+      case STATE_RESTORE -> StateRestore.class;
+    };
+  }
+
+  private static final ObjectReader STRICT =
+      Json.mapper().reader().with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /** Reads and validates the body of {@code command} as its type's body record. */
+  public static Object read(Command command) {
+    if (command.body() == null) {
+      throw new InvalidCommandException("body is missing for " + command.type().wire());
+    }
+    Class<?> type = bodyClass(command.type());
+    Object body;
+    try {
+      body = STRICT.forType(type).readValue(command.body());
+    } catch (UnrecognizedPropertyException e) {
+      throw new InvalidCommandException(
+          "unknown field '"
+              + Names.printable(e.getPropertyName())
+              + "' in the body of "
+              + command.type().wire());
+    } catch (IOException | IllegalArgumentException e) {
+      throw new InvalidCommandException(
+          "body of " + command.type().wire() + " is malformed: " + JsonErrors.describe(e));
+    }
+    validate(body);
+    return body;
+  }
+
+  /** The aggregate key a command addresses, from its workspace and body. */
+  public static String keyOf(Command command, Object body) {
+    String ws = command.workspace();
+    if (body instanceof TaskBody task) {
+      return AggregateKeys.task(ws, task.taskId());
+    }
+    if (body instanceof LockBody lock) {
+      return AggregateKeys.lock(ws, lock.resource());
+    }
+    if (body instanceof DecisionRecord) {
+      return AggregateKeys.decisions(ws);
+    }
+    if (body instanceof EventEmit emit && emit.taskId() != null) {
+      return AggregateKeys.task(ws, emit.taskId());
+    }
+    return AggregateKeys.agent(ws, command.agent());
+  }
+
+  private static void validate(Object body) {
+    if (body instanceof TaskBody task) {
+      Names.checkId("taskId", task.taskId());
+    }
+    if (body instanceof LockBody lock) {
+      Names.checkResource("resource", lock.resource());
+      if (lock.resource().startsWith(AggregateKeys.TASK_RESOURCE_PREFIX)) {
+        Names.checkId(
+            "task id in resource",
+            lock.resource().substring(AggregateKeys.TASK_RESOURCE_PREFIX.length()));
+      }
+    }
+    if (body instanceof TaskCreate c) {
+      required("title", c.title());
+      text("title", c.title(), MAX_TITLE_LENGTH);
+      text("description", c.description(), MAX_TEXT_LENGTH);
+      ids("labels", c.labels());
+      ids("dependsOn", c.dependsOn());
+      fieldsSize(c.fields());
+    } else if (body instanceof TaskUpdate u) {
+      if (u.patch() == null || u.patch().isEmpty()) {
+        throw new InvalidCommandException("patch must name at least one field");
+      }
+    } else if (body instanceof TaskTransition t) {
+      if (t.to() == null) {
+        throw new InvalidCommandException("to (the target status) is missing");
+      }
+      text("reason", t.reason(), MAX_TEXT_LENGTH);
+    } else if (body instanceof LockAcquire a) {
+      if (a.mode() == null) {
+        throw new InvalidCommandException("mode is missing; use EXCLUSIVE or COLLABORATIVE");
+      }
+      nonNegative("waitMs", a.waitMs());
+    } else if (body instanceof DecisionRecord d) {
+      required("title", d.title());
+      text("title", d.title(), MAX_TITLE_LENGTH);
+      required("decision", d.decision());
+      text("context", d.context(), MAX_TEXT_LENGTH);
+      text("decision", d.decision(), MAX_TEXT_LENGTH);
+      text("alternatives", d.alternatives(), MAX_TEXT_LENGTH);
+      text("consequences", d.consequences(), MAX_TEXT_LENGTH);
+      if (d.supersedes() != null && d.supersedes() < 1) {
+        throw new InvalidCommandException(
+            "supersedes must be a decision number >= 1, got " + d.supersedes());
+      }
+      if (d.taskId() != null) {
+        Names.checkId("taskId", d.taskId());
+      }
+    } else if (body instanceof EventEmit e) {
+      required("name", e.name());
+      text("name", e.name(), MAX_TITLE_LENGTH);
+      if (e.taskId() != null) {
+        Names.checkId("taskId", e.taskId());
+      }
+      fieldsSize(e.payload());
+    }
+  }
+
+  private static void required(String field, String value) {
+    if (value == null || value.isBlank()) {
+      throw new InvalidCommandException(field + " must not be empty");
+    }
+  }
+
+  private static void text(String field, String value, int max) {
+    if (value != null && value.length() > max) {
+      throw new InvalidCommandException(
+          field + " is " + value.length() + " characters long, the limit is " + max);
+    }
+  }
+
+  private static void nonNegative(String field, Long value) {
+    if (value != null && value < 0) {
+      throw new InvalidCommandException(field + " must be >= 0, got " + value);
+    }
+  }
+
+  private static void ids(String field, List<String> values) {
+    if (values == null) {
+      return;
+    }
+    if (values.size() > MAX_LIST_SIZE) {
+      throw new InvalidCommandException(
+          field + " has " + values.size() + " entries, the limit is " + MAX_LIST_SIZE);
+    }
+    for (String v : values) {
+      Names.checkId(field + " entry", v);
+    }
+  }
+
+  private static void fieldsSize(ObjectNode fields) {
+    if (fields != null && fields.toString().length() > MAX_FIELDS_BYTES) {
+      throw new InvalidCommandException(
+          "fields are larger than " + MAX_FIELDS_BYTES + " characters of JSON");
+    }
+  }
+}

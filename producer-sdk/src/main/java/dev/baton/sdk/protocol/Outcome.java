@@ -1,0 +1,87 @@
+package dev.baton.sdk.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The answer to one command on {@code baton.outcomes}, keyed by command id. Every command gets
+ * exactly one outcome; a queued lock request gets a second one when it is granted or its wait
+ * expires.
+ *
+ * @param commandId the command answered
+ * @param commandType the command's type, when it could be read
+ * @param key the aggregate key, when it could be derived
+ * @param status what happened
+ * @param code why
+ * @param message human-readable detail naming the field and value at fault
+ * @param version the aggregate's version after the command (or its current version on rejection)
+ * @param token for lock grants: the fencing token
+ * @param position for queued lock requests: 1-based place in the queue
+ * @param holders for lock outcomes: the agents holding the lock
+ * @param leaseDeadline for lock grants: when the lease runs out unless renewed
+ * @param state the aggregate's state after the command; on rejection its current state, so the
+ *     agent can rebase and retry
+ * @param originalStatus on a {@link OutcomeStatus#DUPLICATE}: the status of the first outcome
+ * @param at when the topology decided
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Outcome(
+    String commandId,
+    CommandType commandType,
+    String key,
+    OutcomeStatus status,
+    OutcomeCode code,
+    String message,
+    Long version,
+    Long token,
+    Integer position,
+    List<String> holders,
+    Instant leaseDeadline,
+    JsonNode state,
+    OutcomeStatus originalStatus,
+    Instant at) {
+
+  /** Whether the command took effect; for a duplicate, whether its original did. */
+  public boolean isSuccess() {
+    OutcomeStatus effective = status == OutcomeStatus.DUPLICATE ? originalStatus : status;
+    return effective != null && effective.isSuccess();
+  }
+
+  /** This outcome repeated for a retried command id. */
+  public Outcome asDuplicate() {
+    if (status == OutcomeStatus.DUPLICATE) {
+      return this;
+    }
+    return new Outcome(
+        commandId, commandType, key, OutcomeStatus.DUPLICATE, code, message, version, token,
+        position, holders, leaseDeadline, state, status, at);
+  }
+
+  public static Outcome accepted(
+      Command command, String key, Long version, JsonNode state, Instant at) {
+    return accepted(command, key, version, state, "ok", at);
+  }
+
+  public static Outcome accepted(
+      Command command, String key, Long version, JsonNode state, String message, Instant at) {
+    return new Outcome(
+        command.id(), command.type(), key, OutcomeStatus.ACCEPTED, OutcomeCode.OK, message,
+        version, null, null, null, null, state, null, at);
+  }
+
+  public static Outcome rejected(
+      String commandId,
+      CommandType type,
+      String key,
+      OutcomeCode code,
+      String message,
+      Long version,
+      JsonNode state,
+      Instant at) {
+    return new Outcome(
+        commandId, type, key, OutcomeStatus.REJECTED, code, message, version, null, null, null,
+        null, state, null, at);
+  }
+}

@@ -1,0 +1,40 @@
+package dev.baton.app.processor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.app.topology.RoutedOutcome;
+import dev.baton.sdk.protocol.Event;
+import dev.baton.sdk.protocol.EventType;
+import dev.baton.sdk.protocol.Outcome;
+import dev.baton.sdk.protocol.ReplyTo;
+import java.time.Instant;
+
+/**
+ * Where handlers put what a command produced: outcomes for the client, events for the log. The
+ * processor implements it over the Streams context; tests can collect instead.
+ */
+public interface Emitter {
+
+  /** Sends {@code outcome} to the client, on its reply partition when it has one. */
+  void outcome(Outcome outcome, ReplyTo replyTo);
+
+  /** Appends one event to {@code baton.events}, keyed by {@code event.key()}. */
+  void event(Event event);
+
+  /** The wall-clock time the current command or punctuation is processed at. */
+  Instant now();
+
+  /** Convenience: an event caused by a command; ids are {@code <commandId>:<n>} in order. */
+  default void event(
+      EventType type, String key, Long version, String agent, String commandId, JsonNode data) {
+    event(new Event(nextEventId(commandId, key, version, type), type, key, version, agent,
+        commandId, now(), data));
+  }
+
+  /** The id of the next event; unique per command, or per key and version without a command. */
+  String nextEventId(String commandId, String key, Long version, EventType type);
+
+  /** Convenience for a routed outcome. */
+  default void outcome(RoutedOutcome routed) {
+    outcome(routed.outcome(), routed.replyTo());
+  }
+}

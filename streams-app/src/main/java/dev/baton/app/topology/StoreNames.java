@@ -1,0 +1,24 @@
+package dev.baton.app.topology;
+
+/** Names of the topology's state stores, declared once. */
+public final class StoreNames {
+  /** Aggregate key -> {@code Task}. */
+  public static final String TASKS = "tasks";
+
+  /** Aggregate key -> {@code LockState}. */
+  public static final String LOCKS = "locks";
+
+  /** Command id -> first {@code Outcome}: answers retries with the same id. */
+  public static final String COMMAND_OUTCOMES = "command-outcomes";
+
+  /**
+   * Deadline index: {@code <deadline as 16 hex digits>|<kind>|<id>} -> nothing. Ordered by time,
+   * so the expiry punctuator reads only what is due.
+   */
+  public static final String DEADLINES = "deadlines";
+
+  /** Workspace -> decision log head (last number). */
+  public static final String DECISIONS = "decisions";
+
+  private StoreNames() {}
+}

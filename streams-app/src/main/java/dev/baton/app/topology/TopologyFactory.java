@@ -1,0 +1,65 @@
+package dev.baton.app.topology;
+
+import dev.baton.app.config.AppConfig;
+import dev.baton.app.processor.CommandProcessor;
+import dev.baton.sdk.protocol.Event;
+import dev.baton.sdk.protocol.JsonSerde;
+import dev.baton.sdk.protocol.Outcome;
+import dev.baton.sdk.protocol.Task;
+import dev.baton.sdk.protocol.Topics;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Builds Baton's topology: {@code baton.commands} -> {@link CommandProcessor} (with the {@code
+ * tasks}, {@code command-outcomes} and {@code deadlines} RocksDB stores) -> {@code
+ * baton.outcomes} (routed to each client's reply partition) and {@code baton.events}. Pure: no
+ * I/O, so tests build it for {@code TopologyTestDriver}.
+ */
+public final class TopologyFactory {
+  static final String SOURCE = "commands-source";
+  static final String PROCESSOR = "command-processor";
+
+  private TopologyFactory() {}
+
+  public static Topology build(AppConfig config) {
+    Topology topology = new Topology();
+    topology.addSource(
+        SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.COMMANDS);
+    topology.addProcessor(PROCESSOR, () -> new CommandProcessor(config), SOURCE);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(StoreNames.TASKS),
+            Serdes.String(),
+            JsonSerde.of(Task.class)),
+        PROCESSOR);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(StoreNames.COMMAND_OUTCOMES),
+            Serdes.String(),
+            JsonSerde.of(Outcome.class)),
+        PROCESSOR);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(StoreNames.DEADLINES), Serdes.String(), Serdes.String()),
+        PROCESSOR);
+    topology.addSink(
+        CommandProcessor.OUTCOMES_SINK,
+        Topics.OUTCOMES,
+        new StringSerializer(),
+        new RoutedOutcomeSerializer(),
+        new OutcomePartitioner(),
+        PROCESSOR);
+    topology.addSink(
+        CommandProcessor.EVENTS_SINK,
+        Topics.EVENTS,
+        new StringSerializer(),
+        JsonSerde.of(Event.class).serializer(),
+        PROCESSOR);
+    return topology;
+  }
+}
