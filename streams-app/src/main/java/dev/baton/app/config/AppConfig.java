@@ -2,6 +2,7 @@ package dev.baton.app.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.config.ConfigDef;
@@ -17,7 +18,7 @@ import org.apache.kafka.common.config.ConfigException;
  *
  * <p>Latency versus throughput: outcomes become visible to clients ({@code read_committed}) when
  * the Streams transaction commits, so {@code baton.commit.interval.ms} bounds command latency from
- * below. The defaults favour interactive agents (lock round trips well under 50 ms) over peak
+ * below. {@code values} holds every key's parsed value. The defaults favour interactive agents (lock round trips well under 50 ms) over peak
  * throughput; see {@code docs/benchmarks.md} for the measured trade-off.
  */
 public record AppConfig(
@@ -36,7 +37,8 @@ public record AppConfig(
     Duration punctuateInterval,
     Duration maxLease,
     Duration defaultLease,
-    Duration maxWait) {
+    Duration maxWait,
+    Map<String, Object> values) {
 
   public static final String BOOTSTRAP_SERVERS = "baton.bootstrap.servers";
   public static final String APPLICATION_ID = "baton.application.id";
@@ -189,7 +191,8 @@ public record AppConfig(
             Duration.ofMillis((Long) v.get(PUNCTUATE_INTERVAL_MS)),
             Duration.ofMillis((Long) v.get(LOCK_MAX_LEASE_MS)),
             Duration.ofMillis((Long) v.get(LOCK_DEFAULT_LEASE_MS)),
-            Duration.ofMillis((Long) v.get(LOCK_MAX_WAIT_MS)));
+            Duration.ofMillis((Long) v.get(LOCK_MAX_WAIT_MS)),
+            Map.copyOf(v));
     if (config.defaultLease.compareTo(config.maxLease) > 0) {
       throw new ConfigException(
           LOCK_DEFAULT_LEASE_MS,
@@ -214,8 +217,10 @@ public record AppConfig(
     return dataDir.resolve("export");
   }
 
-  /** The config as a key/value map (for printing and for child processes). */
-  public static String describe() {
-    return DEFINITION.toRst();
+  /** This config with one key changed, validated like any other. */
+  public AppConfig with(String key, Object value) {
+    Map<String, Object> props = new HashMap<>(values);
+    props.put(key, value);
+    return parse(props);
   }
 }

@@ -1,0 +1,35 @@
+package dev.baton.sdk;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.sdk.protocol.Outcome;
+import dev.baton.sdk.protocol.TaskStatus;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Task commands. Each future completes with the {@code ACCEPTED} outcome (its {@code state} is the
+ * task after the change), or exceptionally with {@link BatonRejectedException} (code and current
+ * state), {@link BatonTimeoutException}, or {@link dev.baton.sdk.protocol.InvalidCommandException}
+ * when the command is invalid before it is even sent.
+ */
+public interface TaskOperations {
+  CompletableFuture<Outcome> create(NewTask task);
+
+  /** Applies {@code patch} (title, description, priority, labels, dependsOn, fields). */
+  CompletableFuture<Outcome> update(String taskId, ObjectNode patch, WriteOptions options);
+
+  CompletableFuture<Outcome> claim(String taskId, WriteOptions options);
+
+  CompletableFuture<Outcome> transition(String taskId, TaskStatus to, WriteOptions options);
+
+  default CompletableFuture<Outcome> update(String taskId, long expectedVersion, ObjectNode patch) {
+    return update(taskId, patch, WriteOptions.expecting(expectedVersion));
+  }
+
+  default CompletableFuture<Outcome> claim(String taskId) {
+    return claim(taskId, WriteOptions.NONE);
+  }
+
+  default CompletableFuture<Outcome> transition(String taskId, TaskStatus to) {
+    return transition(taskId, to, WriteOptions.NONE);
+  }
+}

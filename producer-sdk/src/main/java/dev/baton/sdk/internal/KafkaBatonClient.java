@@ -1,0 +1,137 @@
+package dev.baton.sdk.internal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.sdk.BatonClient;
+import dev.baton.sdk.NewTask;
+import dev.baton.sdk.TaskOperations;
+import dev.baton.sdk.WriteOptions;
+import dev.baton.sdk.protocol.Command;
+import dev.baton.sdk.protocol.CommandType;
+import dev.baton.sdk.protocol.Json;
+import dev.baton.sdk.protocol.Names;
+import dev.baton.sdk.protocol.Outcome;
+import dev.baton.sdk.protocol.TaskStatus;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** {@link BatonClient} over a shared {@link CommandTransport}; views share it without owning it. */
+public final class KafkaBatonClient implements BatonClient {
+
+  /** What the builder collected. */
+  public record Settings(
+      String bootstrapServers,
+      String agent,
+      String workspace,
+      Duration requestTimeout,
+      Integer replyPartition,
+      Map<String, Object> kafkaOverrides) {}
+
+  private final CommandTransport transport;
+  private final boolean ownsTransport;
+  private final String agent;
+  private final String workspace;
+  private final TaskOperations tasks = new Tasks();
+
+  private KafkaBatonClient(
+      CommandTransport transport, boolean ownsTransport, String agent, String workspace) {
+    this.transport = transport;
+    this.ownsTransport = ownsTransport;
+    this.agent = Names.checkId("agent", agent);
+    this.workspace = Names.checkId("workspace", workspace);
+  }
+
+  public static KafkaBatonClient start(Settings settings) {
+    Names.checkId("agent", settings.agent());
+    Names.checkId("workspace", settings.workspace());
+    return new KafkaBatonClient(
+        CommandTransport.start(settings), true, settings.agent(), settings.workspace());
+  }
+
+  @Override
+  public TaskOperations tasks() {
+    return tasks;
+  }
+
+  @Override
+  public String agent() {
+    return agent;
+  }
+
+  @Override
+  public String workspace() {
+    return workspace;
+  }
+
+  @Override
+  public BatonClient as(String agent, String workspace) {
+    return new KafkaBatonClient(transport, false, agent, workspace);
+  }
+
+  @Override
+  public CompletableFuture<Outcome> submit(
+      CommandType type, ObjectNode body, WriteOptions options) {
+    WriteOptions o = options == null ? WriteOptions.NONE : options;
+    Command command =
+        new Command(
+            o.commandId() == null ? CommandIds.next() : o.commandId(),
+            type,
+            workspace,
+            agent,
+            java.time.Instant.now(),
+            o.expectedVersion(),
+            o.fence(),
+            null,
+            body);
+    return transport.send(command);
+  }
+
+  @Override
+  public void close() {
+    if (ownsTransport) {
+      transport.close();
+    }
+  }
+
+  private final class Tasks implements TaskOperations {
+    @Override
+    public CompletableFuture<Outcome> create(NewTask task) {
+      ObjectNode body = Json.mapper().createObjectNode();
+      body.put("taskId", task.id() == null ? CommandIds.taskId() : task.id());
+      body.put("title", task.title());
+      if (task.description() != null) body.put("description", task.description());
+      if (task.priority() != null) body.put("priority", task.priority());
+      if (task.labels() != null) body.set("labels", Json.mapper().valueToTree(task.labels()));
+      if (task.dependsOn() != null) {
+        body.set("dependsOn", Json.mapper().valueToTree(task.dependsOn()));
+      }
+      if (task.fields() != null) body.set("fields", task.fields());
+      return submit(CommandType.TASK_CREATE, body, WriteOptions.NONE);
+    }
+
+    @Override
+    public CompletableFuture<Outcome> update(
+        String taskId, ObjectNode patch, WriteOptions options) {
+      ObjectNode body = Json.mapper().createObjectNode();
+      body.put("taskId", taskId);
+      body.set("patch", patch);
+      return submit(CommandType.TASK_UPDATE, body, options);
+    }
+
+    @Override
+    public CompletableFuture<Outcome> claim(String taskId, WriteOptions options) {
+      ObjectNode body = Json.mapper().createObjectNode();
+      body.put("taskId", taskId);
+      return submit(CommandType.TASK_CLAIM, body, options);
+    }
+
+    @Override
+    public CompletableFuture<Outcome> transition(
+        String taskId, TaskStatus to, WriteOptions options) {
+      ObjectNode body = Json.mapper().createObjectNode();
+      body.put("taskId", taskId);
+      body.put("to", to.name());
+      return submit(CommandType.TASK_TRANSITION, body, options);
+    }
+  }
+}

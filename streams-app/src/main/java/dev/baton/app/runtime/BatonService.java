@@ -1,0 +1,150 @@
+package dev.baton.app.runtime;
+
+import dev.baton.app.broker.EmbeddedKafkaBroker;
+import dev.baton.app.config.AppConfig;
+import dev.baton.app.http.HttpApi;
+import dev.baton.app.topology.TopologyFactory;
+import dev.baton.sdk.BatonClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Baton node: optionally an embedded broker, then the topics, the topology and the HTTP API,
+ * started in that order and closed in reverse.
+ */
+public final class BatonService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(BatonService.class);
+
+  private final EmbeddedKafkaBroker broker;
+  private final KafkaStreams streams;
+  private final BatonClient client;
+  private final HttpApi http;
+  private final String bootstrapServers;
+
+  private BatonService(
+      EmbeddedKafkaBroker broker,
+      KafkaStreams streams,
+      BatonClient client,
+      HttpApi http,
+      String bootstrapServers) {
+    this.broker = broker;
+    this.streams = streams;
+    this.client = client;
+    this.http = http;
+    this.bootstrapServers = bootstrapServers;
+  }
+
+  /** How to start: with an embedded broker on {@code brokerPort}, or against {@code config}'s. */
+  public record Options(boolean embeddedBroker, int brokerPort, Duration startTimeout) {}
+
+  public static BatonService start(AppConfig config, Options options) {
+    EmbeddedKafkaBroker broker = null;
+    KafkaStreams streams = null;
+    BatonClient client = null;
+    try {
+      AppConfig effective = config;
+      if (options.embeddedBroker()) {
+        broker =
+            EmbeddedKafkaBroker.start(
+                new EmbeddedKafkaBroker.Settings(
+                    config.dataDir().resolve("kafka"),
+                    options.brokerPort(),
+                    Map.of("num.partitions", String.valueOf(config.partitions()))));
+        effective = config.with(AppConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+      }
+      TopicAdmin.ensureTopics(
+          effective.bootstrapServers(), effective.partitions(), effective.replicationFactor());
+      streams = startStreams(effective, options.startTimeout());
+      client =
+          BatonClient.builder()
+              .bootstrapServers(effective.bootstrapServers())
+              .agent("baton-http")
+              .build();
+      HttpApi http =
+          HttpApi.start(effective.httpHost(), effective.httpPort(), streams, client);
+      LOG.info(
+          "Baton is up: HTTP on http://{}:{}, Kafka at {}",
+          effective.httpHost(), http.port(), effective.bootstrapServers());
+      return new BatonService(broker, streams, client, http, effective.bootstrapServers());
+    } catch (RuntimeException e) {
+      closeQuietly(client);
+      if (streams != null) {
+        streams.close(Duration.ofSeconds(10));
+      }
+      closeQuietly(broker);
+      throw e;
+    }
+  }
+
+  private static KafkaStreams startStreams(AppConfig config, Duration timeout) {
+    KafkaStreams streams =
+        new KafkaStreams(TopologyFactory.build(config), StreamsSettings.of(config));
+    CountDownLatch running = new CountDownLatch(1);
+    streams.setStateListener(
+        (next, previous) -> {
+          if (next == KafkaStreams.State.RUNNING) {
+            running.countDown();
+          }
+          LOG.info("streams state {} -> {}", previous, next);
+        });
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          LOG.error("stream thread failed; replacing it", e);
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+    streams.start();
+    try {
+      if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("topology not RUNNING after {} (state {}); serving anyway", timeout,
+            streams.state());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return streams;
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  public BatonClient client() {
+    return client;
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(http);
+    closeQuietly(client);
+    if (streams != null) {
+      streams.close(Duration.ofSeconds(30));
+    }
+    closeQuietly(broker);
+    LOG.info("Baton stopped");
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      LOG.warn("error while closing {}", c.getClass().getSimpleName(), e);
+    }
+  }
+}

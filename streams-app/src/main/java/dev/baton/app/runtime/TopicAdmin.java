@@ -1,0 +1,61 @@
+package dev.baton.app.runtime;
+
+import dev.baton.sdk.protocol.Topics;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates Baton's topics when missing; existing topics are left as they are (a second start
+ * neither fails nor changes partition counts).
+ */
+public final class TopicAdmin {
+  private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
+
+  private TopicAdmin() {}
+
+  public static void ensureTopics(String bootstrapServers, int partitions, short replication) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      Set<String> existing = admin.listTopics().names().get();
+      List<NewTopic> missing =
+          List.of(Topics.COMMANDS, Topics.OUTCOMES, Topics.EVENTS).stream()
+              .filter(t -> !existing.contains(t))
+              .map(t -> new NewTopic(t, partitions, replication).configs(configFor(t)))
+              .collect(Collectors.toList());
+      if (missing.isEmpty()) {
+        return;
+      }
+      try {
+        admin.createTopics(missing).all().get();
+        LOG.info("created topics {} with {} partitions", missing, partitions);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
+        }
+      }
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "cannot create Baton topics on " + bootstrapServers + ": " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    }
+  }
+
+  private static Map<String, String> configFor(String topic) {
+    // The command and event logs are the system of record: keep them. Outcomes are replies.
+    if (topic.equals(Topics.OUTCOMES)) {
+      return Map.of("retention.ms", String.valueOf(7L * 24 * 3600 * 1000));
+    }
+    return Map.of("retention.ms", "-1");
+  }
+}
