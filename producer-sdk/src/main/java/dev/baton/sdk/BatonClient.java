@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * The client agents embed. Commands go to {@code baton.commands}; the outcome of each comes back
@@ -31,6 +32,8 @@ public interface BatonClient extends AutoCloseable {
 
   TaskOperations tasks();
 
+  LockOperations locks();
+
   /** The agent named on every command of this client. */
   String agent();
 
@@ -47,7 +50,22 @@ public interface BatonClient extends AutoCloseable {
    * Sends one command of any type with a raw body and waits for its final outcome. Typed
    * operations ({@link #tasks()}) are built on it.
    */
-  CompletableFuture<Outcome> submit(CommandType type, ObjectNode body, WriteOptions options);
+  default CompletableFuture<Outcome> submit(
+      CommandType type, ObjectNode body, WriteOptions options) {
+    return submit(type, body, options, outcome -> {}, Duration.ZERO);
+  }
+
+  /**
+   * Like {@link #submit(CommandType, ObjectNode, WriteOptions)}, for commands whose final outcome
+   * may come late (a queued lock request): {@code progress} sees intermediate outcomes and the
+   * timeout is extended by {@code extraWait}.
+   */
+  CompletableFuture<Outcome> submit(
+      CommandType type,
+      ObjectNode body,
+      WriteOptions options,
+      Consumer<Outcome> progress,
+      Duration extraWait);
 
   @Override
   void close();

@@ -107,6 +107,11 @@ public final class CommandTransport implements AutoCloseable {
     return new CommandTransport(settings);
   }
 
+  /** The client's timer, for renewals. */
+  ScheduledExecutorService timer() {
+    return timer;
+  }
+
   /** The reply partition this client reads. */
   public ReplyTo replyTo() {
     return replyTo;
@@ -114,7 +119,7 @@ public final class CommandTransport implements AutoCloseable {
 
   /** Sends {@code command} and completes with its final outcome. */
   public CompletableFuture<Outcome> send(Command command) {
-    return send(command, outcome -> {});
+    return send(command, outcome -> {}, Duration.ZERO);
   }
 
   /**
@@ -122,7 +127,8 @@ public final class CommandTransport implements AutoCloseable {
    * QUEUED}); the future completes with the final one, or fails with {@link
    * BatonRejectedException}, {@link BatonTimeoutException} or {@link InvalidCommandException}.
    */
-  public CompletableFuture<Outcome> send(Command command, Consumer<Outcome> progress) {
+  public CompletableFuture<Outcome> send(
+      Command command, Consumer<Outcome> progress, Duration extraWait) {
     CompletableFuture<Outcome> future = new CompletableFuture<>();
     if (closed) {
       future.completeExceptionally(new BatonException("client is closed", false, null));
@@ -141,15 +147,16 @@ public final class CommandTransport implements AutoCloseable {
     String key = ((ParsedCommand.Valid) parsed).key();
     String id = routed.id();
     pending.put(id, new Pending(future, progress));
+    long timeoutMs = timeout.toMillis() + extraWait.toMillis();
     var timeoutTask =
         timer.schedule(
             () -> {
               if (pending.remove(id) != null) {
                 future.completeExceptionally(
-                    new BatonTimeoutException(id, timeout.toMillis()));
+                    new BatonTimeoutException(id, timeoutMs));
               }
             },
-            timeout.toMillis(),
+            timeoutMs,
             TimeUnit.MILLISECONDS);
     future.whenComplete((o, e) -> timeoutTask.cancel(false));
     producer.send(

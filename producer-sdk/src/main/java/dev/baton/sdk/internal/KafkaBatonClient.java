@@ -2,6 +2,7 @@ package dev.baton.sdk.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.sdk.BatonClient;
+import dev.baton.sdk.LockOperations;
 import dev.baton.sdk.NewTask;
 import dev.baton.sdk.TaskOperations;
 import dev.baton.sdk.WriteOptions;
@@ -12,8 +13,10 @@ import dev.baton.sdk.protocol.Names;
 import dev.baton.sdk.protocol.Outcome;
 import dev.baton.sdk.protocol.TaskStatus;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /** {@link BatonClient} over a shared {@link CommandTransport}; views share it without owning it. */
 public final class KafkaBatonClient implements BatonClient {
@@ -32,6 +35,7 @@ public final class KafkaBatonClient implements BatonClient {
   private final String agent;
   private final String workspace;
   private final TaskOperations tasks = new Tasks();
+  private final Locks locks;
 
   private KafkaBatonClient(
       CommandTransport transport, boolean ownsTransport, String agent, String workspace) {
@@ -39,6 +43,7 @@ public final class KafkaBatonClient implements BatonClient {
     this.ownsTransport = ownsTransport;
     this.agent = Names.checkId("agent", agent);
     this.workspace = Names.checkId("workspace", workspace);
+    this.locks = new Locks(this, transport.timer());
   }
 
   public static KafkaBatonClient start(Settings settings) {
@@ -51,6 +56,11 @@ public final class KafkaBatonClient implements BatonClient {
   @Override
   public TaskOperations tasks() {
     return tasks;
+  }
+
+  @Override
+  public LockOperations locks() {
+    return locks;
   }
 
   @Override
@@ -70,7 +80,11 @@ public final class KafkaBatonClient implements BatonClient {
 
   @Override
   public CompletableFuture<Outcome> submit(
-      CommandType type, ObjectNode body, WriteOptions options) {
+      CommandType type,
+      ObjectNode body,
+      WriteOptions options,
+      Consumer<Outcome> progress,
+      Duration extraWait) {
     WriteOptions o = options == null ? WriteOptions.NONE : options;
     Command command =
         new Command(
@@ -78,16 +92,17 @@ public final class KafkaBatonClient implements BatonClient {
             type,
             workspace,
             agent,
-            java.time.Instant.now(),
+            Instant.now(),
             o.expectedVersion(),
             o.fence(),
             null,
             body);
-    return transport.send(command);
+    return transport.send(command, progress, extraWait);
   }
 
   @Override
   public void close() {
+    locks.releaseAll();
     if (ownsTransport) {
       transport.close();
     }

@@ -59,6 +59,13 @@ public record Outcome(
         position, holders, leaseDeadline, state, status, at);
   }
 
+  /** This outcome with another status (e.g. a renewal reported as ACCEPTED). */
+  public Outcome withStatus(OutcomeStatus newStatus) {
+    return new Outcome(
+        commandId, commandType, key, newStatus, code, message, version, token, position, holders,
+        leaseDeadline, state, originalStatus, at);
+  }
+
   public static Outcome accepted(
       Command command, String key, Long version, JsonNode state, Instant at) {
     return accepted(command, key, version, state, "ok", at);

@@ -25,6 +25,8 @@ public enum OutcomeCode {
   ALREADY_CLAIMED(false),
   /** A status change the task state machine does not allow. */
   INVALID_TRANSITION(false),
+  /** A queued lock request was cancelled by its agent. */
+  CANCELLED(false),
   /** The server failed on this command; the message says how. Reported, never silent. */
   INTERNAL_ERROR(false);
 

@@ -15,6 +15,7 @@ import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.Names;
 import dev.baton.sdk.protocol.Outcome;
 import dev.baton.sdk.protocol.OutcomeCode;
+import dev.baton.sdk.protocol.OutcomeStatus;
 import dev.baton.sdk.protocol.ParsedCommand;
 import dev.baton.sdk.protocol.ReplyTo;
 import dev.baton.sdk.protocol.Task;
@@ -67,12 +68,18 @@ public final class CommandProcessor implements Processor<String, byte[], String,
     this.outcomes = context.getStateStore(StoreNames.COMMAND_OUTCOMES);
     this.deadlines = new DeadlineIndex(context.getStateStore(StoreNames.DEADLINES));
     KeyValueStore<String, Task> tasks = context.getStateStore(StoreNames.TASKS);
-    TaskHandler taskHandler = new TaskHandler(tasks, TaskWriteGuard.NONE);
+    LockHandler lockHandler =
+        new LockHandler(context.getStateStore(StoreNames.LOCKS), deadlines, config);
+    TaskHandler taskHandler = new TaskHandler(tasks, lockHandler);
     for (CommandType type : CommandType.values()) {
       if (type.isTaskCommand()) {
         handlers.put(type, taskHandler);
+      } else if (type.isLockCommand()) {
+        handlers.put(type, lockHandler);
       }
     }
+    expiries.put(LockHandler.LEASE_KIND, lockHandler::expireLease);
+    expiries.put(LockHandler.WAIT_KIND, lockHandler::expireWait);
     handlers.put(CommandType.EVENT_EMIT, new AgentEventHandler());
     expiries.put(DEDUP_KIND, (commandId, deadline, out) -> outcomes.delete(commandId));
     Duration interval = config.punctuateInterval();
@@ -184,7 +191,7 @@ public final class CommandProcessor implements Processor<String, byte[], String,
     public void outcome(Outcome outcome, ReplyTo replyTo) {
       if (current != null
           && outcome.commandId().equals(current.id())
-          && outcome.status() != dev.baton.sdk.protocol.OutcomeStatus.DUPLICATE
+          && outcome.status() != OutcomeStatus.DUPLICATE
           && outcomes.get(outcome.commandId()) == null) {
         outcomes.put(outcome.commandId(), outcome);
         deadlines.add(
@@ -195,6 +202,13 @@ public final class CommandProcessor implements Processor<String, byte[], String,
       context.forward(
           new Record<String, Object>(outcome.commandId(), new RoutedOutcome(outcome, replyTo), ts),
           OUTCOMES_SINK);
+    }
+
+    @Override
+    public void remember(Outcome outcome) {
+      if (outcomes.get(outcome.commandId()) != null) {
+        outcomes.put(outcome.commandId(), outcome);
+      }
     }
 
     @Override

@@ -30,6 +30,19 @@ public interface Emitter {
         commandId, now(), data));
   }
 
+  /** An event with an explicit id (for events a punctuation raises on a command's behalf). */
+  default void event(
+      String id, EventType type, String key, Long version, String agent, String commandId,
+      JsonNode data) {
+    event(new Event(id, type, key, version, agent, commandId, now(), data));
+  }
+
+  /**
+   * Makes {@code outcome} the answer to retries of its command id, replacing the first one (a
+   * queued lock request that was later granted, expired or cancelled).
+   */
+  void remember(Outcome outcome);
+
   /** The id of the next event; unique per command, or per key and version without a command. */
   String nextEventId(String commandId, String key, Long version, EventType type);
 

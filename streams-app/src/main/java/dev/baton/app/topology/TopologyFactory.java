@@ -4,6 +4,7 @@ import dev.baton.app.config.AppConfig;
 import dev.baton.app.processor.CommandProcessor;
 import dev.baton.sdk.protocol.Event;
 import dev.baton.sdk.protocol.JsonSerde;
+import dev.baton.sdk.protocol.LockState;
 import dev.baton.sdk.protocol.Outcome;
 import dev.baton.sdk.protocol.Task;
 import dev.baton.sdk.protocol.Topics;
@@ -16,7 +17,7 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Builds Baton's topology: {@code baton.commands} -> {@link CommandProcessor} (with the {@code
- * tasks}, {@code command-outcomes} and {@code deadlines} RocksDB stores) -> {@code
+ * tasks}, {@code locks}, {@code command-outcomes} and {@code deadlines} RocksDB stores) -> {@code
  * baton.outcomes} (routed to each client's reply partition) and {@code baton.events}. Pure: no
  * I/O, so tests build it for {@code TopologyTestDriver}.
  */
@@ -36,6 +37,12 @@ public final class TopologyFactory {
             Stores.persistentKeyValueStore(StoreNames.TASKS),
             Serdes.String(),
             JsonSerde.of(Task.class)),
+        PROCESSOR);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(StoreNames.LOCKS),
+            Serdes.String(),
+            JsonSerde.of(LockState.class)),
         PROCESSOR);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
