@@ -5,6 +5,7 @@ import dev.baton.sdk.internal.KafkaBatonClient;
 import dev.baton.sdk.protocol.AggregateKeys;
 import dev.baton.sdk.protocol.CommandType;
 import dev.baton.sdk.protocol.Outcome;
+import dev.baton.sdk.protocol.Topics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -77,6 +78,7 @@ public interface BatonClient extends AutoCloseable {
     private String workspace = AggregateKeys.DEFAULT_WORKSPACE;
     private Duration requestTimeout = Duration.ofSeconds(30);
     private Integer replyPartition;
+    private Topics topics = Topics.DEFAULT;
     private final Map<String, Object> kafkaOverrides = new HashMap<>();
 
     private Builder() {}
@@ -111,6 +113,12 @@ public interface BatonClient extends AutoCloseable {
       return this;
     }
 
+    /** Topic names, when the deployment uses a prefix (default {@link Topics#DEFAULT}). */
+    public Builder topics(Topics topics) {
+      this.topics = Objects.requireNonNull(topics, "topics");
+      return this;
+    }
+
     /** Extra Kafka client settings (security, timeouts) for the producer and the reply reader. */
     public Builder kafkaProperty(String key, Object value) {
       kafkaOverrides.put(key, value);
@@ -125,7 +133,7 @@ public interface BatonClient extends AutoCloseable {
       }
       return KafkaBatonClient.start(
           new KafkaBatonClient.Settings(
-              bootstrapServers, agent, workspace, requestTimeout, replyPartition,
+              bootstrapServers, agent, workspace, requestTimeout, replyPartition, topics,
               Map.copyOf(kafkaOverrides)));
     }
   }

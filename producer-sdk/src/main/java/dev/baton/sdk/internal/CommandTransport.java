@@ -53,6 +53,7 @@ public final class CommandTransport implements AutoCloseable {
 
   private final KafkaProducer<String, byte[]> producer;
   private final KafkaConsumer<String, byte[]> consumer;
+  private final Topics topics;
   private final ReplyTo replyTo;
   private final Duration timeout;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
@@ -80,17 +81,18 @@ public final class CommandTransport implements AutoCloseable {
     c.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
     this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
 
-    List<PartitionInfo> partitions = producer.partitionsFor(Topics.OUTCOMES);
+    this.topics = s.topics();
+    List<PartitionInfo> partitions = producer.partitionsFor(topics.outcomes());
     if (partitions == null || partitions.isEmpty()) {
       close();
-      throw new BatonException("topic " + Topics.OUTCOMES + " does not exist", true, null);
+      throw new BatonException("topic " + topics.outcomes() + " does not exist", true, null);
     }
     int partition =
         s.replyPartition() != null
             ? s.replyPartition() % partitions.size()
             : ThreadLocalRandom.current().nextInt(partitions.size());
     this.replyTo = new ReplyTo(partition);
-    TopicPartition tp = new TopicPartition(Topics.OUTCOMES, partition);
+    TopicPartition tp = new TopicPartition(topics.outcomes(), partition);
     consumer.assign(List.of(tp));
     consumer.seekToEnd(List.of(tp));
     // Resolve the position now: an outcome written after this point cannot be missed.
@@ -160,7 +162,7 @@ public final class CommandTransport implements AutoCloseable {
             TimeUnit.MILLISECONDS);
     future.whenComplete((o, e) -> timeoutTask.cancel(false));
     producer.send(
-        new ProducerRecord<>(Topics.COMMANDS, key, CommandCodec.write(routed)),
+        new ProducerRecord<>(topics.commands(), key, CommandCodec.write(routed)),
         (metadata, e) -> {
           if (e != null && pending.remove(id) != null) {
             future.completeExceptionally(

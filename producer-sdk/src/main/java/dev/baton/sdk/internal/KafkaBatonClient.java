@@ -12,6 +12,7 @@ import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.Names;
 import dev.baton.sdk.protocol.Outcome;
 import dev.baton.sdk.protocol.TaskStatus;
+import dev.baton.sdk.protocol.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -28,6 +29,7 @@ public final class KafkaBatonClient implements BatonClient {
       String workspace,
       Duration requestTimeout,
       Integer replyPartition,
+      Topics topics,
       Map<String, Object> kafkaOverrides) {}
 
   private final CommandTransport transport;

@@ -1,5 +1,6 @@
 package dev.baton.app.config;
 
+import dev.baton.sdk.protocol.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -41,6 +42,7 @@ public record AppConfig(
     Map<String, Object> values) {
 
   public static final String BOOTSTRAP_SERVERS = "baton.bootstrap.servers";
+  public static final String TOPIC_PREFIX = "baton.topic.prefix";
   public static final String APPLICATION_ID = "baton.application.id";
   public static final String DATA_DIR = "baton.data.dir";
   public static final String PROCESSING_GUARANTEE = "baton.processing.guarantee";
@@ -65,6 +67,13 @@ public record AppConfig(
               "localhost:9092",
               Importance.HIGH,
               "Kafka bootstrap servers the topology and the sink connect to.")
+          .define(
+              TOPIC_PREFIX,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              "Prefix of the topic names (<prefix>baton.commands, ...), to run several Baton"
+                  + " systems on one cluster. Clients must use the same prefix.")
           .define(
               APPLICATION_ID,
               Type.STRING,
@@ -207,6 +216,10 @@ public record AppConfig(
     Properties props = new Properties();
     props.putAll(overrides);
     return parse(props);
+  }
+
+  public Topics topics() {
+    return Topics.withPrefix((String) values.get(TOPIC_PREFIX));
   }
 
   public Path streamsStateDir() {

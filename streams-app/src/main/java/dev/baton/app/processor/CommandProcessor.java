@@ -81,6 +81,9 @@ public final class CommandProcessor implements Processor<String, byte[], String,
     expiries.put(LockHandler.LEASE_KIND, lockHandler::expireLease);
     expiries.put(LockHandler.WAIT_KIND, lockHandler::expireWait);
     handlers.put(CommandType.EVENT_EMIT, new AgentEventHandler());
+    handlers.put(
+        CommandType.DECISION_RECORD,
+        new DecisionHandler(context.getStateStore(StoreNames.DECISIONS)));
     expiries.put(DEDUP_KIND, (commandId, deadline, out) -> outcomes.delete(commandId));
     Duration interval = config.punctuateInterval();
     context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, this::punctuate);

@@ -59,12 +59,16 @@ public final class BatonService implements AutoCloseable {
         effective = config.with(AppConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
       }
       TopicAdmin.ensureTopics(
-          effective.bootstrapServers(), effective.partitions(), effective.replicationFactor());
+          effective.bootstrapServers(),
+          effective.topics(),
+          effective.partitions(),
+          effective.replicationFactor());
       streams = startStreams(effective, options.startTimeout());
       client =
           BatonClient.builder()
               .bootstrapServers(effective.bootstrapServers())
               .agent("baton-http")
+              .topics(effective.topics())
               .build();
       HttpApi http =
           HttpApi.start(effective.httpHost(), effective.httpPort(), streams, client);

@@ -22,14 +22,18 @@ public final class TopicAdmin {
 
   private TopicAdmin() {}
 
-  public static void ensureTopics(String bootstrapServers, int partitions, short replication) {
+  public static void ensureTopics(
+      String bootstrapServers, Topics topics, int partitions, short replication) {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
       Set<String> existing = admin.listTopics().names().get();
       List<NewTopic> missing =
-          List.of(Topics.COMMANDS, Topics.OUTCOMES, Topics.EVENTS).stream()
+          List.of(topics.commands(), topics.outcomes(), topics.events()).stream()
               .filter(t -> !existing.contains(t))
-              .map(t -> new NewTopic(t, partitions, replication).configs(configFor(t)))
+              .map(
+                  t ->
+                      new NewTopic(t, partitions, replication)
+                          .configs(configFor(t.equals(topics.outcomes()))))
               .collect(Collectors.toList());
       if (missing.isEmpty()) {
         return;
@@ -51,9 +55,9 @@ public final class TopicAdmin {
     }
   }
 
-  private static Map<String, String> configFor(String topic) {
+  private static Map<String, String> configFor(boolean outcomes) {
     // The command and event logs are the system of record: keep them. Outcomes are replies.
-    if (topic.equals(Topics.OUTCOMES)) {
+    if (outcomes) {
       return Map.of("retention.ms", String.valueOf(7L * 24 * 3600 * 1000));
     }
     return Map.of("retention.ms", "-1");

@@ -17,7 +17,7 @@ public final class StoreNames {
    */
   public static final String DEADLINES = "deadlines";
 
-  /** Workspace -> decision log head (last number). */
+  /** {@code <ws>/decisions} -> the workspace's last decision number. */
   public static final String DECISIONS = "decisions";
 
   private StoreNames() {}

@@ -28,9 +28,10 @@ public final class TopologyFactory {
   private TopologyFactory() {}
 
   public static Topology build(AppConfig config) {
+    Topics topics = config.topics();
     Topology topology = new Topology();
     topology.addSource(
-        SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.COMMANDS);
+        SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.commands());
     topology.addProcessor(PROCESSOR, () -> new CommandProcessor(config), SOURCE);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
@@ -52,18 +53,22 @@ public final class TopologyFactory {
         PROCESSOR);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(StoreNames.DECISIONS), Serdes.String(), Serdes.Integer()),
+        PROCESSOR);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(StoreNames.DEADLINES), Serdes.String(), Serdes.String()),
         PROCESSOR);
     topology.addSink(
         CommandProcessor.OUTCOMES_SINK,
-        Topics.OUTCOMES,
+        topics.outcomes(),
         new StringSerializer(),
         new RoutedOutcomeSerializer(),
         new OutcomePartitioner(),
         PROCESSOR);
     topology.addSink(
         CommandProcessor.EVENTS_SINK,
-        Topics.EVENTS,
+        topics.events(),
         new StringSerializer(),
         JsonSerde.of(Event.class).serializer(),
         PROCESSOR);

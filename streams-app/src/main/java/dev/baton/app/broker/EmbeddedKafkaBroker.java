@@ -1,0 +1,320 @@
+package dev.baton.app.broker;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.internals.Exit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-node Kafka KRaft broker (combined broker and controller, node id 1) running inside this
+ * JVM, for {@code baton up} and for integration tests. It listens on 127.0.0.1 only and is not
+ * meant for production: replication factors are 1 and there is no security.
+ *
+ * <p>Data layout: everything Kafka writes lives in {@code <dataDir>/kafka/}:
+ *
+ * <ul>
+ *   <li>{@code logs/}: the broker's only log dir, one directory per topic partition;
+ *   <li>{@code metadata/}: the metadata log dir, holding the KRaft metadata log {@code
+ *       __cluster_metadata-0/} and the bootstrap snapshot.
+ * </ul>
+ *
+ * <p>Each holds a {@code meta.properties} with the cluster id and node id. The storage is formatted
+ * once, when {@code metadata/meta.properties} is missing; later starts on the same directory reuse
+ * the cluster id and all records. Kafka locks both directories, so a second broker on the same data
+ * dir fails to start.
+ *
+ * <p>Fatal broker faults normally halt the JVM through Kafka's {@code Exit}; while any embedded
+ * broker runs, those calls throw an {@link IllegalStateException} in the failing Kafka thread
+ * instead (Kafka logs the fault first), so the host process decides what to do.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+
+  private static final String HOST = "127.0.0.1";
+  private static final int NODE_ID = 1;
+  private static final String CONTROLLER_LISTENER = "CONTROLLER";
+  private static final String LOGS_DIR = "logs";
+  private static final String METADATA_DIR = "metadata";
+  private static final String META_PROPERTIES = "meta.properties";
+  private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
+  /**
+   * How to start the broker.
+   *
+   * @param dataDir the service's data directory; Kafka uses {@code dataDir/kafka}
+   * @param port the client (PLAINTEXT) port; 0 picks a free one, see {@link #bootstrapServers()}
+   * @param overrides broker configs applied last, over the embedded defaults (for example {@code
+   *     num.partitions})
+   */
+  public record Settings(Path dataDir, int port, Map<String, String> overrides) {
+    public Settings {
+      Objects.requireNonNull(dataDir, "dataDir");
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("broker port " + port + " must be in 0..65535");
+      }
+      overrides = Map.copyOf(overrides);
+    }
+
+    public static Settings of(Path dataDir) {
+      return new Settings(dataDir, 0, Map.of());
+    }
+  }
+
+  private final KafkaRaftServer server;
+  private final String bootstrapServers;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private EmbeddedKafkaBroker(KafkaRaftServer server, String bootstrapServers) {
+    this.server = server;
+    this.bootstrapServers = bootstrapServers;
+  }
+
+  /**
+   * Formats the storage if needed, starts the broker and returns once it answers client requests.
+   *
+   * @throws IllegalStateException if the broker fails to start or to answer within 60 s
+   * @throws UncheckedIOException if the data directory cannot be prepared
+   */
+  public static EmbeddedKafkaBroker start(Settings settings) {
+    long startedAt = System.nanoTime();
+    Path kafkaDir = settings.dataDir().resolve("kafka");
+    int port = settings.port() == 0 ? freePort() : settings.port();
+    Map<String, Object> brokerConfig = brokerConfig(kafkaDir, port, freePort(), settings);
+    KafkaConfig config = new KafkaConfig(brokerConfig, false);
+    formatIfNeeded(brokerConfig, kafkaDir);
+
+    String bootstrap = HOST + ":" + port;
+    KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+    ExitGuard.acquire();
+    try {
+      server.startup();
+      awaitClientRequests(bootstrap);
+    } catch (RuntimeException e) {
+      stopAfterFailedStart(server);
+      throw new IllegalStateException(
+          "embedded Kafka broker on " + kafkaDir + " failed to start: " + e.getMessage(), e);
+    }
+    LOG.info(
+        "Embedded Kafka broker ready at {} (data in {}) after {} ms",
+        bootstrap,
+        kafkaDir,
+        Duration.ofNanos(System.nanoTime() - startedAt).toMillis());
+    return new EmbeddedKafkaBroker(server, bootstrap);
+  }
+
+  /** The {@code bootstrap.servers} value for clients, with the real port when 0 was asked for. */
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** Shuts the broker down and waits until it has stopped; later calls do nothing. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      server.shutdown();
+      server.awaitShutdown();
+    } finally {
+      ExitGuard.release();
+    }
+    LOG.info("Embedded Kafka broker at {} stopped", bootstrapServers);
+  }
+
+  // Keys are spelled out rather than taken from Kafka's *Configs classes: the names are Kafka's
+  // documented interface, the constant holders are internal and move between releases.
+  private static Map<String, Object> brokerConfig(
+      Path kafkaDir, int port, int controllerPort, Settings settings) {
+    Map<String, Object> props = new HashMap<>();
+    props.put("process.roles", "broker,controller");
+    props.put("node.id", String.valueOf(NODE_ID));
+    // A static voter set (kraft.version 0) keeps no endpoints in the metadata log, so the
+    // controller may get a different free port on every start.
+    props.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
+    props.put("controller.listener.names", CONTROLLER_LISTENER);
+    props.put(
+        "listeners",
+        "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
+    props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
+    props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    props.put("inter.broker.listener.name", "PLAINTEXT");
+    // A metadata log dir of its own is locked by Kafka before the controller opens it; when it
+    // shares the log dir, a second process on the same data dir reads and appends to the
+    // metadata log before it fails on the log dir lock.
+    props.put("log.dirs", kafkaDir.resolve(LOGS_DIR).toString());
+    props.put("metadata.log.dir", kafkaDir.resolve(METADATA_DIR).toString());
+    props.put("auto.create.topics.enable", "false");
+    props.put("num.partitions", "1");
+    // One node: internal topics cannot have more replicas than brokers.
+    props.put("offsets.topic.replication.factor", "1");
+    props.put("transaction.state.log.replication.factor", "1");
+    props.put("transaction.state.log.min.isr", "1");
+    props.put("share.coordinator.state.topic.replication.factor", "1");
+    props.put("share.coordinator.state.topic.min.isr", "1");
+    // Nobody else will join, so don't hold the first rebalance back.
+    props.put("group.initial.rebalance.delay.ms", "0");
+    // The cleaner allocates this buffer up front (128 MiB by default); compacted topics here are
+    // small.
+    props.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
+    // After a kill -9 the restarted broker can only register once its old session has expired.
+    props.put("broker.session.timeout.ms", "3000");
+    props.put("broker.heartbeat.interval.ms", "500");
+    props.putAll(settings.overrides());
+    return props;
+  }
+
+  // Formats through `kafka-storage format`, Kafka's documented entry point, rather than the
+  // Formatter class behind it: that class lives in kafka-metadata, which kafka_2.13 only brings
+  // in at runtime scope, and its setters change between releases. The tool reads the broker
+  // config from a file, so the same properties go to a short-lived temp file.
+  private static void formatIfNeeded(Map<String, Object> brokerConfig, Path kafkaDir) {
+    // No --ignore-formatted: a half-formatted directory should fail loudly, not get a second
+    // cluster id.
+    if (Files.exists(kafkaDir.resolve(METADATA_DIR).resolve(META_PROPERTIES))) {
+      return;
+    }
+    String clusterId = Uuid.randomUuid().toString();
+    // The tool reports to the stream it is given; stdout belongs to the CLI.
+    ByteArrayOutputStream report = new ByteArrayOutputStream();
+    Path configFile = null;
+    int status;
+    try {
+      Files.createDirectories(kafkaDir);
+      configFile = Files.createTempFile("baton-kafka-format-", ".properties");
+      Properties properties = new Properties();
+      properties.putAll(brokerConfig);
+      try (Writer writer = Files.newBufferedWriter(configFile)) {
+        properties.store(writer, "embedded broker config, only for formatting");
+      }
+      String[] args = {"format", "--config", configFile.toString(), "--cluster-id", clusterId};
+      status = StorageTool.execute(args, new PrintStream(report, true, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot format Kafka storage in " + kafkaDir, e);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "cannot format Kafka storage in " + kafkaDir + ": " + e.getMessage(), e);
+    } finally {
+      deleteQuietly(configFile);
+    }
+    String output = report.toString(StandardCharsets.UTF_8).trim();
+    if (status != 0) {
+      throw new IllegalStateException(
+          "kafka-storage format of " + kafkaDir + " ended with status " + status + ": " + output);
+    }
+    LOG.info("Formatted Kafka storage in {} with cluster id {}", kafkaDir, clusterId);
+    LOG.debug("kafka-storage format: {}", output);
+  }
+
+  private static void deleteQuietly(Path file) {
+    if (file == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      LOG.warn("Could not delete temporary broker config {}", file, e);
+    }
+  }
+
+  // startup() returns once the broker is unfenced; an Admin round trip proves that clients are
+  // actually served. The Admin client retries connection failures until its timeout.
+  private static void awaitClientRequests(String bootstrap) {
+    int timeoutMs = Math.toIntExact(STARTUP_TIMEOUT.toMillis());
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs)).nodes().get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "no answer to client requests at "
+              + bootstrap
+              + " within "
+              + STARTUP_TIMEOUT.toSeconds()
+              + " s",
+          e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for " + bootstrap, e);
+    }
+  }
+
+  private static void stopAfterFailedStart(KafkaRaftServer server) {
+    try {
+      server.shutdown();
+      server.awaitShutdown();
+    } catch (RuntimeException e) {
+      LOG.warn("Could not stop embedded Kafka broker after failed start", e);
+    } finally {
+      ExitGuard.release();
+    }
+  }
+
+  // The port is released before Kafka binds it; the window is tiny and loopback-only. Kafka's
+  // own port-0 support cannot be used: KafkaRaftServer does not expose the bound port, and the
+  // controller port must be known up front for the voter set.
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot find a free port on " + HOST, e);
+    }
+  }
+
+  /**
+   * Kafka's exit and halt procedures are process-wide, so they are replaced while at least one
+   * embedded broker runs and restored when the last one closes.
+   */
+  private static final class ExitGuard {
+    private static int runningBrokers; // guarded by ExitGuard.class
+
+    private ExitGuard() {}
+
+    static synchronized void acquire() {
+      if (runningBrokers++ == 0) {
+        Exit.setExitProcedure(ExitGuard::refuse);
+        Exit.setHaltProcedure(ExitGuard::refuse);
+      }
+    }
+
+    static synchronized void release() {
+      if (--runningBrokers == 0) {
+        Exit.resetExitProcedure();
+        Exit.resetHaltProcedure();
+      }
+    }
+
+    // Kafka logs the fault before it exits and does not pass the cause on; point at that log.
+    private static void refuse(int statusCode, String message) {
+      throw new IllegalStateException(
+          "Kafka asked to end the JVM with status "
+              + statusCode
+              + " after a fatal error it logged"
+              + (message == null ? "" : ": " + message));
+    }
+  }
+}
