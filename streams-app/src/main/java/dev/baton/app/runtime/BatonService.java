@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -79,7 +80,7 @@ public final class BatonService implements AutoCloseable {
     } catch (RuntimeException e) {
       closeQuietly(client);
       if (streams != null) {
-        streams.close(Duration.ofSeconds(10));
+        closeStreams(streams, Duration.ofSeconds(10));
       }
       closeQuietly(broker);
       throw e;
@@ -135,10 +136,20 @@ public final class BatonService implements AutoCloseable {
     closeQuietly(http);
     closeQuietly(client);
     if (streams != null) {
-      streams.close(Duration.ofSeconds(30));
+      closeStreams(streams, Duration.ofSeconds(30));
     }
     closeQuietly(broker);
     LOG.info("Baton stopped");
+  }
+
+  /**
+   * Closes the topology and leaves the consumer group, so that a restarted node (or the node
+   * taking over) gets the partitions at once instead of after the session timeout.
+   */
+  private static void closeStreams(KafkaStreams streams, Duration timeout) {
+    streams.close(
+        CloseOptions.timeout(timeout)
+            .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
   }
 
   private static void closeQuietly(AutoCloseable c) {

@@ -21,7 +21,10 @@ public final class TestBaton implements AutoCloseable {
     this.service = service;
   }
 
-  /** A node with a fresh namespace in {@code dataDir}. */
+  /**
+   * A node with a fresh namespace in {@code dataDir}, on the shared test cluster unless {@code
+   * overrides} name another {@code baton.bootstrap.servers}.
+   */
   public static TestBaton start(Path dataDir, Map<String, Object> overrides) {
     String prefix = KafkaTestCluster.uniqueTopicPrefix();
     Map<String, Object> props = new HashMap<>();
@@ -37,7 +40,7 @@ public final class TestBaton implements AutoCloseable {
   }
 
   private static TestBaton start(Path dataDir, Map<String, Object> props, boolean fresh) {
-    props.put(AppConfig.BOOTSTRAP_SERVERS, KafkaTestCluster.bootstrapServers());
+    props.putIfAbsent(AppConfig.BOOTSTRAP_SERVERS, KafkaTestCluster.bootstrapServers());
     props.put(AppConfig.DATA_DIR, dataDir.toString());
     props.put(AppConfig.HTTP_PORT, 0);
     props.putIfAbsent(AppConfig.PARTITIONS, 3);
