@@ -35,6 +35,8 @@ public interface BatonClient extends AutoCloseable {
 
   LockOperations locks();
 
+  DecisionOperations decisions();
+
   /** The agent named on every command of this client. */
   String agent();
 

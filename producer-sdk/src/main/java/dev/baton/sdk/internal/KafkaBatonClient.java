@@ -2,7 +2,9 @@ package dev.baton.sdk.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.sdk.BatonClient;
+import dev.baton.sdk.DecisionOperations;
 import dev.baton.sdk.LockOperations;
+import dev.baton.sdk.NewDecision;
 import dev.baton.sdk.NewTask;
 import dev.baton.sdk.TaskOperations;
 import dev.baton.sdk.WriteOptions;
@@ -58,6 +60,16 @@ public final class KafkaBatonClient implements BatonClient {
   @Override
   public TaskOperations tasks() {
     return tasks;
+  }
+
+  @Override
+  public DecisionOperations decisions() {
+    return this::recordDecision;
+  }
+
+  private CompletableFuture<Outcome> recordDecision(NewDecision d) {
+    ObjectNode body = Json.mapper().valueToTree(d);
+    return submit(CommandType.DECISION_RECORD, body, WriteOptions.NONE);
   }
 
   @Override

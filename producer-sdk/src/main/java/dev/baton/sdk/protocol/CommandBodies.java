@@ -66,8 +66,16 @@ public final class CommandBodies {
 
   public record EventEmit(String name, String taskId, ObjectNode payload) {}
 
-  /** Snapshot rows to load; the schema belongs to the checkpoint format. */
-  public record StateRestore(ObjectNode state) {}
+  /**
+   * Admin: reset one aggregate key to the state a checkpoint recorded. {@code task}, {@code lock}
+   * or both (the lock on {@code task/<id>} shares the task's key); the topology gives them new,
+   * higher versions and never lowers a lock's {@code lastToken}.
+   *
+   * @param checkpoint the id of the checkpoint the state comes from (informational, audited)
+   * @param task the task as the checkpoint holds it, or null
+   * @param lock the lock as the checkpoint holds it, or null
+   */
+  public record StateRestore(String checkpoint, Task task, LockState lock) {}
 
   /** The body class of each command type. */
   public static Class<?> bodyClass(CommandType type) {
@@ -121,6 +129,11 @@ public final class CommandBodies {
     }
     if (body instanceof DecisionRecord) {
       return AggregateKeys.decisions(ws);
+    }
+    if (body instanceof StateRestore restore) {
+      return restore.task() != null
+          ? AggregateKeys.task(ws, restore.task().id())
+          : AggregateKeys.lock(ws, restore.lock().resource());
     }
     if (body instanceof EventEmit emit && emit.taskId() != null) {
       return AggregateKeys.task(ws, emit.taskId());
@@ -176,6 +189,8 @@ public final class CommandBodies {
       if (d.taskId() != null) {
         Names.checkId("taskId", d.taskId());
       }
+    } else if (body instanceof StateRestore r) {
+      validateRestore(r);
     } else if (body instanceof EventEmit e) {
       required("name", e.name());
       text("name", e.name(), MAX_TITLE_LENGTH);
@@ -183,6 +198,37 @@ public final class CommandBodies {
         Names.checkId("taskId", e.taskId());
       }
       fieldsSize(e.payload());
+    }
+  }
+
+  private static void validateRestore(StateRestore r) {
+    if (r.task() == null && r.lock() == null) {
+      throw new InvalidCommandException("state.restore needs a task, a lock or both");
+    }
+    if (r.checkpoint() != null) {
+      text("checkpoint", r.checkpoint(), MAX_TITLE_LENGTH);
+    }
+    if (r.task() != null) {
+      Names.checkId("task.id", r.task().id());
+      required("task.title", r.task().title());
+      if (r.task().status() == null) {
+        throw new InvalidCommandException("task.status is missing");
+      }
+    }
+    if (r.lock() != null) {
+      Names.checkResource("lock.resource", r.lock().resource());
+      if (r.lock().lastToken() < 0) {
+        throw new InvalidCommandException(
+            "lock.lastToken must be >= 0, got " + r.lock().lastToken());
+      }
+    }
+    if (r.task() != null && r.lock() != null) {
+      String expected = AggregateKeys.TASK_RESOURCE_PREFIX + r.task().id();
+      if (!expected.equals(r.lock().resource())) {
+        throw new InvalidCommandException(
+            "a restore of task " + r.task().id() + " can only carry the lock " + expected
+                + ", not " + Names.printable(r.lock().resource()));
+      }
     }
   }
 

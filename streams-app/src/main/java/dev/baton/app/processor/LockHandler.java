@@ -303,7 +303,9 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
           lock != null
               && lock.holders().stream()
                   .anyMatch(h -> h.token() == token && h.agent().equals(cmd.agent()));
-      if (lock == null || token < lock.lastToken() || !live) {
+      // A token is good while its grant lives: the newest one for an exclusive lock, any current
+      // holder's for a collaborative one. Released or expired tokens are stale.
+      if (!live) {
         return new TaskDecision.Rejected(
             OutcomeCode.FENCED,
             "fencing token " + token + " for " + key + " is stale (newest token "
