@@ -13,7 +13,7 @@ import java.util.List;
  */
 public final class CommandBodies {
   public static final int MAX_TITLE_LENGTH = 512;
-  public static final int MAX_TEXT_LENGTH = 64 * 1024;
+  public static final int MAX_TEXT_LENGTH = 32 * 1024;
   public static final int MAX_LIST_SIZE = 64;
   public static final int MAX_FIELDS_BYTES = 64 * 1024;
 

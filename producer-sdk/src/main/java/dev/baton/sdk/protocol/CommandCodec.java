@@ -1,7 +1,10 @@
 package dev.baton.sdk.protocol;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 
@@ -11,6 +14,12 @@ import java.io.IOException;
  * command when it can, so the topology can always answer.
  */
 public final class CommandCodec {
+  /** Unknown envelope fields are errors: a misspelt {@code expectedVersion} must not vanish. */
+  private static final ObjectReader STRICT =
+      Json.mapper()
+          .readerFor(Command.class)
+          .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
   private CommandCodec() {}
 
   public static byte[] write(Command command) {
@@ -61,12 +70,18 @@ public final class CommandCodec {
       return new ParsedCommand.Invalid(null, type, replyTo, e.getMessage());
     }
     try {
-      Command command = Json.mapper().treeToValue(object, Command.class);
+      Command command = STRICT.treeToValue(object, Command.class);
       Command normalized = validateEnvelope(command);
       Object body = CommandBodies.read(normalized);
       return new ParsedCommand.Valid(normalized, body, CommandBodies.keyOf(normalized, body));
     } catch (InvalidCommandException e) {
       return new ParsedCommand.Invalid(id, type, replyTo, e.getMessage());
+    } catch (UnrecognizedPropertyException e) {
+      return new ParsedCommand.Invalid(
+          id,
+          type,
+          replyTo,
+          "unknown field '" + Names.printable(e.getPropertyName()) + "' in the command envelope");
     } catch (JsonProcessingException | IllegalArgumentException e) {
       return new ParsedCommand.Invalid(
           id, type, replyTo, "command envelope is malformed: " + JsonErrors.describe(e));

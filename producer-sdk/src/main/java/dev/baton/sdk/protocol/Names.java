@@ -67,7 +67,7 @@ public final class Names {
     }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      if (Character.isISOControl(c) || Character.isWhitespace(c) && c != ' ') {
+      if (Character.isISOControl(c) || Character.isWhitespace(c) && c != ' ' || invisible(c)) {
         throw new InvalidCommandException(
             field + " '" + printable(value) + "' contains " + describe(c) + " at index " + i);
       }
@@ -85,8 +85,21 @@ public final class Names {
     return value;
   }
 
+  /**
+   * Characters that render as nothing or as something else (bidi overrides, zero-width spaces,
+   * byte-order marks), private-use, unassigned and surrogate code units: two resources that look
+   * the same must be the same.
+   */
+  private static boolean invisible(char c) {
+    int type = Character.getType(c);
+    return type == Character.FORMAT
+        || type == Character.PRIVATE_USE
+        || type == Character.UNASSIGNED
+        || type == Character.SURROGATE;
+  }
+
   private static String describe(char c) {
-    return Character.isISOControl(c) || Character.isWhitespace(c)
+    return Character.isISOControl(c) || Character.isWhitespace(c) || invisible(c)
         ? String.format("control or space character U+%04X", (int) c)
         : "'" + c + "'";
   }
@@ -94,14 +107,15 @@ public final class Names {
   /** The value with control characters escaped and cut to 80 characters, safe to echo back. */
   public static String printable(String value) {
     StringBuilder out = new StringBuilder();
-    for (int i = 0; i < value.length() && out.length() < 80; i++) {
+    int i = 0;
+    for (; i < value.length() && out.length() < 80; i++) {
       char c = value.charAt(i);
-      if (Character.isISOControl(c)) {
+      if (Character.isISOControl(c) || invisible(c) || c == '\u2028' || c == '\u2029') {
         out.append(String.format("\\u%04x", (int) c));
       } else {
         out.append(c);
       }
     }
-    return value.length() > 80 ? out + "..." : out.toString();
+    return i < value.length() ? out + "..." : out.toString();
   }
 }

@@ -1,5 +1,6 @@
 package dev.baton.sdk.protocol;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
@@ -44,6 +45,7 @@ public record Outcome(
     Instant at) {
 
   /** Whether the command took effect; for a duplicate, whether its original did. */
+  @JsonIgnore
   public boolean isSuccess() {
     OutcomeStatus effective = status == OutcomeStatus.DUPLICATE ? originalStatus : status;
     return effective != null && effective.isSuccess();

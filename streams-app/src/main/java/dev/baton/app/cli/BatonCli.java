@@ -1,5 +1,10 @@
 package dev.baton.app.cli;
 
+import dev.baton.app.cli.audit.AuditCommand;
+import dev.baton.app.cli.projection.CheckpointCommand;
+import dev.baton.app.cli.projection.QueryCommand;
+import dev.baton.app.cli.projection.VerifyCommand;
+import dev.baton.app.cli.task.TaskCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +16,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Coordination for teams of AI coding agents, on Kafka.",
-    subcommands = {UpCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {UpCommand.class, SinkCommand.class, TaskCommand.class, AuditCommand.class,
+      QueryCommand.class, CheckpointCommand.class, VerifyCommand.class,
+      CommandLine.HelpCommand.class})
 public final class BatonCli implements Runnable {
   public static final int OK = 0;
   public static final int FAILED = 1;
@@ -31,7 +38,8 @@ public final class BatonCli implements Runnable {
 
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new BatonCli());
-    cli.setExitCodeExceptionMapper(e -> FAILED);
+    cli.setExitCodeExceptionMapper(
+        e -> e instanceof CommandLine.ParameterException ? USAGE : FAILED);
     cli.setExecutionExceptionHandler(
         (e, cmd, parseResult) -> {
           cmd.getErr().println("error: " + e.getMessage());

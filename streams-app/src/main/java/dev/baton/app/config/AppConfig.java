@@ -58,6 +58,27 @@ public record AppConfig(
   public static final String LOCK_MAX_LEASE_MS = "baton.lock.max.lease.ms";
   public static final String LOCK_DEFAULT_LEASE_MS = "baton.lock.default.lease.ms";
   public static final String LOCK_MAX_WAIT_MS = "baton.lock.max.wait.ms";
+  public static final String AUDIT_ENABLED = "baton.audit.enabled";
+  public static final String AUDIT_GROUP_ID = "baton.audit.group.id";
+  public static final String AUDIT_GROUP_INSTANCE_ID = "baton.audit.group.instance.id";
+  public static final String AUDIT_SEGMENT_MAX_BYTES = "baton.audit.segment.max.bytes";
+  public static final String AUDIT_SEGMENT_MAX_AGE_MS = "baton.audit.segment.max.age.ms";
+  public static final String AUDIT_SEGMENT_MAX_LINES = "baton.audit.segment.max.lines";
+  public static final String AUDIT_FSYNC_INTERVAL_MS = "baton.audit.fsync.interval.ms";
+  public static final String AUDIT_FSYNC_BYTES = "baton.audit.fsync.bytes";
+  public static final String AUDIT_COMPRESSION = "baton.audit.compression";
+  public static final String AUDIT_RETENTION_MS = "baton.audit.retention.ms";
+  public static final String AUDIT_RETENTION_BYTES = "baton.audit.retention.bytes";
+  public static final String PROJECTION_ENABLED = "baton.projection.enabled";
+  public static final String PROJECTION_JDBC_URL = "baton.projection.jdbc.url";
+  public static final String PROJECTION_GROUP_ID = "baton.projection.group.id";
+  public static final String PROJECTION_BATCH_MAX_RECORDS = "baton.projection.batch.max.records";
+  public static final String DECISIONS_DEBOUNCE_MS = "baton.export.decisions.debounce.ms";
+  public static final String STATE_MAX_CHANGES = "baton.export.state.max.changes";
+  public static final String STATE_MAX_DELAY_MS = "baton.export.state.max.delay.ms";
+  public static final String CHECKPOINT_INTERVAL_MS = "baton.checkpoint.interval.ms";
+  public static final String CHECKPOINT_FULL_EVERY = "baton.checkpoint.full.every";
+  public static final String CHECKPOINT_RETAIN_FULL = "baton.checkpoint.retain.full";
 
   public static final ConfigDef DEFINITION =
       new ConfigDef()
@@ -178,7 +199,159 @@ public record AppConfig(
               Duration.ofHours(1).toMillis(),
               Range.atLeast(0),
               Importance.LOW,
-              "Longest a lock request may wait in the queue.");
+              "Longest a lock request may wait in the queue.")
+          .define(
+              AUDIT_ENABLED,
+              Type.BOOLEAN,
+              true,
+              Importance.MEDIUM,
+              "Whether baton up runs the audit sink (baton sink runs it regardless).")
+          .define(
+              AUDIT_GROUP_ID,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              "Consumer group of the audit sink instances; empty means"
+                  + " <application id>-audit-sink.")
+          .define(
+              AUDIT_GROUP_INSTANCE_ID,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              "Static group membership id of this audit sink instance (e.g. the pod name); a"
+                  + " restarted instance with the same id gets its partitions back at once."
+                  + " Empty means dynamic membership.")
+          .define(
+              AUDIT_SEGMENT_MAX_BYTES,
+              Type.LONG,
+              50L * 1024 * 1024,
+              Range.atLeast(1024),
+              Importance.MEDIUM,
+              "Audit segment rotation: close a segment before a line would take it past this"
+                  + " size.")
+          .define(
+              AUDIT_SEGMENT_MAX_AGE_MS,
+              Type.LONG,
+              Duration.ofHours(24).toMillis(),
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              "Audit segment rotation: close a segment once it has been open this long.")
+          .define(
+              AUDIT_SEGMENT_MAX_LINES,
+              Type.LONG,
+              60_000L,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              "Audit segment rotation: close a segment when it holds this many lines.")
+          .define(
+              AUDIT_FSYNC_INTERVAL_MS,
+              Type.LONG,
+              1000L,
+              Range.between(1, 3_600_000),
+              Importance.LOW,
+              "Group fsync of audit segments: at most this long between a write and its fsync.")
+          .define(
+              AUDIT_FSYNC_BYTES,
+              Type.LONG,
+              4L * 1024 * 1024,
+              Range.atLeast(1),
+              Importance.LOW,
+              "Group fsync of audit segments: fsync once this many bytes are written unsynced.")
+          .define(
+              AUDIT_COMPRESSION,
+              Type.STRING,
+              "none",
+              ValidString.in("none", "zstd"),
+              Importance.LOW,
+              "Compression of closed audit segments.")
+          .define(
+              AUDIT_RETENTION_MS,
+              Type.LONG,
+              -1L,
+              Range.atLeast(-1),
+              Importance.LOW,
+              "Delete closed audit segments older than this; -1 keeps them forever.")
+          .define(
+              AUDIT_RETENTION_BYTES,
+              Type.LONG,
+              -1L,
+              Range.atLeast(-1),
+              Importance.LOW,
+              "Delete the oldest closed audit segments of a partition while the partition holds"
+                  + " more than this; -1 means no limit.")
+          .define(
+              PROJECTION_ENABLED,
+              Type.BOOLEAN,
+              true,
+              Importance.MEDIUM,
+              "Whether baton up runs the projection sink (SQL projection, decisions.md,"
+                  + " state.json, scheduled checkpoints).")
+          .define(
+              PROJECTION_JDBC_URL,
+              Type.STRING,
+              "",
+              Importance.HIGH,
+              "JDBC URL of the SQL projection (jdbc:sqlite:... or jdbc:postgresql://...); empty"
+                  + " means the SQLite file <data dir>/baton.db.")
+          .define(
+              PROJECTION_GROUP_ID,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              "Consumer group of the projection sink instances (they share the partitions when"
+                  + " the target is PostgreSQL); empty means <application id>-projection.")
+          .define(
+              PROJECTION_BATCH_MAX_RECORDS,
+              Type.INT,
+              1000,
+              Range.between(1, 100_000),
+              Importance.LOW,
+              "Most events the projection applies in one database transaction.")
+          .define(
+              DECISIONS_DEBOUNCE_MS,
+              Type.LONG,
+              500L,
+              Range.between(0, 3_600_000),
+              Importance.LOW,
+              "decisions.md is regenerated once no decision has arrived for this long.")
+          .define(
+              STATE_MAX_CHANGES,
+              Type.LONG,
+              1000L,
+              Range.atLeast(1),
+              Importance.LOW,
+              "state.json is replaced once this many task or lock changes are pending.")
+          .define(
+              STATE_MAX_DELAY_MS,
+              Type.LONG,
+              1000L,
+              Range.between(0, 3_600_000),
+              Importance.LOW,
+              "state.json is replaced at most this long after the first pending change.")
+          .define(
+              CHECKPOINT_INTERVAL_MS,
+              Type.LONG,
+              Duration.ofHours(1).toMillis(),
+              Range.atLeast(0),
+              Importance.MEDIUM,
+              "How often the projection sink writes a checkpoint; 0 turns scheduled checkpoints"
+                  + " off (baton checkpoint create still works).")
+          .define(
+              CHECKPOINT_FULL_EVERY,
+              Type.INT,
+              6,
+              Range.between(1, 10_000),
+              Importance.LOW,
+              "Every n-th scheduled checkpoint is full, the others incremental; 1 means all"
+                  + " full.")
+          .define(
+              CHECKPOINT_RETAIN_FULL,
+              Type.INT,
+              3,
+              Range.between(1, 10_000),
+              Importance.MEDIUM,
+              "Checkpoint retention: keep the newest n full checkpoints and every incremental"
+                  + " one that builds on them.");
 
   /** Parses and validates; throws {@link ConfigException} naming the key and the value. */
   public static AppConfig parse(Map<?, ?> props) {
@@ -228,6 +401,25 @@ public record AppConfig(
 
   public Path exportDir() {
     return dataDir.resolve("export");
+  }
+
+  /** Where the audit sink writes its segments: {@code <data-dir>/export/audit}. */
+  public Path auditDir() {
+    return exportDir().resolve("audit");
+  }
+
+  /**
+   * The JDBC URL of the SQL projection: {@value #PROJECTION_JDBC_URL}, or the SQLite file {@code
+   * <data-dir>/baton.db}.
+   */
+  public String projectionJdbcUrl() {
+    String url = (String) values.get(PROJECTION_JDBC_URL);
+    return url.isBlank() ? "jdbc:sqlite:" + dataDir.resolve("baton.db") : url;
+  }
+
+  /** Where checkpoints live: {@code <data-dir>/export/checkpoints}. */
+  public Path checkpointDir() {
+    return exportDir().resolve("checkpoints");
   }
 
   /** This config with one key changed, validated like any other. */

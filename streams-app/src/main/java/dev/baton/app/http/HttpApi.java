@@ -1,35 +1,98 @@
 package dev.baton.app.http;
 
+import dev.baton.app.state.TaskQueries;
 import dev.baton.sdk.BatonClient;
+import dev.baton.sdk.protocol.Json;
 import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 
-/** The HTTP API (default port 7070): health, task queries and commands. */
+/**
+ * The HTTP API (default port 7070). Routes:
+ *
+ * <pre>
+ * GET   /v1/health                            200 {"status":"RUNNING"}, else 503 with the state
+ * GET   /v1/tasks?workspace=&amp;status=&amp;assignee=&amp;limit=&amp;after=
+ *                                             {"tasks":[...], "next": cursor or null}
+ * GET   /v1/tasks/{workspace}/{id}            the task
+ * POST  /v1/tasks/{workspace}                 create (201)          } header X-Baton-Agent
+ * PATCH /v1/tasks/{workspace}/{id}            update                } required; answer: the
+ * POST  /v1/tasks/{workspace}/{id}/claim      claim                 } outcome, whose state is
+ * POST  /v1/tasks/{workspace}/{id}/transition change status         } the task
+ * </pre>
+ *
+ * Every error, including unknown routes and oversized bodies, is an {@link ErrorBody} written by
+ * {@link ErrorMapper}. Request bodies are limited to {@value #MAX_REQUEST_BYTES} bytes.
+ */
 public final class HttpApi implements AutoCloseable {
-  private final Javalin app;
+  /** Largest request body accepted; larger ones are answered 413 {@code TOO_LARGE}. */
+  public static final int MAX_REQUEST_BYTES = 256 * 1024;
 
-  private HttpApi(Javalin app) {
+  /**
+   * Backstop for a command's answer. The SDK times commands out itself (30 s by default) and that
+   * is answered 504 first; this only guards against a future that would never complete.
+   */
+  static final Duration COMMAND_DEADLINE = Duration.ofSeconds(90);
+
+  private static final int RESPONSE_THREADS = 4;
+
+  private final Javalin app;
+  private final ExecutorService responses;
+
+  private HttpApi(Javalin app, ExecutorService responses) {
     this.app = app;
+    this.responses = responses;
   }
 
   /** Starts serving on {@code host:port} (0 = any free port). */
   public static HttpApi start(String host, int port, KafkaStreams streams, BatonClient client) {
+    return start(host, port, streams::state, TaskQueries.of(streams), client);
+  }
+
+  /** Starts serving with explicit collaborators (tests give in-memory ones). */
+  static HttpApi start(
+      String host,
+      int port,
+      Supplier<KafkaStreams.State> state,
+      TaskQueries queries,
+      BatonClient client) {
+    ExecutorService responses =
+        Executors.newFixedThreadPool(RESPONSE_THREADS, daemonThreads("baton-http-answer-"));
+    HealthResource health = new HealthResource(state);
+    TaskQueryResource reads = new TaskQueryResource(queries);
+    TaskCommandResource commands = new TaskCommandResource(client, responses, COMMAND_DEADLINE);
     Javalin app =
         Javalin.create(
             cfg -> {
               cfg.startup.showJavalinBanner = false;
               cfg.jetty.host = host;
               cfg.jetty.port = port;
-              cfg.routes.get(
-                  "/v1/health",
-                  ctx -> {
-                    boolean running = streams.state() == KafkaStreams.State.RUNNING;
-                    ctx.status(running ? 200 : 503)
-                        .json(java.util.Map.of("status", streams.state().name()));
-                  });
+              cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
+              cfg.http.prefer405over404 = true;
+              cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
+              cfg.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrorHandler()));
+              ErrorMapper.register(cfg.routes);
+              cfg.routes.get("/v1/health", health::health);
+              cfg.routes.get("/v1/tasks", reads::list);
+              cfg.routes.get("/v1/tasks/{workspace}/{id}", reads::get);
+              cfg.routes.post("/v1/tasks/{workspace}", commands::create);
+              cfg.routes.patch("/v1/tasks/{workspace}/{id}", commands::update);
+              cfg.routes.post("/v1/tasks/{workspace}/{id}/claim", commands::claim);
+              cfg.routes.post("/v1/tasks/{workspace}/{id}/transition", commands::transition);
             });
-    app.start();
-    return new HttpApi(app);
+    try {
+      app.start();
+    } catch (RuntimeException e) {
+      responses.shutdownNow();
+      throw e;
+    }
+    return new HttpApi(app, responses);
   }
 
   public int port() {
@@ -39,5 +102,15 @@ public final class HttpApi implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
+    responses.shutdownNow();
+  }
+
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + count.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
   }
 }

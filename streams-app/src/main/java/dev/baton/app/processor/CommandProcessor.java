@@ -84,6 +84,7 @@ public final class CommandProcessor implements Processor<String, byte[], String,
     handlers.put(
         CommandType.DECISION_RECORD,
         new DecisionHandler(context.getStateStore(StoreNames.DECISIONS)));
+    handlers.put(CommandType.STATE_RESTORE, StateRestoreHandler.from(context));
     expiries.put(DEDUP_KIND, (commandId, deadline, out) -> outcomes.delete(commandId));
     Duration interval = config.punctuateInterval();
     context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, this::punctuate);

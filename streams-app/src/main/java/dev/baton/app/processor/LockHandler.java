@@ -96,7 +96,7 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
       Holder renewed = w.extend(held, leaseMs, now, deadlines);
       w.commit(locks, now);
       out.event(EventType.LOCK_RENEWED, w.key, w.version, cmd.agent(), cmd.id(), w.json());
-      out.outcome(granted(cmd.id(), w, renewed, "already held; lease extended", now), cmd.replyTo());
+      out.outcome(granted(cmd.id(), cmd.type(), w, renewed, "already held; lease extended", now), cmd.replyTo());
       return;
     }
     Waiter waiting = w.waiterOf(cmd.agent());
@@ -109,12 +109,12 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
       Holder h = w.grant(cmd.agent(), cmd.id(), a.mode(), leaseMs, now, deadlines);
       w.commit(locks, now);
       out.event(EventType.LOCK_GRANTED, w.key, w.version, cmd.agent(), cmd.id(), w.json());
-      out.outcome(granted(cmd.id(), w, h, "granted", now), cmd.replyTo());
+      out.outcome(granted(cmd.id(), cmd.type(), w, h, "granted", now), cmd.replyTo());
       return;
     }
     if (waitMs == 0) {
       out.outcome(
-          lockOutcome(cmd.id(), OutcomeStatus.REJECTED, OutcomeCode.LOCKED,
+          lockOutcome(cmd.id(), cmd.type(), OutcomeStatus.REJECTED, OutcomeCode.LOCKED,
               "lock " + w.key + " is held by " + w.holderNames() + " ("
                   + w.mode() + ")" + (w.queue.isEmpty() ? "" : ", " + w.queue.size() + " waiting"),
               w, null, null, now),
@@ -123,7 +123,7 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
     }
     if (w.queue.size() >= MAX_QUEUE) {
       out.outcome(
-          lockOutcome(cmd.id(), OutcomeStatus.REJECTED, OutcomeCode.LOCKED,
+          lockOutcome(cmd.id(), cmd.type(), OutcomeStatus.REJECTED, OutcomeCode.LOCKED,
               "queue of lock " + w.key + " is full (" + MAX_QUEUE + " waiting)", w, null, null,
               now),
           cmd.replyTo());
@@ -132,11 +132,11 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
     Instant waitDeadline = now.plusMillis(waitMs);
     w.queue.add(
         new Waiter(cmd.agent(), cmd.id(), a.mode(), leaseMs, now, waitDeadline, cmd.replyTo()));
-    deadlines.add(waitDeadline.toEpochMilli(), WAIT_KIND, cmd.id() + "@" + w.key);
+    deadlines.add(waitDeadline.toEpochMilli(), WAIT_KIND, waitId(cmd.id(), w.key));
     w.commit(locks, now);
     out.event(EventType.LOCK_QUEUED, w.key, w.version, cmd.agent(), cmd.id(), w.json());
     out.outcome(
-        lockOutcome(cmd.id(), OutcomeStatus.QUEUED, OutcomeCode.OK,
+        lockOutcome(cmd.id(), cmd.type(), OutcomeStatus.QUEUED, OutcomeCode.OK,
             "waiting behind " + (w.queue.size() - 1) + " request(s); held by " + w.holderNames(),
             w, null, w.queue.size(), now),
         cmd.replyTo());
@@ -153,7 +153,7 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
     Holder renewed = w.extend(held, leaseMs, now, deadlines);
     w.commit(locks, now);
     out.event(EventType.LOCK_RENEWED, w.key, w.version, cmd.agent(), cmd.id(), w.json());
-    out.outcome(granted(cmd.id(), w, renewed, "renewed", now).withStatus(OutcomeStatus.ACCEPTED),
+    out.outcome(granted(cmd.id(), cmd.type(), w, renewed, "renewed", now).withStatus(OutcomeStatus.ACCEPTED),
         cmd.replyTo());
   }
 
@@ -168,7 +168,7 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
     w.commit(locks, now);
     out.event(EventType.LOCK_RELEASED, w.key, w.version, cmd.agent(), cmd.id(), w.json());
     out.outcome(
-        lockOutcome(cmd.id(), OutcomeStatus.ACCEPTED, OutcomeCode.OK, "released", w,
+        lockOutcome(cmd.id(), cmd.type(), OutcomeStatus.ACCEPTED, OutcomeCode.OK, "released", w,
             held.token(), null, now),
         cmd.replyTo());
     grantWaiters(w, now, out);
@@ -179,7 +179,7 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
     Waiter waiting = w.waiterOf(cmd.agent());
     if (waiting == null) {
       out.outcome(
-          lockOutcome(cmd.id(), OutcomeStatus.REJECTED, OutcomeCode.NOT_FOUND,
+          lockOutcome(cmd.id(), cmd.type(), OutcomeStatus.REJECTED, OutcomeCode.NOT_FOUND,
               cmd.agent() + " has no queued request for lock " + w.key, w, null, null, now),
           cmd.replyTo());
       return;
@@ -188,11 +188,11 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
     w.commit(locks, now);
     out.event(EventType.LOCK_CANCELLED, w.key, w.version, cmd.agent(), cmd.id(), w.json());
     out.outcome(
-        lockOutcome(cmd.id(), OutcomeStatus.ACCEPTED, OutcomeCode.OK, "cancelled", w, null, null,
+        lockOutcome(cmd.id(), cmd.type(), OutcomeStatus.ACCEPTED, OutcomeCode.OK, "cancelled", w, null, null,
             now),
         cmd.replyTo());
     Outcome cancelled =
-        lockOutcome(waiting.requestId(), OutcomeStatus.REJECTED, OutcomeCode.CANCELLED,
+        lockOutcome(waiting.requestId(), CommandType.LOCK_ACQUIRE, OutcomeStatus.REJECTED, OutcomeCode.CANCELLED,
             "request cancelled by " + cmd.agent(), w, null, null, now);
     out.remember(cancelled);
     out.outcome(cancelled, waiting.replyTo());
@@ -211,7 +211,7 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
                 ? "the lease of " + cmd.agent() + " on lock " + w.key + " has expired"
                 : cmd.agent() + " does not hold lock " + w.key + "; holders: " + w.holderNames();
     out.outcome(
-        lockOutcome(cmd.id(), OutcomeStatus.REJECTED, code, message, w, null, null, now),
+        lockOutcome(cmd.id(), cmd.type(), OutcomeStatus.REJECTED, code, message, w, null, null, now),
         cmd.replyTo());
   }
 
@@ -225,7 +225,7 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
       w.commit(locks, now);
       out.event(next.requestId() + ":granted", EventType.LOCK_GRANTED, w.key, w.version,
           next.agent(), next.requestId(), w.json());
-      Outcome granted = granted(next.requestId(), w, h, "granted after waiting", now);
+      Outcome granted = granted(next.requestId(), CommandType.LOCK_ACQUIRE, w, h, "granted after waiting", now);
       out.remember(granted);
       out.outcome(granted, next.replyTo());
     }
@@ -259,9 +259,9 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
 
   /** A queued request's wait ran out: take it out of the queue and tell its client. */
   public void expireWait(String id, long deadline, Emitter out) {
-    int at = id.indexOf('@');
-    String requestId = id.substring(0, at);
-    String key = id.substring(at + 1);
+    int bar = id.indexOf('|');
+    String requestId = id.substring(0, bar);
+    String key = id.substring(bar + 1);
     LockState stored = locks.get(key);
     if (stored == null) {
       return;
@@ -278,7 +278,7 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
     out.event(requestId + ":wait_expired", EventType.LOCK_WAIT_EXPIRED, key, w.version,
         waiting.agent(), requestId, w.json());
     Outcome expired =
-        lockOutcome(requestId, OutcomeStatus.REJECTED, OutcomeCode.EXPIRED,
+        lockOutcome(requestId, CommandType.LOCK_ACQUIRE, OutcomeStatus.REJECTED, OutcomeCode.EXPIRED,
             "waited " + (now.toEpochMilli() - waiting.enqueuedAt().toEpochMilli())
                 + " ms for lock " + key + " without a grant",
             w, null, null, now);
@@ -325,6 +325,11 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
     return null;
   }
 
+  /** Wait entries are {@code <requestId>|<key>}: ids never contain {@code |}, keys may. */
+  private static String waitId(String requestId, String key) {
+    return requestId + "|" + key;
+  }
+
   private long leaseOf(Long requested, String key) {
     long lease = requested == null ? config.defaultLease().toMillis() : requested;
     if (lease <= 0) {
@@ -338,18 +343,19 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
     return lease;
   }
 
-  private static Outcome granted(String requestId, Work w, Holder h, String message, Instant now) {
+  private static Outcome granted(
+      String requestId, CommandType type, Work w, Holder h, String message, Instant now) {
     return new Outcome(
-        requestId, CommandType.LOCK_ACQUIRE, w.key, OutcomeStatus.GRANTED,
+        requestId, type, w.key, OutcomeStatus.GRANTED,
         OutcomeCode.OK, message, w.version, h.token(), null, w.holderNames(), h.leaseDeadline(),
         w.json(), null, now);
   }
 
   private static Outcome lockOutcome(
-      String commandId, OutcomeStatus status, OutcomeCode code, String message, Work w,
-      Long token, Integer position, Instant now) {
+      String commandId, CommandType type, OutcomeStatus status, OutcomeCode code, String message,
+      Work w, Long token, Integer position, Instant now) {
     return new Outcome(
-        commandId, null, w.key, status, code, message, w.version, token, position,
+        commandId, type, w.key, status, code, message, w.version, token, position,
         w.holderNames(), null, w.json(), null, now);
   }
 
@@ -403,6 +409,8 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
       Instant deadline = now.plusMillis(leaseMs);
       Holder h = new Holder(agent, requestId, mode, ++lastToken, leaseMs, now, deadline);
       holders.add(h);
+      // A fresh grant supersedes the agent's expired one: a later renew is about the new grant.
+      recentlyExpired.removeIf(e -> e.agent().equals(agent));
       deadlines.add(deadline.toEpochMilli(), LEASE_KIND, h.token() + "@" + key);
       return h;
     }
@@ -425,7 +433,7 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
 
     void removeWaiter(Waiter q, DeadlineIndex deadlines) {
       queue.remove(q);
-      deadlines.remove(q.waitDeadline().toEpochMilli(), WAIT_KIND, q.requestId() + "@" + key);
+      deadlines.remove(q.waitDeadline().toEpochMilli(), WAIT_KIND, waitId(q.requestId(), key));
     }
 
     void commit(KeyValueStore<String, LockState> store, Instant now) {

@@ -1,5 +1,6 @@
 package dev.baton.app.processor;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.sdk.protocol.Command;
@@ -39,6 +40,13 @@ import java.util.TreeSet;
 public final class TaskRules {
   static final String STATUS = "status";
   static final String ASSIGNEE = "assignee";
+  /**
+   * Largest serialised task: three quarters of the read limit, leaving room for the outcome or
+   * event envelope that carries it. Every field within its own limit, in the worst JSON escaping,
+   * still fits a new task.
+   */
+  public static final int MAX_TASK_BYTES = Json.MAX_DOCUMENT_BYTES / 4 * 3;
+
   private static final Set<String> PATCHABLE =
       Set.of("title", "description", "priority", "labels", "dependsOn", "fields");
 
@@ -78,6 +86,7 @@ public final class TaskRules {
             cmd.agent(),
             now,
             fieldVersions);
+    checkSize(task);
     return new TaskDecision.Applied(task, EventType.TASK_CREATED);
   }
 
@@ -153,20 +162,13 @@ public final class TaskRules {
       throw new InvalidCommandException(
           "fields would grow beyond " + CommandBodies.MAX_FIELDS_BYTES + " characters of JSON");
     }
+    checkSize(updated);
     return new TaskDecision.Applied(updated, EventType.TASK_UPDATED);
   }
 
   public static TaskDecision claim(Task current, Command cmd, TaskClaim body, Instant now) {
     if (current == null) {
       return notFound(body.taskId());
-    }
-    if (cmd.agent().equals(current.assignee())) {
-      return new TaskDecision.Unchanged("task " + current.id() + " is already claimed by you");
-    }
-    if (current.assignee() != null) {
-      return new TaskDecision.Rejected(
-          OutcomeCode.ALREADY_CLAIMED,
-          "task " + current.id() + " is claimed by " + current.assignee());
     }
     TaskStatus status = current.status();
     if (status == TaskStatus.DONE
@@ -175,6 +177,14 @@ public final class TaskRules {
       return new TaskDecision.Rejected(
           OutcomeCode.INVALID_TRANSITION,
           "task " + current.id() + " is " + status + " and cannot be claimed");
+    }
+    if (cmd.agent().equals(current.assignee())) {
+      return new TaskDecision.Unchanged("task " + current.id() + " is already claimed by you");
+    }
+    if (current.assignee() != null) {
+      return new TaskDecision.Rejected(
+          OutcomeCode.ALREADY_CLAIMED,
+          "task " + current.id() + " is claimed by " + current.assignee());
     }
     TaskDecision conflict = checkVersion(current, cmd, Set.of(STATUS, ASSIGNEE));
     if (conflict != null) {
@@ -257,6 +267,24 @@ public final class TaskRules {
         OutcomeCode.VERSION_CONFLICT,
         "task " + current.id() + " is at version " + current.version() + ", expected " + expected
             + "; changed since: " + String.join(", ", changed));
+  }
+
+  /**
+   * A task must stay well inside what every reader accepts ({@link Json#MAX_DOCUMENT_BYTES}):
+   * outcomes and events embed it whole, so an oversized task would be unreadable downstream.
+   */
+  static void checkSize(Task task) {
+    int bytes;
+    try {
+      bytes = Json.mapper().writeValueAsBytes(task).length;
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise task " + task.id(), e);
+    }
+    if (bytes > MAX_TASK_BYTES) {
+      throw new InvalidCommandException(
+          "task " + task.id() + " would be " + bytes + " bytes of JSON, the limit is "
+              + MAX_TASK_BYTES);
+    }
   }
 
   private static TaskDecision notFound(String taskId) {

@@ -3,6 +3,8 @@ package dev.baton.app.runtime;
 import dev.baton.app.broker.EmbeddedKafkaBroker;
 import dev.baton.app.config.AppConfig;
 import dev.baton.app.http.HttpApi;
+import dev.baton.app.sink.audit.AuditSink;
+import dev.baton.app.sink.projection.ProjectionSink;
 import dev.baton.app.topology.TopologyFactory;
 import dev.baton.sdk.BatonClient;
 import java.time.Duration;
@@ -27,18 +29,22 @@ public final class BatonService implements AutoCloseable {
   private final BatonClient client;
   private final HttpApi http;
   private final String bootstrapServers;
+  private final AuditSink audit;
+  private ProjectionSink projection;
 
   private BatonService(
       EmbeddedKafkaBroker broker,
       KafkaStreams streams,
       BatonClient client,
       HttpApi http,
-      String bootstrapServers) {
+      String bootstrapServers,
+      AuditSink audit) {
     this.broker = broker;
     this.streams = streams;
     this.client = client;
     this.http = http;
     this.bootstrapServers = bootstrapServers;
+    this.audit = audit;
   }
 
   /** How to start: with an embedded broker on {@code brokerPort}, or against {@code config}'s. */
@@ -48,6 +54,8 @@ public final class BatonService implements AutoCloseable {
     EmbeddedKafkaBroker broker = null;
     KafkaStreams streams = null;
     BatonClient client = null;
+    AuditSink audit = null;
+    ProjectionSink projection = null;
     try {
       AppConfig effective = config;
       if (options.embeddedBroker()) {
@@ -76,8 +84,15 @@ public final class BatonService implements AutoCloseable {
       LOG.info(
           "Baton is up: HTTP on http://{}:{}, Kafka at {}",
           effective.httpHost(), http.port(), effective.bootstrapServers());
-      return new BatonService(broker, streams, client, http, effective.bootstrapServers());
+      audit = AuditSink.startIfEnabled(effective);
+      projection = ProjectionSink.startIfEnabled(effective);
+      BatonService service =
+          new BatonService(broker, streams, client, http, effective.bootstrapServers(), audit);
+      service.projection = projection;
+      return service;
     } catch (RuntimeException e) {
+      closeQuietly(projection);
+      closeQuietly(audit);
       closeQuietly(client);
       if (streams != null) {
         closeStreams(streams, Duration.ofSeconds(10));
@@ -133,6 +148,8 @@ public final class BatonService implements AutoCloseable {
 
   @Override
   public void close() {
+    closeQuietly(projection);
+    closeQuietly(audit);
     closeQuietly(http);
     closeQuietly(client);
     if (streams != null) {

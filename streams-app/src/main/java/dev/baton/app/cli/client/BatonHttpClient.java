@@ -1,0 +1,112 @@
+package dev.baton.app.cli.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.sdk.protocol.Json;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+
+/**
+ * Calls the Baton HTTP API with {@link HttpClient}: JSON in, JSON out, the agent in {@code
+ * X-Baton-Agent}. Any answer with a JSON body is returned, error statuses included; only when no
+ * such answer comes does it throw {@link ClientFailure}.
+ */
+public final class BatonHttpClient {
+  public static final String AGENT_HEADER = "X-Baton-Agent";
+
+  /** Longer than the server's own command timeout, so that its 504 arrives first. */
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  private final URI server;
+  private final String agent;
+  private final HttpClient http;
+
+  public BatonHttpClient(URI server, String agent) {
+    this.server = server;
+    this.agent = agent;
+    this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+  }
+
+  /** {@code pathAndQuery} starts with {@code /} and is already encoded. */
+  public ApiResponse get(String pathAndQuery) {
+    return send(request(pathAndQuery).GET());
+  }
+
+  public ApiResponse post(String path, JsonNode body) {
+    return send(request(path).POST(json(body)));
+  }
+
+  public ApiResponse patch(String path, JsonNode body) {
+    return send(request(path).method("PATCH", json(body)));
+  }
+
+  private HttpRequest.Builder request(String pathAndQuery) {
+    return HttpRequest.newBuilder(URI.create(server + pathAndQuery))
+        .timeout(REQUEST_TIMEOUT)
+        .header("Accept", "application/json")
+        .header("Content-Type", "application/json")
+        .header(AGENT_HEADER, agent);
+  }
+
+  private static HttpRequest.BodyPublisher json(JsonNode body) {
+    try {
+      return HttpRequest.BodyPublishers.ofByteArray(Json.mapper().writeValueAsBytes(body));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a JSON tree", e);
+    }
+  }
+
+  private ApiResponse send(HttpRequest.Builder builder) {
+    HttpResponse<String> response;
+    try {
+      response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (HttpTimeoutException e) {
+      throw new ClientFailure(
+          "no answer from Baton at " + server + " within " + REQUEST_TIMEOUT.toSeconds() + " s", e);
+    } catch (IOException e) {
+      throw new ClientFailure("cannot reach Baton at " + server + ": " + describe(e), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ClientFailure("interrupted while waiting for Baton at " + server, e);
+    }
+    JsonNode body;
+    try {
+      body = Json.mapper().readTree(response.body());
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      String text = response.body();
+      throw new ClientFailure(
+          "unexpected answer from "
+              + server
+              + " (is it Baton?): HTTP "
+              + response.statusCode()
+              + " "
+              + (text.length() > 200 ? text.substring(0, 200) + "..." : text),
+          e);
+    }
+    if (body == null || !body.isObject()) {
+      throw new ClientFailure(
+          "unexpected answer from "
+              + server
+              + " (is it Baton?): HTTP "
+              + response.statusCode()
+              + " without a JSON object",
+          null);
+    }
+    return new ApiResponse(response.statusCode(), body);
+  }
+
+  private static String describe(IOException e) {
+    if (e instanceof ConnectException && e.getMessage() == null) {
+      return "connection refused";
+    }
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+  }
+}

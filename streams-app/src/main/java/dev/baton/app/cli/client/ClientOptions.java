@@ -1,0 +1,101 @@
+package dev.baton.app.cli.client;
+
+import dev.baton.sdk.protocol.InvalidCommandException;
+import dev.baton.sdk.protocol.Names;
+import java.net.URI;
+import java.net.URISyntaxException;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * Options every client verb takes ({@code --server}, {@code --agent}, {@code --workspace}, {@code
+ * --json}), mixed into each verb so they can be given after it: {@code baton task get t-1 --json}.
+ * Bad values are usage errors (exit 2).
+ */
+public final class ClientOptions {
+  public static final String DEFAULT_SERVER = "http://localhost:7070";
+
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec mixee;
+
+  @Option(
+      names = "--server",
+      paramLabel = "URL",
+      defaultValue = "${env:BATON_SERVER:-" + DEFAULT_SERVER + "}",
+      description = "Baton HTTP API to talk to (env BATON_SERVER; default: ${DEFAULT-VALUE}).")
+  String server;
+
+  @Option(
+      names = "--agent",
+      paramLabel = "ID",
+      defaultValue = "${env:BATON_AGENT}",
+      description = "Agent the commands act for (env BATON_AGENT; default: cli-<user name>).")
+  String agent;
+
+  @Option(
+      names = "--workspace",
+      paramLabel = "WS",
+      defaultValue = "${env:BATON_WORKSPACE:-default}",
+      description = "Workspace (env BATON_WORKSPACE; default: ${DEFAULT-VALUE}).")
+  String workspace;
+
+  @Option(
+      names = "--json",
+      description = "Print JSON: the task (or page) on success, the error body on failure.")
+  boolean json;
+
+  /** The server's base URI, without a trailing slash. */
+  public URI server() {
+    String value = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
+    try {
+      URI uri = new URI(value);
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          || uri.getHost() == null) {
+        throw usage("--server must be an http:// or https:// URL, got '" + server + "'");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw usage("--server '" + server + "' is not a URL: " + e.getReason());
+    }
+  }
+
+  public String agent() {
+    return checkedId("--agent", agent == null ? defaultAgent() : agent);
+  }
+
+  public String workspace() {
+    return checkedId("--workspace", workspace);
+  }
+
+  public boolean json() {
+    return json;
+  }
+
+  /** Checks a user-given id; a bad one is a usage error naming the option. */
+  public String checkedId(String option, String value) {
+    try {
+      return Names.checkId(option, value);
+    } catch (InvalidCommandException e) {
+      throw usage(e.getMessage());
+    }
+  }
+
+  public ParameterException usage(String message) {
+    return new ParameterException(mixee.commandLine(), message);
+  }
+
+  /** {@code cli-<user name>}, with characters an id cannot hold replaced by {@code _}. */
+  static String defaultAgent() {
+    String user = System.getProperty("user.name", "user");
+    StringBuilder id = new StringBuilder("cli-");
+    for (int i = 0; i < user.length() && id.length() < Names.MAX_ID_LENGTH; i++) {
+      char c = user.charAt(i);
+      boolean ok =
+          Character.isLetterOrDigit(c) && c < 128 || c == '.' || c == '_' || c == '-' || c == '@';
+      id.append(ok ? c : '_');
+    }
+    return id.toString();
+  }
+}

@@ -1,0 +1,34 @@
+package dev.baton.app.cli.task;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.app.cli.client.ApiResponse;
+import dev.baton.app.cli.client.BatonHttpClient;
+import dev.baton.sdk.protocol.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code baton task claim ID}. */
+@Command(
+    name = "claim",
+    mixinStandardHelpOptions = true,
+    description = "Claim a task for --agent; prints the task (status CLAIMED).")
+final class TaskClaimCommand extends TaskVerb {
+  @Parameters(index = "0", paramLabel = "ID", description = "Task id.")
+  String id;
+
+  @Option(
+      names = "--expected-version",
+      paramLabel = "N",
+      description = "The version this claim is based on.")
+  Long expectedVersion;
+
+  @Override
+  protected ApiResponse send(BatonHttpClient http) {
+    ObjectNode body = Json.mapper().createObjectNode();
+    if (expectedVersion != null) {
+      body.put("expectedVersion", expectedVersion);
+    }
+    return http.post(taskPath(id) + "/claim", body);
+  }
+}

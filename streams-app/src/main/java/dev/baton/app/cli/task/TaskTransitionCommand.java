@@ -1,0 +1,54 @@
+package dev.baton.app.cli.task;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.app.cli.client.ApiResponse;
+import dev.baton.app.cli.client.BatonHttpClient;
+import dev.baton.sdk.protocol.Json;
+import dev.baton.sdk.protocol.TaskStatus;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code baton task transition ID --to STATUS}. */
+@Command(
+    name = "transition",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Move a task to another status; prints the task.",
+      "A move the life cycle does not allow is rejected with INVALID_TRANSITION (exit 1)."
+    })
+final class TaskTransitionCommand extends TaskVerb {
+  @Parameters(index = "0", paramLabel = "ID", description = "Task id.")
+  String id;
+
+  @Option(
+      names = "--to",
+      required = true,
+      paramLabel = "STATUS",
+      converter = StatusConverter.class,
+      description =
+          "Target status: OPEN, CLAIMED, IN_PROGRESS, BLOCKED, REVIEW, DONE, FAILED, CANCELLED.")
+  TaskStatus to;
+
+  @Option(names = "--reason", paramLabel = "TEXT", description = "Why; kept with the change.")
+  String reason;
+
+  @Option(
+      names = "--expected-version",
+      paramLabel = "N",
+      description = "The version this move is based on.")
+  Long expectedVersion;
+
+  @Override
+  protected ApiResponse send(BatonHttpClient http) {
+    ObjectNode body = Json.mapper().createObjectNode();
+    body.put("to", to.name());
+    if (reason != null) {
+      body.put("reason", reason);
+    }
+    if (expectedVersion != null) {
+      body.put("expectedVersion", expectedVersion);
+    }
+    return http.post(taskPath(id) + "/transition", body);
+  }
+}

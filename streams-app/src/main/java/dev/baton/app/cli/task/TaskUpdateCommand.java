@@ -1,0 +1,57 @@
+package dev.baton.app.cli.task;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.app.cli.client.ApiResponse;
+import dev.baton.app.cli.client.BatonHttpClient;
+import dev.baton.sdk.protocol.Json;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code baton task update ID [--expected-version N] --set FIELD=VALUE...}. */
+@Command(
+    name = "update",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Change fields of a task; prints the task after the change.",
+      "VALUE is read as JSON when it is valid JSON (3, true, null, [\"a\"], \"text\"), else as a"
+          + " string. fields.NAME=VALUE sets one key of the free-form fields (null removes it).",
+      "With --expected-version a stale write is rejected with VERSION_CONFLICT (exit 1) unless"
+          + " none of the fields it touches changed since."
+    })
+final class TaskUpdateCommand extends TaskVerb {
+  @Parameters(index = "0", paramLabel = "ID", description = "Task id.")
+  String id;
+
+  @Option(
+      names = "--expected-version",
+      paramLabel = "N",
+      description = "The version this change is based on.")
+  Long expectedVersion;
+
+  @Option(
+      names = "--set",
+      required = true,
+      paramLabel = "FIELD=VALUE",
+      description =
+          "A field to set: title, description, priority, labels, dependsOn, fields.NAME;"
+              + " repeatable.")
+  List<String> assignments;
+
+  @Override
+  protected ApiResponse send(BatonHttpClient http) {
+    ObjectNode patch;
+    try {
+      patch = PatchAssignments.patch(assignments);
+    } catch (IllegalArgumentException e) {
+      throw client.usage(e.getMessage());
+    }
+    ObjectNode body = Json.mapper().createObjectNode();
+    if (expectedVersion != null) {
+      body.put("expectedVersion", expectedVersion);
+    }
+    body.set("patch", patch);
+    return http.patch(taskPath(id), body);
+  }
+}

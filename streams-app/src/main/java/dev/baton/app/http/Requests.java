@@ -1,0 +1,27 @@
+package dev.baton.app.http;
+
+import dev.baton.sdk.protocol.Names;
+import io.javalin.http.Context;
+
+/** Reads and validates the parts of a request that name things: path ids and the agent header. */
+final class Requests {
+  /** The header naming the agent a command acts for; required on every command. */
+  static final String AGENT_HEADER = "X-Baton-Agent";
+
+  private Requests() {}
+
+  /** Path parameter {@code name}, checked as an id ({@link Names#checkId}). */
+  static String pathId(Context ctx, String name) {
+    return Names.checkId(name, ctx.pathParam(name));
+  }
+
+  /** The agent from {@value #AGENT_HEADER}; missing or malformed is a 400. */
+  static String agent(Context ctx) {
+    String agent = ctx.header(AGENT_HEADER);
+    if (agent == null || agent.isEmpty()) {
+      throw ApiError.invalid(
+          "header " + AGENT_HEADER + " is required on commands: the id of the acting agent");
+    }
+    return Names.checkId("header " + AGENT_HEADER, agent);
+  }
+}

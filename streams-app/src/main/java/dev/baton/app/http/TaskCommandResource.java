@@ -1,0 +1,109 @@
+package dev.baton.app.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.sdk.BatonClient;
+import dev.baton.sdk.WriteOptions;
+import dev.baton.sdk.protocol.CommandType;
+import dev.baton.sdk.protocol.Json;
+import dev.baton.sdk.protocol.Names;
+import dev.baton.sdk.protocol.Outcome;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Task commands, sent through the SDK on behalf of the agent named in {@value
+ * Requests#AGENT_HEADER}: create ({@code POST /v1/tasks/{workspace}}, 201), update ({@code PATCH
+ * /v1/tasks/{workspace}/{id}}), claim and transition ({@code POST .../{id}/claim}, {@code
+ * .../{id}/transition}). Success answers with the outcome (its {@code state} is the task after the
+ * change); a rejection is an {@link ErrorBody} carrying the outcome.
+ *
+ * <p>Handlers never block a Jetty thread on Kafka: they hand Javalin the SDK's future, which the
+ * SDK times out itself; {@code deadline} is only a backstop. The answer is written on {@code
+ * responses}, never on the SDK's reply-reader thread, so a slow HTTP client cannot stall the
+ * outcomes of every other agent.
+ */
+final class TaskCommandResource {
+  private final BatonClient client;
+  private final Executor responses;
+  private final Duration deadline;
+
+  TaskCommandResource(BatonClient client, Executor responses, Duration deadline) {
+    this.client = client;
+    this.responses = responses;
+    this.deadline = deadline;
+  }
+
+  void create(Context ctx) {
+    String workspace = Requests.pathId(ctx, "workspace");
+    String agent = Requests.agent(ctx);
+    CreateTaskRequest request = RequestBodies.required(ctx, CreateTaskRequest.class);
+    if (request.id() != null) {
+      Names.checkId("id", request.id());
+    }
+    answer(ctx, 201, client.as(agent, workspace).tasks().create(request.toNewTask()));
+  }
+
+  void update(Context ctx) {
+    String workspace = Requests.pathId(ctx, "workspace");
+    String id = Requests.pathId(ctx, "id");
+    String agent = Requests.agent(ctx);
+    UpdateTaskRequest request = UpdateTaskRequest.from(RequestBodies.tree(ctx));
+    answer(
+        ctx,
+        200,
+        client
+            .as(agent, workspace)
+            .tasks()
+            .update(id, request.patch(), options(request.expectedVersion())));
+  }
+
+  void claim(Context ctx) {
+    String workspace = Requests.pathId(ctx, "workspace");
+    String id = Requests.pathId(ctx, "id");
+    String agent = Requests.agent(ctx);
+    ClaimTaskRequest request = RequestBodies.optional(ctx, ClaimTaskRequest.class);
+    Long expected = request == null ? null : request.expectedVersion();
+    answer(ctx, 200, client.as(agent, workspace).tasks().claim(id, options(expected)));
+  }
+
+  void transition(Context ctx) {
+    String workspace = Requests.pathId(ctx, "workspace");
+    String id = Requests.pathId(ctx, "id");
+    String agent = Requests.agent(ctx);
+    TransitionTaskRequest request = RequestBodies.required(ctx, TransitionTaskRequest.class);
+    if (request.to() == null) {
+      throw ApiError.invalid("field 'to' (the target status) is required");
+    }
+    // Through submit rather than tasks().transition(...) so that the reason travels too.
+    ObjectNode body = Json.mapper().createObjectNode();
+    body.put("taskId", id);
+    body.put("to", request.to().name());
+    if (request.reason() != null) {
+      body.put("reason", request.reason());
+    }
+    answer(
+        ctx,
+        200,
+        client
+            .as(agent, workspace)
+            .submit(CommandType.TASK_TRANSITION, body, options(request.expectedVersion())));
+  }
+
+  private static WriteOptions options(Long expectedVersion) {
+    return expectedVersion == null
+        ? WriteOptions.NONE
+        : new WriteOptions(expectedVersion, null, null);
+  }
+
+  private void answer(Context ctx, int status, CompletableFuture<Outcome> outcome) {
+    ctx.future(
+        () ->
+            outcome
+                .orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                .whenCompleteAsync((done, failure) -> {}, responses)
+                .thenAccept(done -> ctx.status(status).json(done)));
+  }
+}

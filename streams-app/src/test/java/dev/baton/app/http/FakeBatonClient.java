@@ -1,0 +1,143 @@
+package dev.baton.app.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.sdk.BatonClient;
+import dev.baton.sdk.NewTask;
+import dev.baton.sdk.TaskOperations;
+import dev.baton.sdk.WriteOptions;
+import dev.baton.sdk.protocol.CommandType;
+import dev.baton.sdk.protocol.Json;
+import dev.baton.sdk.protocol.Names;
+import dev.baton.sdk.protocol.Outcome;
+import dev.baton.sdk.protocol.TaskStatus;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * A {@link BatonClient} that records each call and answers with a scripted future. Built as a
+ * dynamic proxy, so methods the HTTP API does not use need no stub (and the interface may grow).
+ */
+final class FakeBatonClient {
+  /** One call through the SDK: which operation, for whom, and with what. */
+  record Call(
+      String operation,
+      String agent,
+      String workspace,
+      String taskId,
+      JsonNode body,
+      WriteOptions options) {}
+
+  private final List<Call> calls = new CopyOnWriteArrayList<>();
+  private volatile Function<Call, CompletableFuture<Outcome>> answer =
+      call -> new CompletableFuture<>();
+
+  /** Answers every later call with {@code answer}. */
+  void answer(Function<Call, CompletableFuture<Outcome>> answer) {
+    this.answer = answer;
+  }
+
+  List<Call> calls() {
+    return calls;
+  }
+
+  BatonClient client() {
+    return view("baton-http", "default");
+  }
+
+  private BatonClient view(String agent, String workspace) {
+    TaskOperations tasks = tasks(agent, workspace);
+    return (BatonClient)
+        Proxy.newProxyInstance(
+            BatonClient.class.getClassLoader(),
+            new Class<?>[] {BatonClient.class},
+            (proxy, method, args) ->
+                switch (method.getName()) {
+                  case "as" -> {
+                    // The real client checks both names the same way.
+                    Names.checkId("agent", (String) args[0]);
+                    Names.checkId("workspace", (String) args[1]);
+                    yield view((String) args[0], (String) args[1]);
+                  }
+                  case "tasks" -> tasks;
+                  case "agent" -> agent;
+                  case "workspace" -> workspace;
+                  case "submit" ->
+                      record(
+                          new Call(
+                              ((CommandType) args[0]).wire(),
+                              agent,
+                              workspace,
+                              ((ObjectNode) args[1]).path("taskId").asText(null),
+                              (ObjectNode) args[1],
+                              (WriteOptions) args[2]));
+                  case "close" -> null;
+                  case "toString" -> "FakeBatonClient(" + agent + ", " + workspace + ")";
+                  case "hashCode" -> System.identityHashCode(proxy);
+                  case "equals" -> proxy == args[0];
+                  default -> throw new UnsupportedOperationException(method.getName());
+                });
+  }
+
+  private TaskOperations tasks(String agent, String workspace) {
+    return (TaskOperations)
+        Proxy.newProxyInstance(
+            TaskOperations.class.getClassLoader(),
+            new Class<?>[] {TaskOperations.class},
+            (proxy, method, args) ->
+                switch (method.getName()) {
+                  case "create" -> {
+                    NewTask task = (NewTask) args[0];
+                    yield record(
+                        new Call(
+                            "task.create",
+                            agent,
+                            workspace,
+                            task.id(),
+                            Json.mapper().valueToTree(task),
+                            WriteOptions.NONE));
+                  }
+                  case "update" ->
+                      record(
+                          new Call(
+                              "task.update",
+                              agent,
+                              workspace,
+                              (String) args[0],
+                              (ObjectNode) args[1],
+                              (WriteOptions) args[2]));
+                  case "claim" ->
+                      record(
+                          new Call(
+                              "task.claim",
+                              agent,
+                              workspace,
+                              (String) args[0],
+                              null,
+                              args.length > 1 ? (WriteOptions) args[1] : WriteOptions.NONE));
+                  case "transition" ->
+                      record(
+                          new Call(
+                              "task.transition",
+                              agent,
+                              workspace,
+                              (String) args[0],
+                              Json.mapper()
+                                  .createObjectNode()
+                                  .put("to", ((TaskStatus) args[1]).name()),
+                              args.length > 2 ? (WriteOptions) args[2] : WriteOptions.NONE));
+                  case "toString" -> "FakeTaskOperations";
+                  case "hashCode" -> System.identityHashCode(proxy);
+                  case "equals" -> proxy == args[0];
+                  default -> throw new UnsupportedOperationException(method.getName());
+                });
+  }
+
+  private CompletableFuture<Outcome> record(Call call) {
+    calls.add(call);
+    return answer.apply(call);
+  }
+}

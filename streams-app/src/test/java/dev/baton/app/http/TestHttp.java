@@ -1,0 +1,70 @@
+package dev.baton.app.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.sdk.protocol.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A small JSON-over-HTTP client for tests of the API. */
+final class TestHttp {
+  static final String AGENT = "X-Baton-Agent";
+
+  /** One answer: status, parsed JSON body (null when it is not JSON) and headers. */
+  record Reply(int status, JsonNode json, String raw, HttpHeaders headers) {
+    String error() {
+      return json == null ? null : json.path("error").asText(null);
+    }
+  }
+
+  private final String base;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  TestHttp(String base) {
+    this.base = base;
+  }
+
+  Reply get(String path) {
+    return send("GET", path, null, null);
+  }
+
+  /** {@code agent} null sends no agent header; {@code body} null sends an empty body. */
+  Reply send(String method, String path, String agent, String body) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(60))
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (agent != null) {
+      request.header(AGENT, agent);
+    }
+    try {
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return new Reply(
+          response.statusCode(), parse(response.body()), response.body(), response.headers());
+    } catch (IOException e) {
+      throw new IllegalStateException(method + " " + path + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static JsonNode parse(String body) {
+    try {
+      return Json.mapper().readTree(body);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+}
