@@ -14,9 +14,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * The client agents embed. Commands go to {@code baton.commands}; the outcome of each comes back
- * on the one partition of {@code baton.outcomes} this client reads, so a hundred agents do not
- * each read all outcomes. Thread-safe; close it to stop its reply reader and producer.
+ * The client agents embed. Commands go to {@code baton.commands}; the outcome of each comes back on
+ * the one partition of {@code baton.outcomes} this client reads, so a hundred agents do not each
+ * read all outcomes. Thread-safe; close it to stop its reply reader and producer.
  *
  * <pre>{@code
  * try (BatonClient baton = BatonClient.builder()
@@ -44,14 +44,14 @@ public interface BatonClient extends AutoCloseable {
   String workspace();
 
   /**
-   * A view of this client acting for another agent and workspace, sharing its connections (the
-   * HTTP gateway serves many agents through one client). Closing a view does nothing.
+   * A view of this client acting for another agent and workspace, sharing its connections (the HTTP
+   * gateway serves many agents through one client). Closing a view does nothing.
    */
   BatonClient as(String agent, String workspace);
 
   /**
-   * Sends one command of any type with a raw body and waits for its final outcome. Typed
-   * operations ({@link #tasks()}) are built on it.
+   * Sends one command of any type with a raw body and waits for its final outcome. Typed operations
+   * ({@link #tasks()}) are built on it.
    */
   default CompletableFuture<Outcome> submit(
       CommandType type, ObjectNode body, WriteOptions options) {
@@ -135,7 +135,12 @@ public interface BatonClient extends AutoCloseable {
       }
       return KafkaBatonClient.start(
           new KafkaBatonClient.Settings(
-              bootstrapServers, agent, workspace, requestTimeout, replyPartition, topics,
+              bootstrapServers,
+              agent,
+              workspace,
+              requestTimeout,
+              replyPartition,
+              topics,
               Map.copyOf(kafkaOverrides)));
     }
   }

@@ -1,8 +1,8 @@
 package dev.baton.sdk;
 
 /**
- * No outcome arrived in time. The command may or may not have been applied; retrying with the
- * same command id is safe (it returns the first outcome).
+ * No outcome arrived in time. The command may or may not have been applied; retrying with the same
+ * command id is safe (it returns the first outcome).
  */
 public final class BatonTimeoutException extends BatonException {
   private static final long serialVersionUID = 1L;

@@ -15,8 +15,8 @@ public interface LockOperations {
 
   /**
    * Asks for the lock and completes when it is granted (not when queued), or fails with {@link
-   * BatonRejectedException}: {@code LOCKED} (wait 0 and held), {@code EXPIRED} (the wait ran
-   * out), {@code CANCELLED}. {@code onQueued} sees the queue position while waiting.
+   * BatonRejectedException}: {@code LOCKED} (wait 0 and held), {@code EXPIRED} (the wait ran out),
+   * {@code CANCELLED}. {@code onQueued} sees the queue position while waiting.
    */
   CompletableFuture<LockGrant> acquire(
       String resource, LockMode mode, Duration lease, Duration wait, Consumer<Outcome> onQueued);

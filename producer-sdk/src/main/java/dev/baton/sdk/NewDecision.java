@@ -18,11 +18,13 @@ public record NewDecision(
   }
 
   public NewDecision withAlternatives(String alternatives) {
-    return new NewDecision(title, context, decision, alternatives, consequences, supersedes, taskId);
+    return new NewDecision(
+        title, context, decision, alternatives, consequences, supersedes, taskId);
   }
 
   public NewDecision withConsequences(String consequences) {
-    return new NewDecision(title, context, decision, alternatives, consequences, supersedes, taskId);
+    return new NewDecision(
+        title, context, decision, alternatives, consequences, supersedes, taskId);
   }
 
   public NewDecision superseding(int number) {
@@ -30,6 +32,7 @@ public record NewDecision(
   }
 
   public NewDecision forTask(String taskId) {
-    return new NewDecision(title, context, decision, alternatives, consequences, supersedes, taskId);
+    return new NewDecision(
+        title, context, decision, alternatives, consequences, supersedes, taskId);
   }
 }

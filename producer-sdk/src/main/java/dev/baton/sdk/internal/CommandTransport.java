@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  * Sends commands and matches outcomes to them. One idempotent producer ({@code acks=all}) writes
  * {@code baton.commands}; one reader thread reads the single partition of {@code baton.outcomes}
  * named in every command's {@code replyTo} ({@code read_committed}, since the topology writes in
- * transactions) and completes the pending futures. Outcomes for other clients on the same
- * partition are skipped.
+ * transactions) and completes the pending futures. Outcomes for other clients on the same partition
+ * are skipped.
  */
 public final class CommandTransport implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CommandTransport.class);
@@ -138,8 +138,14 @@ public final class CommandTransport implements AutoCloseable {
     }
     Command routed =
         new Command(
-            command.id(), command.type(), command.workspace(), command.agent(),
-            command.issuedAt(), command.expectedVersion(), command.fence(), replyTo,
+            command.id(),
+            command.type(),
+            command.workspace(),
+            command.agent(),
+            command.issuedAt(),
+            command.expectedVersion(),
+            command.fence(),
+            replyTo,
             command.body());
     ParsedCommand parsed = CommandCodec.parse(Json.mapper().valueToTree(routed));
     if (parsed instanceof ParsedCommand.Invalid invalid) {
@@ -154,8 +160,7 @@ public final class CommandTransport implements AutoCloseable {
         timer.schedule(
             () -> {
               if (pending.remove(id) != null) {
-                future.completeExceptionally(
-                    new BatonTimeoutException(id, timeoutMs));
+                future.completeExceptionally(new BatonTimeoutException(id, timeoutMs));
               }
             },
             timeoutMs,

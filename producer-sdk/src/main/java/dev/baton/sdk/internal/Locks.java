@@ -27,8 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link LockOperations} with automatic renewal: every grant is renewed at a third of its lease;
- * a renewal refused ({@code EXPIRED}, {@code NOT_HOLDER}) or not answered before the lease ends
+ * {@link LockOperations} with automatic renewal: every grant is renewed at a third of its lease; a
+ * renewal refused ({@code EXPIRED}, {@code NOT_HOLDER}) or not answered before the lease ends
  * reports the lock lost to the listeners.
  */
 final class Locks implements LockOperations {
@@ -62,8 +62,8 @@ final class Locks implements LockOperations {
         .thenApply(
             outcome -> {
               LockGrant grant =
-                  new LockGrant(resource, outcome.key(), mode, outcome.token(),
-                      outcome.leaseDeadline());
+                  new LockGrant(
+                      resource, outcome.key(), mode, outcome.token(), outcome.leaseDeadline());
               Duration granted =
                   Duration.between(outcome.at(), outcome.leaseDeadline()).isNegative()
                       ? lease
@@ -137,9 +137,14 @@ final class Locks implements LockOperations {
               Held current = held.get(resource);
               if (current != null && outcome.leaseDeadline() != null) {
                 LockGrant g = current.grant();
-                held.replace(resource, current,
-                    new Held(new LockGrant(g.resource(), g.key(), g.mode(), g.token(),
-                        outcome.leaseDeadline()), current.lease(), current.renewal()));
+                held.replace(
+                    resource,
+                    current,
+                    new Held(
+                        new LockGrant(
+                            g.resource(), g.key(), g.mode(), g.token(), outcome.leaseDeadline()),
+                        current.lease(),
+                        current.renewal()));
               }
               return outcome;
             });
@@ -170,11 +175,9 @@ final class Locks implements LockOperations {
 
   /** Releases every held lock, waiting briefly for the outcomes (client shutdown). */
   void releaseAll() {
-    List<CompletableFuture<Outcome>> releases =
-        held.keySet().stream().map(this::release).toList();
+    List<CompletableFuture<Outcome>> releases = held.keySet().stream().map(this::release).toList();
     try {
-      CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new))
-          .get(5, TimeUnit.SECONDS);
+      CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warn("not every lock was released on close; their leases will expire: {}", e.toString());
     }

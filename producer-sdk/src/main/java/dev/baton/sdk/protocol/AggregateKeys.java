@@ -1,8 +1,8 @@
 package dev.baton.sdk.protocol;
 
 /**
- * Aggregate keys: the Kafka record key of every command and event, and so the unit of ordering
- * and of single-writer processing.
+ * Aggregate keys: the Kafka record key of every command and event, and so the unit of ordering and
+ * of single-writer processing.
  *
  * <ul>
  *   <li>{@code <workspace>/task/<taskId>}: a task, and any lock on resource {@code task/<taskId>}

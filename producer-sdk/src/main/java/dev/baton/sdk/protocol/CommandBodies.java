@@ -8,8 +8,8 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * The typed payload of each command type, read strictly (unknown fields are errors, so a typo
- * never passes silently) and validated.
+ * The typed payload of each command type, read strictly (unknown fields are errors, so a typo never
+ * passes silently) and validated.
  */
 public final class CommandBodies {
   public static final int MAX_TITLE_LENGTH = 512;
@@ -40,8 +40,8 @@ public final class CommandBodies {
       implements TaskBody {}
 
   /**
-   * A patch: only the fields present change. {@code fields} merges key by key; a {@code null}
-   * value removes that key.
+   * A patch: only the fields present change. {@code fields} merges key by key; a {@code null} value
+   * removes that key.
    */
   public record TaskUpdate(String taskId, ObjectNode patch) implements TaskBody {}
 
@@ -52,7 +52,9 @@ public final class CommandBodies {
   public record LockAcquire(String resource, LockMode mode, Long leaseMs, Long waitMs)
       implements LockBody {}
 
-  /** Body of {@code lock.release}, {@code lock.renew} (optional new lease) and {@code lock.cancel}. */
+  /**
+   * Body of {@code lock.release}, {@code lock.renew} (optional new lease) and {@code lock.cancel}.
+   */
   public record LockResource(String resource, Long leaseMs) implements LockBody {}
 
   public record DecisionRecord(
@@ -226,8 +228,12 @@ public final class CommandBodies {
       String expected = AggregateKeys.TASK_RESOURCE_PREFIX + r.task().id();
       if (!expected.equals(r.lock().resource())) {
         throw new InvalidCommandException(
-            "a restore of task " + r.task().id() + " can only carry the lock " + expected
-                + ", not " + Names.printable(r.lock().resource()));
+            "a restore of task "
+                + r.task().id()
+                + " can only carry the lock "
+                + expected
+                + ", not "
+                + Names.printable(r.lock().resource()));
       }
     }
   }

@@ -9,9 +9,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 
 /**
- * Reads and writes command envelopes. {@link #parse(byte[])} never throws: whatever the bytes,
- * it returns a {@link ParsedCommand}, salvaging the command id and reply routing from a broken
- * command when it can, so the topology can always answer.
+ * Reads and writes command envelopes. {@link #parse(byte[])} never throws: whatever the bytes, it
+ * returns a {@link ParsedCommand}, salvaging the command id and reply routing from a broken command
+ * when it can, so the topology can always answer.
  */
 public final class CommandCodec {
   /** Unknown envelope fields are errors: a misspelt {@code expectedVersion} must not vanish. */
@@ -97,8 +97,7 @@ public final class CommandCodec {
     String workspace = c.workspace() == null ? AggregateKeys.DEFAULT_WORKSPACE : c.workspace();
     Names.checkId("workspace", workspace);
     if (c.expectedVersion() != null && c.expectedVersion() < 1) {
-      throw new InvalidCommandException(
-          "expectedVersion must be >= 1, got " + c.expectedVersion());
+      throw new InvalidCommandException("expectedVersion must be >= 1, got " + c.expectedVersion());
     }
     if (c.fence() != null) {
       Names.checkResource("fence.resource", c.fence().resource());

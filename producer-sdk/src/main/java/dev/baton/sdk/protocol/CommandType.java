@@ -48,10 +48,16 @@ public enum CommandType {
   }
 
   public boolean isTaskCommand() {
-    return this == TASK_CREATE || this == TASK_UPDATE || this == TASK_CLAIM || this == TASK_TRANSITION;
+    return this == TASK_CREATE
+        || this == TASK_UPDATE
+        || this == TASK_CLAIM
+        || this == TASK_TRANSITION;
   }
 
   public boolean isLockCommand() {
-    return this == LOCK_ACQUIRE || this == LOCK_RELEASE || this == LOCK_RENEW || this == LOCK_CANCEL;
+    return this == LOCK_ACQUIRE
+        || this == LOCK_RELEASE
+        || this == LOCK_RENEW
+        || this == LOCK_CANCEL;
   }
 }

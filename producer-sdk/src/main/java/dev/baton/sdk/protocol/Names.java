@@ -6,9 +6,9 @@ package dev.baton.sdk.protocol;
  *
  * <p>An id is 1 to {@value #MAX_ID_LENGTH} characters of letters, digits, {@code . _ - : @} and
  * must not be {@code .} or {@code ..}; it can never contain {@code /}, since ids are joined into
- * aggregate keys with {@code /}. A resource (a file path, a branch, a literal glob) is 1 to
- * {@value #MAX_RESOURCE_LENGTH} printable characters without {@code ..} path segments, empty
- * segments or a leading {@code /}.
+ * aggregate keys with {@code /}. A resource (a file path, a branch, a literal glob) is 1 to {@value
+ * #MAX_RESOURCE_LENGTH} printable characters without {@code ..} path segments, empty segments or a
+ * leading {@code /}.
  */
 public final class Names {
   public static final int MAX_ID_LENGTH = 256;

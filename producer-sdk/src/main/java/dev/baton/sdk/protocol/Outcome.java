@@ -57,15 +57,39 @@ public record Outcome(
       return this;
     }
     return new Outcome(
-        commandId, commandType, key, OutcomeStatus.DUPLICATE, code, message, version, token,
-        position, holders, leaseDeadline, state, status, at);
+        commandId,
+        commandType,
+        key,
+        OutcomeStatus.DUPLICATE,
+        code,
+        message,
+        version,
+        token,
+        position,
+        holders,
+        leaseDeadline,
+        state,
+        status,
+        at);
   }
 
   /** This outcome with another status (e.g. a renewal reported as ACCEPTED). */
   public Outcome withStatus(OutcomeStatus newStatus) {
     return new Outcome(
-        commandId, commandType, key, newStatus, code, message, version, token, position, holders,
-        leaseDeadline, state, originalStatus, at);
+        commandId,
+        commandType,
+        key,
+        newStatus,
+        code,
+        message,
+        version,
+        token,
+        position,
+        holders,
+        leaseDeadline,
+        state,
+        originalStatus,
+        at);
   }
 
   public static Outcome accepted(
@@ -76,8 +100,20 @@ public record Outcome(
   public static Outcome accepted(
       Command command, String key, Long version, JsonNode state, String message, Instant at) {
     return new Outcome(
-        command.id(), command.type(), key, OutcomeStatus.ACCEPTED, OutcomeCode.OK, message,
-        version, null, null, null, null, state, null, at);
+        command.id(),
+        command.type(),
+        key,
+        OutcomeStatus.ACCEPTED,
+        OutcomeCode.OK,
+        message,
+        version,
+        null,
+        null,
+        null,
+        null,
+        state,
+        null,
+        at);
   }
 
   public static Outcome rejected(
@@ -90,7 +126,19 @@ public record Outcome(
       JsonNode state,
       Instant at) {
     return new Outcome(
-        commandId, type, key, OutcomeStatus.REJECTED, code, message, version, null, null, null,
-        null, state, null, at);
+        commandId,
+        type,
+        key,
+        OutcomeStatus.REJECTED,
+        code,
+        message,
+        version,
+        null,
+        null,
+        null,
+        null,
+        state,
+        null,
+        at);
   }
 }

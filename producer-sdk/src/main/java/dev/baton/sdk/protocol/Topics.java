@@ -1,8 +1,8 @@
 package dev.baton.sdk.protocol;
 
 /**
- * The topic names of the log; the one place they are spelled. A deployment (or a test) may put
- * its topics under a prefix, {@code <prefix>baton.commands} and so on; the default is no prefix.
+ * The topic names of the log; the one place they are spelled. A deployment (or a test) may put its
+ * topics under a prefix, {@code <prefix>baton.commands} and so on; the default is no prefix.
  */
 public record Topics(String commands, String outcomes, String events) {
   public static final String COMMANDS = "baton.commands";

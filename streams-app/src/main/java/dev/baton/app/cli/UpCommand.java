@@ -23,7 +23,8 @@ final class UpCommand implements Callable<Integer> {
   @Option(
       names = "--data-dir",
       defaultValue = "baton-data",
-      description = "Directory for broker data, state stores and exports (default: ${DEFAULT-VALUE}).")
+      description =
+          "Directory for broker data, state stores and exports (default: ${DEFAULT-VALUE}).")
   Path dataDir;
 
   @Option(
@@ -46,7 +47,8 @@ final class UpCommand implements Callable<Integer> {
   @Option(
       names = "--partitions",
       defaultValue = "6",
-      description = "Partitions of the Baton topics when they are created (default: ${DEFAULT-VALUE}).")
+      description =
+          "Partitions of the Baton topics when they are created (default: ${DEFAULT-VALUE}).")
   int partitions;
 
   @Option(
@@ -66,7 +68,8 @@ final class UpCommand implements Callable<Integer> {
     AppConfig config = AppConfig.parse(props);
     BatonService service =
         BatonService.start(
-            config, new BatonService.Options(bootstrap == null, brokerPort, Duration.ofSeconds(60)));
+            config,
+            new BatonService.Options(bootstrap == null, brokerPort, Duration.ofSeconds(60)));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -26,7 +26,6 @@ public final class AgentEventHandler implements CommandHandler {
     data.set("payload", body.payload() == null ? Json.mapper().createObjectNode() : body.payload());
     out.event(EventType.AGENT_EVENT, valid.key(), null, cmd.agent(), cmd.id(), data);
     out.outcome(
-        Outcome.accepted(cmd, valid.key(), null, data, "recorded", out.now()),
-        cmd.replyTo());
+        Outcome.accepted(cmd, valid.key(), null, data, "recorded", out.now()), cmd.replyTo());
   }
 }

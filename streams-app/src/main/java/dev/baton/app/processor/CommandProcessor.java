@@ -108,10 +108,19 @@ public final class CommandProcessor implements Processor<String, byte[], String,
     }
     if (!valid.key().equals(record.key())) {
       emitter.outcome(
-          Outcome.rejected(cmd.id(), cmd.type(), valid.key(), OutcomeCode.INVALID,
-              "record key '" + Names.printable(String.valueOf(record.key()))
-                  + "' does not match the command's aggregate key '" + valid.key() + "'",
-              null, null, emitter.now()),
+          Outcome.rejected(
+              cmd.id(),
+              cmd.type(),
+              valid.key(),
+              OutcomeCode.INVALID,
+              "record key '"
+                  + Names.printable(String.valueOf(record.key()))
+                  + "' does not match the command's aggregate key '"
+                  + valid.key()
+                  + "'",
+              null,
+              null,
+              emitter.now()),
           cmd.replyTo());
       return;
     }
@@ -124,14 +133,28 @@ public final class CommandProcessor implements Processor<String, byte[], String,
       handler.handle(valid, emitter);
     } catch (InvalidCommandException e) {
       emitter.outcome(
-          Outcome.rejected(cmd.id(), cmd.type(), valid.key(), OutcomeCode.INVALID, e.getMessage(),
-              null, null, emitter.now()),
+          Outcome.rejected(
+              cmd.id(),
+              cmd.type(),
+              valid.key(),
+              OutcomeCode.INVALID,
+              e.getMessage(),
+              null,
+              null,
+              emitter.now()),
           cmd.replyTo());
     } catch (RuntimeException e) {
       LOG.error("command {} ({}) on {} failed", cmd.id(), cmd.type().wire(), valid.key(), e);
       emitter.outcome(
-          Outcome.rejected(cmd.id(), cmd.type(), valid.key(), OutcomeCode.INTERNAL_ERROR,
-              "internal error: " + e, null, null, emitter.now()),
+          Outcome.rejected(
+              cmd.id(),
+              cmd.type(),
+              valid.key(),
+              OutcomeCode.INTERNAL_ERROR,
+              "internal error: " + e,
+              null,
+              null,
+              emitter.now()),
           cmd.replyTo());
     }
   }
@@ -140,8 +163,15 @@ public final class CommandProcessor implements Processor<String, byte[], String,
     LOG.debug("invalid command on key {}: {}", key, invalid.message());
     if (invalid.commandId() != null) {
       emitter.outcome(
-          Outcome.rejected(invalid.commandId(), invalid.type(), key, OutcomeCode.INVALID,
-              invalid.message(), null, null, emitter.now()),
+          Outcome.rejected(
+              invalid.commandId(),
+              invalid.type(),
+              key,
+              OutcomeCode.INVALID,
+              invalid.message(),
+              null,
+              null,
+              emitter.now()),
           invalid.replyTo());
       return;
     }
@@ -149,11 +179,13 @@ public final class CommandProcessor implements Processor<String, byte[], String,
     data.put("reason", invalid.message());
     context.recordMetadata().ifPresent(m -> describeSource(data, m));
     String eventKey = key == null ? "unknown" : key;
-    String id = context.recordMetadata()
-        .map(m -> "rejected:" + m.topic() + "-" + m.partition() + "@" + m.offset())
-        .orElse("rejected:" + eventKey + "@" + emitter.now().toEpochMilli());
-    emitter.event(new Event(id, EventType.COMMAND_REJECTED, eventKey, null, null, null,
-        emitter.now(), data));
+    String id =
+        context
+            .recordMetadata()
+            .map(m -> "rejected:" + m.topic() + "-" + m.partition() + "@" + m.offset())
+            .orElse("rejected:" + eventKey + "@" + emitter.now().toEpochMilli());
+    emitter.event(
+        new Event(id, EventType.COMMAND_REJECTED, eventKey, null, null, null, emitter.now(), data));
   }
 
   private static void describeSource(ObjectNode data, RecordMetadata m) {
@@ -199,7 +231,8 @@ public final class CommandProcessor implements Processor<String, byte[], String,
           && outcomes.get(outcome.commandId()) == null) {
         outcomes.put(outcome.commandId(), outcome);
         deadlines.add(
-            now().toEpochMilli() + config.dedupRetention().toMillis(), DEDUP_KIND,
+            now().toEpochMilli() + config.dedupRetention().toMillis(),
+            DEDUP_KIND,
             outcome.commandId());
       }
       long ts = context.currentSystemTimeMs();

@@ -31,24 +31,45 @@ public final class DecisionHandler implements CommandHandler {
     int head = last == null ? 0 : last;
     if (body.supersedes() != null && body.supersedes() > head) {
       out.outcome(
-          Outcome.rejected(cmd.id(), cmd.type(), key, OutcomeCode.NOT_FOUND,
-              "decision " + body.supersedes() + " does not exist in workspace "
-                  + cmd.workspace() + " (latest is " + head + ")",
-              (long) head, null, out.now()),
+          Outcome.rejected(
+              cmd.id(),
+              cmd.type(),
+              key,
+              OutcomeCode.NOT_FOUND,
+              "decision "
+                  + body.supersedes()
+                  + " does not exist in workspace "
+                  + cmd.workspace()
+                  + " (latest is "
+                  + head
+                  + ")",
+              (long) head,
+              null,
+              out.now()),
           cmd.replyTo());
       return;
     }
     int number = head + 1;
     Decision decision =
-        new Decision(cmd.workspace(), number, body.title(), body.context(), body.decision(),
-            body.alternatives(), body.consequences(), body.supersedes(), body.taskId(),
-            cmd.agent(), cmd.id(), out.now());
+        new Decision(
+            cmd.workspace(),
+            number,
+            body.title(),
+            body.context(),
+            body.decision(),
+            body.alternatives(),
+            body.consequences(),
+            body.supersedes(),
+            body.taskId(),
+            cmd.agent(),
+            cmd.id(),
+            out.now());
     heads.put(key, number);
     var data = Json.mapper().valueToTree(decision);
     out.event(EventType.DECISION_RECORDED, key, (long) number, cmd.agent(), cmd.id(), data);
     out.outcome(
-        Outcome.accepted(cmd, key, (long) number, data, "decision " + number + " recorded",
-            out.now()),
+        Outcome.accepted(
+            cmd, key, (long) number, data, "decision " + number + " recorded", out.now()),
         cmd.replyTo());
   }
 }

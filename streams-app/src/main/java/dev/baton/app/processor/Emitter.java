@@ -26,13 +26,26 @@ public interface Emitter {
   /** Convenience: an event caused by a command; ids are {@code <commandId>:<n>} in order. */
   default void event(
       EventType type, String key, Long version, String agent, String commandId, JsonNode data) {
-    event(new Event(nextEventId(commandId, key, version, type), type, key, version, agent,
-        commandId, now(), data));
+    event(
+        new Event(
+            nextEventId(commandId, key, version, type),
+            type,
+            key,
+            version,
+            agent,
+            commandId,
+            now(),
+            data));
   }
 
   /** An event with an explicit id (for events a punctuation raises on a command's behalf). */
   default void event(
-      String id, EventType type, String key, Long version, String agent, String commandId,
+      String id,
+      EventType type,
+      String key,
+      Long version,
+      String agent,
+      String commandId,
       JsonNode data) {
     event(new Event(id, type, key, version, agent, commandId, now(), data));
   }

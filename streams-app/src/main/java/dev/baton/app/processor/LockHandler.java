@@ -5,9 +5,9 @@ import dev.baton.app.config.AppConfig;
 import dev.baton.app.state.DeadlineIndex;
 import dev.baton.sdk.protocol.AggregateKeys;
 import dev.baton.sdk.protocol.Command;
-import dev.baton.sdk.protocol.CommandType;
 import dev.baton.sdk.protocol.CommandBodies.LockAcquire;
 import dev.baton.sdk.protocol.CommandBodies.LockResource;
+import dev.baton.sdk.protocol.CommandType;
 import dev.baton.sdk.protocol.EventType;
 import dev.baton.sdk.protocol.InvalidCommandException;
 import dev.baton.sdk.protocol.Json;
@@ -34,8 +34,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * shared ones. Whenever holders leave, compatible requests at the head of the queue are granted
  * together. Each grant takes the next fencing token of the resource.
  *
- * <p>Leases and waits are entries in the deadline index ({@code lease} and {@code wait} kinds);
- * an entry whose grant or request has moved on (renewed, released) is ignored when it comes due.
+ * <p>Leases and waits are entries in the deadline index ({@code lease} and {@code wait} kinds); an
+ * entry whose grant or request has moved on (renewed, released) is ignored when it comes due.
  */
 public final class LockHandler implements CommandHandler, TaskWriteGuard {
   static final String LEASE_KIND = "lease";
@@ -81,28 +81,45 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
     long waitMs = a.waitMs() == null ? 0 : a.waitMs();
     if (waitMs > config.maxWait().toMillis()) {
       throw new InvalidCommandException(
-          "wait " + waitMs + " ms for lock " + w.key + " exceeds the maximum of "
-              + config.maxWait().toMillis() + " ms");
+          "wait "
+              + waitMs
+              + " ms for lock "
+              + w.key
+              + " exceeds the maximum of "
+              + config.maxWait().toMillis()
+              + " ms");
     }
     Instant now = out.now();
     Holder held = w.holderOf(cmd.agent());
     if (held != null) {
       if (held.mode() != a.mode()) {
         throw new InvalidCommandException(
-            cmd.agent() + " holds lock " + w.key + " in " + held.mode() + " mode; release it"
-                + " before asking for " + a.mode());
+            cmd.agent()
+                + " holds lock "
+                + w.key
+                + " in "
+                + held.mode()
+                + " mode; release it"
+                + " before asking for "
+                + a.mode());
       }
       // Re-acquiring a held lock extends the lease and keeps the token.
       Holder renewed = w.extend(held, leaseMs, now, deadlines);
       w.commit(locks, now);
       out.event(EventType.LOCK_RENEWED, w.key, w.version, cmd.agent(), cmd.id(), w.json());
-      out.outcome(granted(cmd.id(), cmd.type(), w, renewed, "already held; lease extended", now), cmd.replyTo());
+      out.outcome(
+          granted(cmd.id(), cmd.type(), w, renewed, "already held; lease extended", now),
+          cmd.replyTo());
       return;
     }
     Waiter waiting = w.waiterOf(cmd.agent());
     if (waiting != null) {
       throw new InvalidCommandException(
-          cmd.agent() + " already waits for lock " + w.key + " (request " + waiting.requestId()
+          cmd.agent()
+              + " already waits for lock "
+              + w.key
+              + " (request "
+              + waiting.requestId()
               + "); cancel it first");
     }
     if (w.queue.isEmpty() && w.compatible(a.mode())) {
@@ -114,17 +131,37 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
     }
     if (waitMs == 0) {
       out.outcome(
-          lockOutcome(cmd.id(), cmd.type(), OutcomeStatus.REJECTED, OutcomeCode.LOCKED,
-              "lock " + w.key + " is held by " + w.holderNames() + " ("
-                  + w.mode() + ")" + (w.queue.isEmpty() ? "" : ", " + w.queue.size() + " waiting"),
-              w, null, null, now),
+          lockOutcome(
+              cmd.id(),
+              cmd.type(),
+              OutcomeStatus.REJECTED,
+              OutcomeCode.LOCKED,
+              "lock "
+                  + w.key
+                  + " is held by "
+                  + w.holderNames()
+                  + " ("
+                  + w.mode()
+                  + ")"
+                  + (w.queue.isEmpty() ? "" : ", " + w.queue.size() + " waiting"),
+              w,
+              null,
+              null,
+              now),
           cmd.replyTo());
       return;
     }
     if (w.queue.size() >= MAX_QUEUE) {
       out.outcome(
-          lockOutcome(cmd.id(), cmd.type(), OutcomeStatus.REJECTED, OutcomeCode.LOCKED,
-              "queue of lock " + w.key + " is full (" + MAX_QUEUE + " waiting)", w, null, null,
+          lockOutcome(
+              cmd.id(),
+              cmd.type(),
+              OutcomeStatus.REJECTED,
+              OutcomeCode.LOCKED,
+              "queue of lock " + w.key + " is full (" + MAX_QUEUE + " waiting)",
+              w,
+              null,
+              null,
               now),
           cmd.replyTo());
       return;
@@ -136,9 +173,16 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
     w.commit(locks, now);
     out.event(EventType.LOCK_QUEUED, w.key, w.version, cmd.agent(), cmd.id(), w.json());
     out.outcome(
-        lockOutcome(cmd.id(), cmd.type(), OutcomeStatus.QUEUED, OutcomeCode.OK,
+        lockOutcome(
+            cmd.id(),
+            cmd.type(),
+            OutcomeStatus.QUEUED,
+            OutcomeCode.OK,
             "waiting behind " + (w.queue.size() - 1) + " request(s); held by " + w.holderNames(),
-            w, null, w.queue.size(), now),
+            w,
+            null,
+            w.queue.size(),
+            now),
         cmd.replyTo());
   }
 
@@ -153,7 +197,9 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
     Holder renewed = w.extend(held, leaseMs, now, deadlines);
     w.commit(locks, now);
     out.event(EventType.LOCK_RENEWED, w.key, w.version, cmd.agent(), cmd.id(), w.json());
-    out.outcome(granted(cmd.id(), cmd.type(), w, renewed, "renewed", now).withStatus(OutcomeStatus.ACCEPTED),
+    out.outcome(
+        granted(cmd.id(), cmd.type(), w, renewed, "renewed", now)
+            .withStatus(OutcomeStatus.ACCEPTED),
         cmd.replyTo());
   }
 
@@ -168,8 +214,16 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
     w.commit(locks, now);
     out.event(EventType.LOCK_RELEASED, w.key, w.version, cmd.agent(), cmd.id(), w.json());
     out.outcome(
-        lockOutcome(cmd.id(), cmd.type(), OutcomeStatus.ACCEPTED, OutcomeCode.OK, "released", w,
-            held.token(), null, now),
+        lockOutcome(
+            cmd.id(),
+            cmd.type(),
+            OutcomeStatus.ACCEPTED,
+            OutcomeCode.OK,
+            "released",
+            w,
+            held.token(),
+            null,
+            now),
         cmd.replyTo());
     grantWaiters(w, now, out);
   }
@@ -179,8 +233,16 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
     Waiter waiting = w.waiterOf(cmd.agent());
     if (waiting == null) {
       out.outcome(
-          lockOutcome(cmd.id(), cmd.type(), OutcomeStatus.REJECTED, OutcomeCode.NOT_FOUND,
-              cmd.agent() + " has no queued request for lock " + w.key, w, null, null, now),
+          lockOutcome(
+              cmd.id(),
+              cmd.type(),
+              OutcomeStatus.REJECTED,
+              OutcomeCode.NOT_FOUND,
+              cmd.agent() + " has no queued request for lock " + w.key,
+              w,
+              null,
+              null,
+              now),
           cmd.replyTo());
       return;
     }
@@ -188,20 +250,35 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
     w.commit(locks, now);
     out.event(EventType.LOCK_CANCELLED, w.key, w.version, cmd.agent(), cmd.id(), w.json());
     out.outcome(
-        lockOutcome(cmd.id(), cmd.type(), OutcomeStatus.ACCEPTED, OutcomeCode.OK, "cancelled", w, null, null,
+        lockOutcome(
+            cmd.id(),
+            cmd.type(),
+            OutcomeStatus.ACCEPTED,
+            OutcomeCode.OK,
+            "cancelled",
+            w,
+            null,
+            null,
             now),
         cmd.replyTo());
     Outcome cancelled =
-        lockOutcome(waiting.requestId(), CommandType.LOCK_ACQUIRE, OutcomeStatus.REJECTED, OutcomeCode.CANCELLED,
-            "request cancelled by " + cmd.agent(), w, null, null, now);
+        lockOutcome(
+            waiting.requestId(),
+            CommandType.LOCK_ACQUIRE,
+            OutcomeStatus.REJECTED,
+            OutcomeCode.CANCELLED,
+            "request cancelled by " + cmd.agent(),
+            w,
+            null,
+            null,
+            now);
     out.remember(cancelled);
     out.outcome(cancelled, waiting.replyTo());
     grantWaiters(w, now, out);
   }
 
   private void rejectNotHolder(Command cmd, Work w, boolean unknown, Instant now, Emitter out) {
-    boolean expired =
-        w.recentlyExpired.stream().anyMatch(h -> h.agent().equals(cmd.agent()));
+    boolean expired = w.recentlyExpired.stream().anyMatch(h -> h.agent().equals(cmd.agent()));
     OutcomeCode code =
         unknown ? OutcomeCode.NOT_FOUND : expired ? OutcomeCode.EXPIRED : OutcomeCode.NOT_HOLDER;
     String message =
@@ -211,7 +288,8 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
                 ? "the lease of " + cmd.agent() + " on lock " + w.key + " has expired"
                 : cmd.agent() + " does not hold lock " + w.key + "; holders: " + w.holderNames();
     out.outcome(
-        lockOutcome(cmd.id(), cmd.type(), OutcomeStatus.REJECTED, code, message, w, null, null, now),
+        lockOutcome(
+            cmd.id(), cmd.type(), OutcomeStatus.REJECTED, code, message, w, null, null, now),
         cmd.replyTo());
   }
 
@@ -220,12 +298,19 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
     while (!w.queue.isEmpty() && w.compatible(w.queue.get(0).mode())) {
       Waiter next = w.queue.get(0);
       w.removeWaiter(next, deadlines);
-      Holder h = w.grant(next.agent(), next.requestId(), next.mode(), next.leaseMs(), now,
-          deadlines);
+      Holder h =
+          w.grant(next.agent(), next.requestId(), next.mode(), next.leaseMs(), now, deadlines);
       w.commit(locks, now);
-      out.event(next.requestId() + ":granted", EventType.LOCK_GRANTED, w.key, w.version,
-          next.agent(), next.requestId(), w.json());
-      Outcome granted = granted(next.requestId(), CommandType.LOCK_ACQUIRE, w, h, "granted after waiting", now);
+      out.event(
+          next.requestId() + ":granted",
+          EventType.LOCK_GRANTED,
+          w.key,
+          w.version,
+          next.agent(),
+          next.requestId(),
+          w.json());
+      Outcome granted =
+          granted(next.requestId(), CommandType.LOCK_ACQUIRE, w, h, "granted after waiting", now);
       out.remember(granted);
       out.outcome(granted, next.replyTo());
     }
@@ -252,8 +337,14 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
       w.recentlyExpired.remove(0);
     }
     w.commit(locks, now);
-    out.event(held.requestId() + ":expired:" + held.token(), EventType.LOCK_EXPIRED, key,
-        w.version, held.agent(), held.requestId(), w.json());
+    out.event(
+        held.requestId() + ":expired:" + held.token(),
+        EventType.LOCK_EXPIRED,
+        key,
+        w.version,
+        held.agent(),
+        held.requestId(),
+        w.json());
     grantWaiters(w, now, out);
   }
 
@@ -275,13 +366,29 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
     }
     w.removeWaiter(waiting, deadlines);
     w.commit(locks, now);
-    out.event(requestId + ":wait_expired", EventType.LOCK_WAIT_EXPIRED, key, w.version,
-        waiting.agent(), requestId, w.json());
+    out.event(
+        requestId + ":wait_expired",
+        EventType.LOCK_WAIT_EXPIRED,
+        key,
+        w.version,
+        waiting.agent(),
+        requestId,
+        w.json());
     Outcome expired =
-        lockOutcome(requestId, CommandType.LOCK_ACQUIRE, OutcomeStatus.REJECTED, OutcomeCode.EXPIRED,
-            "waited " + (now.toEpochMilli() - waiting.enqueuedAt().toEpochMilli())
-                + " ms for lock " + key + " without a grant",
-            w, null, null, now);
+        lockOutcome(
+            requestId,
+            CommandType.LOCK_ACQUIRE,
+            OutcomeStatus.REJECTED,
+            OutcomeCode.EXPIRED,
+            "waited "
+                + (now.toEpochMilli() - waiting.enqueuedAt().toEpochMilli())
+                + " ms for lock "
+                + key
+                + " without a grant",
+            w,
+            null,
+            null,
+            now);
     out.remember(expired);
     out.outcome(expired, waiting.replyTo());
     // The head may have been blocking compatible requests behind it.
@@ -295,8 +402,11 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
       String fenceKey = AggregateKeys.lock(cmd.workspace(), cmd.fence().resource());
       if (!fenceKey.equals(key)) {
         throw new InvalidCommandException(
-            "fence resource '" + cmd.fence().resource() + "' is not this task's lock (task/"
-                + key.substring(AggregateKeys.taskPrefix(cmd.workspace()).length()) + ")");
+            "fence resource '"
+                + cmd.fence().resource()
+                + "' is not this task's lock (task/"
+                + key.substring(AggregateKeys.taskPrefix(cmd.workspace()).length())
+                + ")");
       }
       long token = cmd.fence().token();
       boolean live =
@@ -308,9 +418,15 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
       if (!live) {
         return new TaskDecision.Rejected(
             OutcomeCode.FENCED,
-            "fencing token " + token + " for " + key + " is stale (newest token "
-                + (lock == null ? 0 : lock.lastToken()) + ", "
-                + (live ? "held" : "not held by " + cmd.agent()) + ")");
+            "fencing token "
+                + token
+                + " for "
+                + key
+                + " is stale (newest token "
+                + (lock == null ? 0 : lock.lastToken())
+                + ", "
+                + (live ? "held" : "not held by " + cmd.agent())
+                + ")");
       }
     }
     if (lock != null && lock.mode() == LockMode.EXCLUSIVE) {
@@ -318,8 +434,13 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
       if (!holder.agent().equals(cmd.agent())) {
         return new TaskDecision.Rejected(
             OutcomeCode.LOCKED,
-            "task " + key + " is exclusively locked by " + holder.agent() + " (token "
-                + holder.token() + ")");
+            "task "
+                + key
+                + " is exclusively locked by "
+                + holder.agent()
+                + " (token "
+                + holder.token()
+                + ")");
       }
     }
     return null;
@@ -337,8 +458,13 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
     }
     if (lease > config.maxLease().toMillis()) {
       throw new InvalidCommandException(
-          "lease " + lease + " ms for lock " + key + " exceeds the maximum of "
-              + config.maxLease().toMillis() + " ms");
+          "lease "
+              + lease
+              + " ms for lock "
+              + key
+              + " exceeds the maximum of "
+              + config.maxLease().toMillis()
+              + " ms");
     }
     return lease;
   }
@@ -346,17 +472,47 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
   private static Outcome granted(
       String requestId, CommandType type, Work w, Holder h, String message, Instant now) {
     return new Outcome(
-        requestId, type, w.key, OutcomeStatus.GRANTED,
-        OutcomeCode.OK, message, w.version, h.token(), null, w.holderNames(), h.leaseDeadline(),
-        w.json(), null, now);
+        requestId,
+        type,
+        w.key,
+        OutcomeStatus.GRANTED,
+        OutcomeCode.OK,
+        message,
+        w.version,
+        h.token(),
+        null,
+        w.holderNames(),
+        h.leaseDeadline(),
+        w.json(),
+        null,
+        now);
   }
 
   private static Outcome lockOutcome(
-      String commandId, CommandType type, OutcomeStatus status, OutcomeCode code, String message,
-      Work w, Long token, Integer position, Instant now) {
+      String commandId,
+      CommandType type,
+      OutcomeStatus status,
+      OutcomeCode code,
+      String message,
+      Work w,
+      Long token,
+      Integer position,
+      Instant now) {
     return new Outcome(
-        commandId, type, w.key, status, code, message, w.version, token, position,
-        w.holderNames(), null, w.json(), null, now);
+        commandId,
+        type,
+        w.key,
+        status,
+        code,
+        message,
+        w.version,
+        token,
+        position,
+        w.holderNames(),
+        null,
+        w.json(),
+        null,
+        now);
   }
 
   /** A mutable working copy of one lock while a command or expiry changes it. */
@@ -377,8 +533,8 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
       workspace = s.workspace();
       holders = new ArrayList<>(s.holders());
       queue = new ArrayList<>(s.queue());
-      recentlyExpired = new ArrayList<>(s.recentlyExpired() == null ? List.of()
-          : s.recentlyExpired());
+      recentlyExpired =
+          new ArrayList<>(s.recentlyExpired() == null ? List.of() : s.recentlyExpired());
       lastToken = s.lastToken();
       version = s.version();
       updatedAt = s.updatedAt();
@@ -404,7 +560,12 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
       return holders.stream().map(Holder::agent).toList();
     }
 
-    Holder grant(String agent, String requestId, LockMode mode, long leaseMs, Instant now,
+    Holder grant(
+        String agent,
+        String requestId,
+        LockMode mode,
+        long leaseMs,
+        Instant now,
         DeadlineIndex deadlines) {
       Instant deadline = now.plusMillis(leaseMs);
       Holder h = new Holder(agent, requestId, mode, ++lastToken, leaseMs, now, deadline);
@@ -419,8 +580,8 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
       deadlines.remove(h.leaseDeadline().toEpochMilli(), LEASE_KIND, h.token() + "@" + key);
       Instant deadline = now.plusMillis(leaseMs);
       Holder renewed =
-          new Holder(h.agent(), h.requestId(), h.mode(), h.token(), leaseMs, h.grantedAt(),
-              deadline);
+          new Holder(
+              h.agent(), h.requestId(), h.mode(), h.token(), leaseMs, h.grantedAt(), deadline);
       holders.set(holders.indexOf(h), renewed);
       deadlines.add(deadline.toEpochMilli(), LEASE_KIND, h.token() + "@" + key);
       return renewed;
@@ -443,13 +604,20 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
     }
 
     LockState state() {
-      return new LockState(resource, workspace, key, List.copyOf(holders), List.copyOf(queue),
-          lastToken, version, updatedAt, List.copyOf(recentlyExpired));
+      return new LockState(
+          resource,
+          workspace,
+          key,
+          List.copyOf(holders),
+          List.copyOf(queue),
+          lastToken,
+          version,
+          updatedAt,
+          List.copyOf(recentlyExpired));
     }
 
     JsonNode json() {
       return Json.mapper().valueToTree(state());
     }
-
   }
 }

@@ -44,8 +44,14 @@ public final class TaskHandler implements CommandHandler {
           cmd.replyTo());
     } else if (decision instanceof TaskDecision.Rejected rejected) {
       out.outcome(
-          Outcome.rejected(cmd.id(), cmd.type(), key, rejected.code(), rejected.message(),
-              current == null ? null : current.version(), current == null ? null : json(current),
+          Outcome.rejected(
+              cmd.id(),
+              cmd.type(),
+              key,
+              rejected.code(),
+              rejected.message(),
+              current == null ? null : current.version(),
+              current == null ? null : json(current),
               now),
           cmd.replyTo());
     }

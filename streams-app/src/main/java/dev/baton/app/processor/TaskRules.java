@@ -28,8 +28,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The task state machine as pure functions: current task and command in, decision out. No store,
- * no clock, so every rule is unit-testable.
+ * The task state machine as pure functions: current task and command in, decision out. No store, no
+ * clock, so every rule is unit-testable.
  *
  * <p>Optimistic concurrency with field-level merge: a task remembers, per field, the version that
  * last changed it ({@link Task#fieldVersions()}). A write with {@code expectedVersion = v} older
@@ -40,6 +40,7 @@ import java.util.TreeSet;
 public final class TaskRules {
   static final String STATUS = "status";
   static final String ASSIGNEE = "assignee";
+
   /**
    * Largest serialised task: three quarters of the read limit, leaving room for the outcome or
    * event envelope that carries it. Every field within its own limit, in the worst JSON escaping,
@@ -126,22 +127,27 @@ public final class TaskRules {
     long next = current.version() + 1;
     Map<String, Long> fieldVersions = new TreeMap<>(current.fieldVersions());
     touched.forEach(f -> fieldVersions.put(f, next));
-    ObjectNode fields = current.fields() == null
-        ? Json.mapper().createObjectNode() : current.fields().deepCopy();
+    ObjectNode fields =
+        current.fields() == null ? Json.mapper().createObjectNode() : current.fields().deepCopy();
     if (patch.has("fields")) {
-      patch.get("fields").fields().forEachRemaining(e -> {
-        if (e.getValue().isNull()) {
-          fields.remove(e.getKey());
-        } else {
-          fields.set(e.getKey(), e.getValue());
-        }
-      });
+      patch
+          .get("fields")
+          .fields()
+          .forEachRemaining(
+              e -> {
+                if (e.getValue().isNull()) {
+                  fields.remove(e.getKey());
+                } else {
+                  fields.set(e.getKey(), e.getValue());
+                }
+              });
     }
     Task updated =
         new Task(
             current.id(),
             current.workspace(),
-            patch.has("title") ? requiredText(patch, "title", CommandBodies.MAX_TITLE_LENGTH)
+            patch.has("title")
+                ? requiredText(patch, "title", CommandBodies.MAX_TITLE_LENGTH)
                 : current.title(),
             patch.has("description")
                 ? optionalText(patch, "description", CommandBodies.MAX_TEXT_LENGTH)
@@ -207,8 +213,14 @@ public final class TaskRules {
     if (!current.status().canMoveTo(to)) {
       return new TaskDecision.Rejected(
           OutcomeCode.INVALID_TRANSITION,
-          "task " + current.id() + " cannot move from " + current.status() + " to " + to
-              + "; allowed: " + current.status().next());
+          "task "
+              + current.id()
+              + " cannot move from "
+              + current.status()
+              + " to "
+              + to
+              + "; allowed: "
+              + current.status().next());
     }
     TaskDecision conflict = checkVersion(current, cmd, Set.of(STATUS, ASSIGNEE));
     if (conflict != null) {
@@ -233,8 +245,21 @@ public final class TaskRules {
       fieldVersions.put(ASSIGNEE, next);
     }
     return new Task(
-        t.id(), t.workspace(), t.title(), t.description(), status, assignee, t.priority(),
-        t.labels(), t.dependsOn(), t.fields(), next, t.createdBy(), t.createdAt(), agent, now,
+        t.id(),
+        t.workspace(),
+        t.title(),
+        t.description(),
+        status,
+        assignee,
+        t.priority(),
+        t.labels(),
+        t.dependsOn(),
+        t.fields(),
+        next,
+        t.createdBy(),
+        t.createdAt(),
+        agent,
+        now,
         fieldVersions);
   }
 
@@ -250,7 +275,11 @@ public final class TaskRules {
     if (expected > current.version()) {
       return new TaskDecision.Rejected(
           OutcomeCode.VERSION_CONFLICT,
-          "expectedVersion " + expected + " is ahead of task " + current.id() + " at version "
+          "expectedVersion "
+              + expected
+              + " is ahead of task "
+              + current.id()
+              + " at version "
               + current.version());
     }
     List<String> changed = new ArrayList<>();
@@ -265,8 +294,14 @@ public final class TaskRules {
     }
     return new TaskDecision.Rejected(
         OutcomeCode.VERSION_CONFLICT,
-        "task " + current.id() + " is at version " + current.version() + ", expected " + expected
-            + "; changed since: " + String.join(", ", changed));
+        "task "
+            + current.id()
+            + " is at version "
+            + current.version()
+            + ", expected "
+            + expected
+            + "; changed since: "
+            + String.join(", ", changed));
   }
 
   /**
@@ -282,7 +317,11 @@ public final class TaskRules {
     }
     if (bytes > MAX_TASK_BYTES) {
       throw new InvalidCommandException(
-          "task " + task.id() + " would be " + bytes + " bytes of JSON, the limit is "
+          "task "
+              + task.id()
+              + " would be "
+              + bytes
+              + " bytes of JSON, the limit is "
               + MAX_TASK_BYTES);
     }
   }
@@ -310,8 +349,12 @@ public final class TaskRules {
     }
     if (node.asText().length() > max) {
       throw new InvalidCommandException(
-          "patch field '" + field + "' is " + node.asText().length()
-              + " characters long, the limit is " + max);
+          "patch field '"
+              + field
+              + "' is "
+              + node.asText().length()
+              + " characters long, the limit is "
+              + max);
     }
     return node.asText();
   }
@@ -339,7 +382,11 @@ public final class TaskRules {
     }
     if (node.size() > CommandBodies.MAX_LIST_SIZE) {
       throw new InvalidCommandException(
-          "patch field '" + field + "' has " + node.size() + " entries, the limit is "
+          "patch field '"
+              + field
+              + "' has "
+              + node.size()
+              + " entries, the limit is "
               + CommandBodies.MAX_LIST_SIZE);
     }
     List<String> out = new ArrayList<>();

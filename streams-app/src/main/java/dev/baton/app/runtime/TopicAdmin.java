@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates Baton's topics when missing; existing topics are left as they are (a second start
- * neither fails nor changes partition counts).
+ * Creates Baton's topics when missing; existing topics are left as they are (a second start neither
+ * fails nor changes partition counts).
  */
 public final class TopicAdmin {
   private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);

@@ -12,8 +12,8 @@ public final class StoreNames {
   public static final String COMMAND_OUTCOMES = "command-outcomes";
 
   /**
-   * Deadline index: {@code <deadline as 16 hex digits>|<kind>|<id>} -> nothing. Ordered by time,
-   * so the expiry punctuator reads only what is due.
+   * Deadline index: {@code <deadline as 16 hex digits>|<kind>|<id>} -> nothing. Ordered by time, so
+   * the expiry punctuator reads only what is due.
    */
   public static final String DEADLINES = "deadlines";
 

@@ -18,8 +18,8 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * Builds Baton's topology: {@code baton.commands} -> {@link CommandProcessor} (with the {@code
  * tasks}, {@code locks}, {@code command-outcomes} and {@code deadlines} RocksDB stores) -> {@code
- * baton.outcomes} (routed to each client's reply partition) and {@code baton.events}. Pure: no
- * I/O, so tests build it for {@code TopologyTestDriver}.
+ * baton.outcomes} (routed to each client's reply partition) and {@code baton.events}. Pure: no I/O,
+ * so tests build it for {@code TopologyTestDriver}.
  */
 public final class TopologyFactory {
   static final String SOURCE = "commands-source";
@@ -53,7 +53,9 @@ public final class TopologyFactory {
         PROCESSOR);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(StoreNames.DECISIONS), Serdes.String(), Serdes.Integer()),
+            Stores.persistentKeyValueStore(StoreNames.DECISIONS),
+            Serdes.String(),
+            Serdes.Integer()),
         PROCESSOR);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(

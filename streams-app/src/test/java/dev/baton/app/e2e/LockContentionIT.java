@@ -68,15 +68,13 @@ class LockContentionIT {
     "10, EXCLUSIVE", "25, EXCLUSIVE", "50, EXCLUSIVE", "100, EXCLUSIVE",
     "10, COLLABORATIVE", "25, COLLABORATIVE", "50, COLLABORATIVE", "100, COLLABORATIVE"
   })
-  void shouldGrantEveryAcquisitionAndLoseNoIncrement(int agents, LockMode mode)
-      throws Exception {
+  void shouldGrantEveryAcquisitionAndLoseNoIncrement(int agents, LockMode mode) throws Exception {
     List<String> hot = createHotTasks(mode.name().toLowerCase() + "-" + agents, 4);
     ContentionWorkload.Spec spec =
-        new ContentionWorkload.Spec(agents, mode, hot, 3, Duration.ofSeconds(30),
-            Duration.ofMinutes(2));
+        new ContentionWorkload.Spec(
+            agents, mode, hot, 3, Duration.ofSeconds(30), Duration.ofMinutes(2));
 
-    ContentionWorkload.Result result =
-        ContentionWorkload.run(spec, baton::client, this::readTask);
+    ContentionWorkload.Result result = ContentionWorkload.run(spec, baton::client, this::readTask);
 
     assertThat(result.successRate()).isEqualTo(1.0);
     assertThat(result.increments()).isEqualTo(agents * 3L);
@@ -98,8 +96,10 @@ class LockContentionIT {
     for (int i = 0; i < 5; i++) {
       BatonClient w = baton.client("waiter-" + i);
       waiters.add(w);
-      grants.add(w.locks().acquire(resource, LockMode.EXCLUSIVE, Duration.ofSeconds(10),
-          Duration.ofSeconds(60)));
+      grants.add(
+          w.locks()
+              .acquire(
+                  resource, LockMode.EXCLUSIVE, Duration.ofSeconds(10), Duration.ofSeconds(60)));
     }
     try {
       // Each waiter takes the lock in turn after the ghost's lease runs out, then releases.
@@ -123,14 +123,17 @@ class LockContentionIT {
     body.put("mode", "EXCLUSIVE");
     body.put("leaseMs", leaseMs);
     body.put("waitMs", 0);
-    return client.submit(CommandType.LOCK_ACQUIRE, body, WriteOptions.NONE)
+    return client
+        .submit(CommandType.LOCK_ACQUIRE, body, WriteOptions.NONE)
         .get(30, TimeUnit.SECONDS);
   }
 
   private void assertCleanHistory() {
     CheckResult check =
         HistoryChecker.checkTopic(
-            baton.service().bootstrapServers(), baton.config().topics().events(), PUNCTUATION,
+            baton.service().bootstrapServers(),
+            baton.config().topics().events(),
+            PUNCTUATION,
             Duration.ofSeconds(60));
     assertThat(check.ok()).as(check.firstViolation()).isTrue();
     assertThat(check.eventsChecked()).isPositive();
@@ -139,7 +142,8 @@ class LockContentionIT {
   private List<String> createHotTasks(String prefix, int count) {
     List<String> ids = IntStream.range(0, count).mapToObj(i -> prefix + "-" + i).toList();
     List<CompletableFuture<Outcome>> created =
-        ids.stream().map(id -> admin.tasks().create(NewTask.titled("hot " + id).withId(id)))
+        ids.stream()
+            .map(id -> admin.tasks().create(NewTask.titled("hot " + id).withId(id)))
             .toList();
     created.forEach(CompletableFuture::join);
     return ids;
@@ -155,7 +159,11 @@ class LockContentionIT {
       HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
       if (response.statusCode() != 200) {
         throw new IllegalStateException(
-            "GET task " + taskId + " answered " + response.statusCode() + ": "
+            "GET task "
+                + taskId
+                + " answered "
+                + response.statusCode()
+                + ": "
                 + new String(response.body()));
       }
       return Json.mapper().readValue(response.body(), Task.class);

@@ -1,7 +1,6 @@
 package dev.baton.app.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.app.config.AppConfig;
@@ -127,8 +126,11 @@ abstract class SdkEndToEndTests {
     assertThat(rejection(loser).code()).isEqualTo(OutcomeCode.ALREADY_CLAIMED);
 
     BatonClient winner = a.isCompletedExceptionally() ? bob : alice;
-    assertThat(await(winner.tasks().transition("claim", TaskStatus.IN_PROGRESS)).state()
-            .path("status").asText())
+    assertThat(
+            await(winner.tasks().transition("claim", TaskStatus.IN_PROGRESS))
+                .state()
+                .path("status")
+                .asText())
         .isEqualTo("IN_PROGRESS");
     assertThat(rejection(winner.tasks().transition("claim", TaskStatus.CLAIMED)).code())
         .isEqualTo(OutcomeCode.INVALID_TRANSITION);
@@ -152,12 +154,20 @@ abstract class SdkEndToEndTests {
   @Test
   void shouldQueueSecondExclusiveAndGrantItWithHigherTokenOnRelease() throws Exception {
     LockGrant first =
-        await(alice.locks().acquire("src/App.java", LockMode.EXCLUSIVE, Duration.ofSeconds(30),
-            Duration.ZERO));
+        await(
+            alice
+                .locks()
+                .acquire(
+                    "src/App.java", LockMode.EXCLUSIVE, Duration.ofSeconds(30), Duration.ZERO));
     CompletableFuture<Outcome> queued = new CompletableFuture<>();
     CompletableFuture<LockGrant> second =
-        bob.locks().acquire("src/App.java", LockMode.EXCLUSIVE, Duration.ofSeconds(30),
-            Duration.ofSeconds(20), queued::complete);
+        bob.locks()
+            .acquire(
+                "src/App.java",
+                LockMode.EXCLUSIVE,
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(20),
+                queued::complete);
     assertThat(rejection(carolTries("src/App.java")).code()).isEqualTo(OutcomeCode.LOCKED);
 
     assertThat(await(queued).position()).isEqualTo(1);
@@ -172,23 +182,38 @@ abstract class SdkEndToEndTests {
   void shouldFenceTaskWritesWithStaleTokenAndBlockOthersWhileExclusive() throws Exception {
     await(alice.tasks().create(NewTask.titled("Fenced").withId("fenced")));
     LockGrant grant =
-        await(alice.locks().acquire("task/fenced", LockMode.EXCLUSIVE, Duration.ofSeconds(30),
-            Duration.ZERO));
+        await(
+            alice
+                .locks()
+                .acquire("task/fenced", LockMode.EXCLUSIVE, Duration.ofSeconds(30), Duration.ZERO));
 
     assertThat(rejection(bob.tasks().update("fenced", 1, patch("title", "bob"))).code())
         .isEqualTo(OutcomeCode.LOCKED);
     Outcome ok =
-        await(alice.tasks().update("fenced", patch("title", "alice"),
-            WriteOptions.expecting(1).withFence(grant.fence())));
+        await(
+            alice
+                .tasks()
+                .update(
+                    "fenced",
+                    patch("title", "alice"),
+                    WriteOptions.expecting(1).withFence(grant.fence())));
     assertThat(ok.version()).isEqualTo(2L);
 
     await(alice.locks().release("task/fenced"));
     LockGrant bobs =
-        await(bob.locks().acquire("task/fenced", LockMode.EXCLUSIVE, Duration.ofSeconds(30),
-            Duration.ZERO));
+        await(
+            bob.locks()
+                .acquire("task/fenced", LockMode.EXCLUSIVE, Duration.ofSeconds(30), Duration.ZERO));
     assertThat(bobs.token()).isGreaterThan(grant.token());
-    assertThat(rejection(alice.tasks().update("fenced", patch("title", "late"),
-            WriteOptions.NONE.withFence(grant.fence()))).code())
+    assertThat(
+            rejection(
+                    alice
+                        .tasks()
+                        .update(
+                            "fenced",
+                            patch("title", "late"),
+                            WriteOptions.NONE.withFence(grant.fence())))
+                .code())
         .isEqualTo(OutcomeCode.FENCED);
     await(bob.locks().release("task/fenced"));
   }
@@ -210,7 +235,9 @@ abstract class SdkEndToEndTests {
 
   private CompletableFuture<LockGrant> carolTries(String resource) {
     BatonClient carol = baton.client("carol");
-    return carol.locks().tryAcquire(resource, LockMode.EXCLUSIVE, Duration.ofSeconds(5))
+    return carol
+        .locks()
+        .tryAcquire(resource, LockMode.EXCLUSIVE, Duration.ofSeconds(5))
         .whenComplete((g, e) -> carol.close());
   }
 }
