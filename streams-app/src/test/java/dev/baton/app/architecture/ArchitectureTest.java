@@ -1,0 +1,75 @@
+package dev.baton.app.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Keeps the module and package boundaries the folder tree promises. */
+class ArchitectureTest {
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.baton");
+  }
+
+  @Test
+  void shouldNotReachIntoTheSdkInternals() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.baton.app..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.baton.sdk.internal..")
+        .check(classes);
+  }
+
+  @Test
+  void shouldKeepTheSdkFreeOfTheService() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.baton.sdk..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.baton.app..")
+        .check(classes);
+  }
+
+  @Test
+  void shouldNeverWriteStoresFromHttpOrCli() {
+    noClasses()
+        .that()
+        .resideInAnyPackage("dev.baton.app.http..", "dev.baton.app.cli..")
+        .should()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("org.apache.kafka.streams.state.KeyValueStore")
+        .orShould()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.baton.app.processor..")
+        .check(classes);
+  }
+
+  @Test
+  void shouldKeepTheTopologyIndependentOfItsSurroundings() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.baton.app.topology..", "dev.baton.app.processor..", "dev.baton.app.state..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.baton.app.http..",
+            "dev.baton.app.cli..",
+            "dev.baton.app.sink..",
+            "dev.baton.app.runtime..",
+            "dev.baton.app.bench..")
+        .check(classes);
+  }
+}
