@@ -52,6 +52,13 @@ final class UpCommand implements Callable<Integer> {
   int partitions;
 
   @Option(
+      names = "--jdbc-url",
+      description =
+          "Projection database (default: SQLite at <data-dir>/baton.db), e.g."
+              + " jdbc:postgresql://127.0.0.1:5432/baton?user=baton.")
+  String jdbcUrl;
+
+  @Option(
       names = "--config",
       description = "Extra settings as key=value (see docs/operations.md), repeatable.")
   Map<String, String> extra = new HashMap<>();
@@ -64,6 +71,9 @@ final class UpCommand implements Callable<Integer> {
     props.put(AppConfig.PARTITIONS, partitions);
     if (bootstrap != null) {
       props.put(AppConfig.BOOTSTRAP_SERVERS, bootstrap);
+    }
+    if (jdbcUrl != null) {
+      props.put(AppConfig.PROJECTION_JDBC_URL, jdbcUrl);
     }
     AppConfig config = AppConfig.parse(props);
     BatonService service =

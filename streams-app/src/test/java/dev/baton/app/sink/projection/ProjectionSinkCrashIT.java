@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ProjectionSinkCrashIT {
   private static final int KEYS = 400;
-  private static final int EVENTS = 24_000;
+  private static final int EVENTS = 16_000;
   private static final int PER_TRANSACTION = 200;
   private static final int KILLS = 5;
 
