@@ -1,6 +1,8 @@
 package dev.baton.app.cli;
 
 import dev.baton.app.cli.audit.AuditCommand;
+import dev.baton.app.cli.decision.DecisionCommand;
+import dev.baton.app.cli.lock.LockCommand;
 import dev.baton.app.cli.projection.CheckpointCommand;
 import dev.baton.app.cli.projection.QueryCommand;
 import dev.baton.app.cli.projection.VerifyCommand;
@@ -16,8 +18,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Coordination for teams of AI coding agents, on Kafka.",
-    subcommands = {UpCommand.class, SinkCommand.class, TaskCommand.class, AuditCommand.class,
-      QueryCommand.class, CheckpointCommand.class, VerifyCommand.class,
+    subcommands = {UpCommand.class, ServeCommand.class, SinkCommand.class, ConfigCommand.class, TaskCommand.class, LockCommand.class,
+      DecisionCommand.class, AuditCommand.class,
+      QueryCommand.class, CheckpointCommand.class, VerifyCommand.class, BenchCommand.class,
       CommandLine.HelpCommand.class})
 public final class BatonCli implements Runnable {
   public static final int OK = 0;

@@ -205,7 +205,7 @@ public record AppConfig(
               Type.BOOLEAN,
               true,
               Importance.MEDIUM,
-              "Whether baton up runs the audit sink (baton sink runs it regardless).")
+              "Whether baton up and baton sink run the audit sink (baton serve never does).")
           .define(
               AUDIT_GROUP_ID,
               Type.STRING,
@@ -284,7 +284,7 @@ public record AppConfig(
               Type.BOOLEAN,
               true,
               Importance.MEDIUM,
-              "Whether baton up runs the projection sink (SQL projection, decisions.md,"
+              "Whether baton up and baton sink run the projection sink (SQL projection, decisions.md,"
                   + " state.json, scheduled checkpoints).")
           .define(
               PROJECTION_JDBC_URL,

@@ -93,7 +93,7 @@ public final class ErrorMapper {
     }
     if (e instanceof InvalidStateStoreException store) {
       return ApiError.unavailable(
-          "task state is not queryable right now (" + store.getMessage() + "); retry shortly", 1);
+          "state is not queryable right now (" + store.getMessage() + "); retry shortly", 1);
     }
     if (e instanceof StreamsException streams) {
       return ApiError.unavailable("Kafka Streams is not ready: " + streams.getMessage(), 1);

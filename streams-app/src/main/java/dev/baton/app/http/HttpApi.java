@@ -1,5 +1,6 @@
 package dev.baton.app.http;
 
+import dev.baton.app.state.LockQueries;
 import dev.baton.app.state.TaskQueries;
 import dev.baton.sdk.BatonClient;
 import dev.baton.sdk.protocol.Json;
@@ -25,6 +26,13 @@ import org.apache.kafka.streams.KafkaStreams;
  * PATCH /v1/tasks/{workspace}/{id}            update                } required; answer: the
  * POST  /v1/tasks/{workspace}/{id}/claim      claim                 } outcome, whose state is
  * POST  /v1/tasks/{workspace}/{id}/transition change status         } the task
+ * GET   /v1/locks/{workspace}?resource=       the lock: holders, queue, lastToken, version
+ * POST  /v1/locks/{workspace}/acquire         long poll until granted (200) or the wait ends;
+ *                                             "async": true answers 202 QUEUED at once
+ * POST  /v1/locks/{workspace}/renew           } header X-Baton-Agent required; the resource in
+ * POST  /v1/locks/{workspace}/release         } the body; answer: the outcome plus resource and
+ * POST  /v1/locks/{workspace}/cancel          } mode (see LockAnswer)
+ * POST  /v1/decisions/{workspace}             record a decision (201; version = its number)
  * </pre>
  *
  * Every error, including unknown routes and oversized bodies, is an {@link ErrorBody} written by
@@ -35,8 +43,9 @@ public final class HttpApi implements AutoCloseable {
   public static final int MAX_REQUEST_BYTES = 256 * 1024;
 
   /**
-   * Backstop for a command's answer. The SDK times commands out itself (30 s by default) and that
-   * is answered 504 first; this only guards against a future that would never complete.
+   * Backstop for a command's answer (plus the wait of a lock request). The SDK times commands out
+   * itself (30 s by default, plus the wait) and that is answered 504 first; this only guards
+   * against a future that would never complete.
    */
   static final Duration COMMAND_DEADLINE = Duration.ofSeconds(90);
 
@@ -52,7 +61,8 @@ public final class HttpApi implements AutoCloseable {
 
   /** Starts serving on {@code host:port} (0 = any free port). */
   public static HttpApi start(String host, int port, KafkaStreams streams, BatonClient client) {
-    return start(host, port, streams::state, TaskQueries.of(streams), client);
+    return start(
+        host, port, streams::state, TaskQueries.of(streams), LockQueries.of(streams), client);
   }
 
   /** Starts serving with explicit collaborators (tests give in-memory ones). */
@@ -60,13 +70,18 @@ public final class HttpApi implements AutoCloseable {
       String host,
       int port,
       Supplier<KafkaStreams.State> state,
-      TaskQueries queries,
+      TaskQueries tasks,
+      LockQueries locks,
       BatonClient client) {
     ExecutorService responses =
         Executors.newFixedThreadPool(RESPONSE_THREADS, daemonThreads("baton-http-answer-"));
     HealthResource health = new HealthResource(state);
-    TaskQueryResource reads = new TaskQueryResource(queries);
-    TaskCommandResource commands = new TaskCommandResource(client, responses, COMMAND_DEADLINE);
+    CommandReplies replies = new CommandReplies(responses, COMMAND_DEADLINE);
+    TaskQueryResource taskReads = new TaskQueryResource(tasks);
+    TaskCommandResource taskCommands = new TaskCommandResource(client, replies);
+    LockQueryResource lockReads = new LockQueryResource(locks);
+    LockCommandResource lockCommands = new LockCommandResource(client, replies);
+    DecisionCommandResource decisions = new DecisionCommandResource(client, replies);
     Javalin app =
         Javalin.create(
             cfg -> {
@@ -79,12 +94,18 @@ public final class HttpApi implements AutoCloseable {
               cfg.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrorHandler()));
               ErrorMapper.register(cfg.routes);
               cfg.routes.get("/v1/health", health::health);
-              cfg.routes.get("/v1/tasks", reads::list);
-              cfg.routes.get("/v1/tasks/{workspace}/{id}", reads::get);
-              cfg.routes.post("/v1/tasks/{workspace}", commands::create);
-              cfg.routes.patch("/v1/tasks/{workspace}/{id}", commands::update);
-              cfg.routes.post("/v1/tasks/{workspace}/{id}/claim", commands::claim);
-              cfg.routes.post("/v1/tasks/{workspace}/{id}/transition", commands::transition);
+              cfg.routes.get("/v1/tasks", taskReads::list);
+              cfg.routes.get("/v1/tasks/{workspace}/{id}", taskReads::get);
+              cfg.routes.post("/v1/tasks/{workspace}", taskCommands::create);
+              cfg.routes.patch("/v1/tasks/{workspace}/{id}", taskCommands::update);
+              cfg.routes.post("/v1/tasks/{workspace}/{id}/claim", taskCommands::claim);
+              cfg.routes.post("/v1/tasks/{workspace}/{id}/transition", taskCommands::transition);
+              cfg.routes.get("/v1/locks/{workspace}", lockReads::status);
+              cfg.routes.post("/v1/locks/{workspace}/acquire", lockCommands::acquire);
+              cfg.routes.post("/v1/locks/{workspace}/renew", lockCommands::renew);
+              cfg.routes.post("/v1/locks/{workspace}/release", lockCommands::release);
+              cfg.routes.post("/v1/locks/{workspace}/cancel", lockCommands::cancel);
+              cfg.routes.post("/v1/decisions/{workspace}", decisions::record);
             });
     try {
       app.start();

@@ -1,9 +1,13 @@
 package dev.baton.app.http;
 
+import dev.baton.sdk.protocol.AggregateKeys;
 import dev.baton.sdk.protocol.Names;
 import io.javalin.http.Context;
 
-/** Reads and validates the parts of a request that name things: path ids and the agent header. */
+/**
+ * Reads and validates the parts of a request that name things: path ids, lock resources and the
+ * agent header.
+ */
 final class Requests {
   /** The header naming the agent a command acts for; required on every command. */
   static final String AGENT_HEADER = "X-Baton-Agent";
@@ -13,6 +17,19 @@ final class Requests {
   /** Path parameter {@code name}, checked as an id ({@link Names#checkId}). */
   static String pathId(Context ctx, String name) {
     return Names.checkId(name, ctx.pathParam(name));
+  }
+
+  /**
+   * A lock resource ({@link Names#checkResource}); a task's lock {@code task/<id>} must also name a
+   * valid task id. Missing or malformed is a 400.
+   */
+  static String resource(String field, String value) {
+    Names.checkResource(field, value);
+    if (value.startsWith(AggregateKeys.TASK_RESOURCE_PREFIX)) {
+      Names.checkId(
+          "task id in " + field, value.substring(AggregateKeys.TASK_RESOURCE_PREFIX.length()));
+    }
+    return value;
   }
 
   /** The agent from {@value #AGENT_HEADER}; missing or malformed is a 400. */

@@ -8,32 +8,23 @@ import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.Names;
 import dev.baton.sdk.protocol.Outcome;
 import io.javalin.http.Context;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Task commands, sent through the SDK on behalf of the agent named in {@value
  * Requests#AGENT_HEADER}: create ({@code POST /v1/tasks/{workspace}}, 201), update ({@code PATCH
  * /v1/tasks/{workspace}/{id}}), claim and transition ({@code POST .../{id}/claim}, {@code
  * .../{id}/transition}). Success answers with the outcome (its {@code state} is the task after the
- * change); a rejection is an {@link ErrorBody} carrying the outcome.
- *
- * <p>Handlers never block a Jetty thread on Kafka: they hand Javalin the SDK's future, which the
- * SDK times out itself; {@code deadline} is only a backstop. The answer is written on {@code
- * responses}, never on the SDK's reply-reader thread, so a slow HTTP client cannot stall the
- * outcomes of every other agent.
+ * change); a rejection is an {@link ErrorBody} carrying the outcome. Answers are written by {@link
+ * CommandReplies}, never blocking a Jetty thread.
  */
 final class TaskCommandResource {
   private final BatonClient client;
-  private final Executor responses;
-  private final Duration deadline;
+  private final CommandReplies replies;
 
-  TaskCommandResource(BatonClient client, Executor responses, Duration deadline) {
+  TaskCommandResource(BatonClient client, CommandReplies replies) {
     this.client = client;
-    this.responses = responses;
-    this.deadline = deadline;
+    this.replies = replies;
   }
 
   void create(Context ctx) {
@@ -99,11 +90,6 @@ final class TaskCommandResource {
   }
 
   private void answer(Context ctx, int status, CompletableFuture<Outcome> outcome) {
-    ctx.future(
-        () ->
-            outcome
-                .orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS)
-                .whenCompleteAsync((done, failure) -> {}, responses)
-                .thenAccept(done -> ctx.status(status).json(done)));
+    replies.answer(ctx, status, outcome);
   }
 }

@@ -3,6 +3,7 @@ package dev.baton.app.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.sdk.BatonClient;
+import dev.baton.sdk.DecisionOperations;
 import dev.baton.sdk.NewTask;
 import dev.baton.sdk.TaskOperations;
 import dev.baton.sdk.WriteOptions;
@@ -12,24 +13,44 @@ import dev.baton.sdk.protocol.Names;
 import dev.baton.sdk.protocol.Outcome;
 import dev.baton.sdk.protocol.TaskStatus;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * A {@link BatonClient} that records each call and answers with a scripted future. Built as a
  * dynamic proxy, so methods the HTTP API does not use need no stub (and the interface may grow).
+ * {@link BatonClient#locks()} is refused on purpose: the gateway must send raw lock commands, since
+ * the SDK's lock operations renew leases on their own.
  */
 final class FakeBatonClient {
-  /** One call through the SDK: which operation, for whom, and with what. */
+  /**
+   * One call through the SDK: which operation, for whom, and with what; for {@code submit} also the
+   * progress listener (intermediate outcomes) and the extra wait.
+   */
   record Call(
       String operation,
       String agent,
       String workspace,
       String taskId,
       JsonNode body,
-      WriteOptions options) {}
+      WriteOptions options,
+      Consumer<Outcome> progress,
+      Duration extraWait) {
+
+    Call(
+        String operation,
+        String agent,
+        String workspace,
+        String taskId,
+        JsonNode body,
+        WriteOptions options) {
+      this(operation, agent, workspace, taskId, body, options, outcome -> {}, Duration.ZERO);
+    }
+  }
 
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private volatile Function<Call, CompletableFuture<Outcome>> answer =
@@ -50,6 +71,7 @@ final class FakeBatonClient {
 
   private BatonClient view(String agent, String workspace) {
     TaskOperations tasks = tasks(agent, workspace);
+    DecisionOperations decisions = decisions(agent, workspace);
     return (BatonClient)
         Proxy.newProxyInstance(
             BatonClient.class.getClassLoader(),
@@ -63,23 +85,47 @@ final class FakeBatonClient {
                     yield view((String) args[0], (String) args[1]);
                   }
                   case "tasks" -> tasks;
+                  case "decisions" -> decisions;
+                  case "locks" ->
+                      throw new UnsupportedOperationException(
+                          "locks() renews leases on its own; the gateway must submit raw commands");
                   case "agent" -> agent;
                   case "workspace" -> workspace;
-                  case "submit" ->
-                      record(
-                          new Call(
-                              ((CommandType) args[0]).wire(),
-                              agent,
-                              workspace,
-                              ((ObjectNode) args[1]).path("taskId").asText(null),
-                              (ObjectNode) args[1],
-                              (WriteOptions) args[2]));
+                  case "submit" -> record(submitted(agent, workspace, args));
                   case "close" -> null;
                   case "toString" -> "FakeBatonClient(" + agent + ", " + workspace + ")";
                   case "hashCode" -> System.identityHashCode(proxy);
                   case "equals" -> proxy == args[0];
                   default -> throw new UnsupportedOperationException(method.getName());
                 });
+  }
+
+  /** A call of either {@code submit}: the short form has no progress listener and no extra wait. */
+  @SuppressWarnings("unchecked")
+  private static Call submitted(String agent, String workspace, Object[] args) {
+    ObjectNode body = (ObjectNode) args[1];
+    boolean full = args.length > 3;
+    return new Call(
+        ((CommandType) args[0]).wire(),
+        agent,
+        workspace,
+        body.path("taskId").asText(null),
+        body,
+        (WriteOptions) args[2],
+        full ? (Consumer<Outcome>) args[3] : outcome -> {},
+        full ? (Duration) args[4] : Duration.ZERO);
+  }
+
+  private DecisionOperations decisions(String agent, String workspace) {
+    return decision ->
+        record(
+            new Call(
+                "decision.record",
+                agent,
+                workspace,
+                decision.taskId(),
+                Json.mapper().valueToTree(decision),
+                WriteOptions.NONE));
   }
 
   private TaskOperations tasks(String agent, String workspace) {

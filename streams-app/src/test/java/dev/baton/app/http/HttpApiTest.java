@@ -3,6 +3,7 @@ package dev.baton.app.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.app.state.LockQueries;
 import dev.baton.app.state.TaskQueries;
 import dev.baton.sdk.BatonException;
 import dev.baton.sdk.BatonRejectedException;
@@ -47,7 +48,14 @@ class HttpApiTest {
 
   @BeforeEach
   void start() {
-    api = HttpApi.start("127.0.0.1", 0, state::get, new TaskQueries(stores), sdk.client());
+    api =
+        HttpApi.start(
+            "127.0.0.1",
+            0,
+            state::get,
+            new TaskQueries(stores),
+            new LockQueries(new InMemoryLockStores()),
+            sdk.client());
     http = new TestHttp("http://127.0.0.1:" + api.port());
   }
 

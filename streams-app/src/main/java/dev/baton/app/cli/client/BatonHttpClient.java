@@ -20,8 +20,11 @@ import java.time.Duration;
 public final class BatonHttpClient {
   public static final String AGENT_HEADER = "X-Baton-Agent";
 
-  /** Longer than the server's own command timeout, so that its 504 arrives first. */
-  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+  /**
+   * Longer than the server's own command timeout, so that its 504 arrives first. A long poll
+   * (waiting for a lock) adds its wait to it.
+   */
+  public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
@@ -41,7 +44,12 @@ public final class BatonHttpClient {
   }
 
   public ApiResponse post(String path, JsonNode body) {
-    return send(request(path).POST(json(body)));
+    return post(path, body, REQUEST_TIMEOUT);
+  }
+
+  /** A POST that may take up to {@code timeout} to be answered (a long poll). */
+  public ApiResponse post(String path, JsonNode body, Duration timeout) {
+    return send(request(path, timeout).POST(json(body)), timeout);
   }
 
   public ApiResponse patch(String path, JsonNode body) {
@@ -49,8 +57,12 @@ public final class BatonHttpClient {
   }
 
   private HttpRequest.Builder request(String pathAndQuery) {
+    return request(pathAndQuery, REQUEST_TIMEOUT);
+  }
+
+  private HttpRequest.Builder request(String pathAndQuery, Duration timeout) {
     return HttpRequest.newBuilder(URI.create(server + pathAndQuery))
-        .timeout(REQUEST_TIMEOUT)
+        .timeout(timeout)
         .header("Accept", "application/json")
         .header("Content-Type", "application/json")
         .header(AGENT_HEADER, agent);
@@ -65,12 +77,16 @@ public final class BatonHttpClient {
   }
 
   private ApiResponse send(HttpRequest.Builder builder) {
+    return send(builder, REQUEST_TIMEOUT);
+  }
+
+  private ApiResponse send(HttpRequest.Builder builder, Duration timeout) {
     HttpResponse<String> response;
     try {
       response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
     } catch (HttpTimeoutException e) {
       throw new ClientFailure(
-          "no answer from Baton at " + server + " within " + REQUEST_TIMEOUT.toSeconds() + " s", e);
+          "no answer from Baton at " + server + " within " + timeout.toSeconds() + " s", e);
     } catch (IOException e) {
       throw new ClientFailure("cannot reach Baton at " + server + ": " + describe(e), e);
     } catch (InterruptedException e) {

@@ -43,7 +43,9 @@ public final class ClientOptions {
 
   @Option(
       names = "--json",
-      description = "Print JSON: the task (or page) on success, the error body on failure.")
+      description =
+          "Print JSON: the result (task, page, lock, decision) on success, the error"
+              + " body on failure.")
   boolean json;
 
   /** The server's base URI, without a trailing slash. */

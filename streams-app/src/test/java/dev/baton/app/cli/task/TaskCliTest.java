@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.app.cli.CliRun;
+import dev.baton.app.cli.FakeBatonServer;
 import dev.baton.sdk.protocol.Json;
 import java.io.IOException;
 import java.net.ServerSocket;

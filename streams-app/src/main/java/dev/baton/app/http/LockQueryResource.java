@@ -1,0 +1,45 @@
+package dev.baton.app.http;
+
+import dev.baton.app.state.LockQueries;
+import dev.baton.sdk.protocol.AggregateKeys;
+import io.javalin.http.Context;
+
+/**
+ * {@code GET /v1/locks/{workspace}?resource=<resource>}: one lock from the local {@code locks}
+ * store, as a {@link LockStatusResponse}. The resource is a query parameter because it may contain
+ * {@code /}. 404 when no request ever named the resource; a free lock is 200 with no holders.
+ *
+ * <p>Single node for now: a key owned by another instance is answered with 503 naming the owner
+ * rather than forwarded.
+ */
+final class LockQueryResource {
+  private final LockQueries queries;
+
+  LockQueryResource(LockQueries queries) {
+    this.queries = queries;
+  }
+
+  void status(Context ctx) {
+    String workspace = Requests.pathId(ctx, "workspace");
+    String resource = ctx.queryParam("resource");
+    if (resource == null) {
+      throw ApiError.invalid("query parameter 'resource' is required: the locked resource");
+    }
+    Requests.resource("resource", resource);
+    String key = AggregateKeys.lock(workspace, resource);
+    LockQueries.Lookup lookup = queries.get(workspace, resource);
+    if (lookup instanceof LockQueries.Found found) {
+      ctx.json(LockStatusResponse.of(found.lock()));
+    } else if (lookup instanceof LockQueries.Remote remote) {
+      throw ApiError.unavailable(
+          "lock "
+              + key
+              + " is served by "
+              + remote.owner()
+              + "; this node does not forward queries, ask that node",
+          1);
+    } else {
+      throw ApiError.notFound("lock " + key + " does not exist");
+    }
+  }
+}
