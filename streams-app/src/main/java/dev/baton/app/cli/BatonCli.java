@@ -10,18 +10,27 @@ import dev.baton.app.cli.task.TaskCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/**
- * The {@code baton} command. Exit codes: 0 ok, 1 failure or rejection, 2 bad usage.
- */
+/** The {@code baton} command. Exit codes: 0 ok, 1 failure or rejection, 2 bad usage. */
 @Command(
     name = "baton",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Coordination for teams of AI coding agents, on Kafka.",
-    subcommands = {UpCommand.class, ServeCommand.class, SinkCommand.class, ConfigCommand.class, TaskCommand.class, LockCommand.class,
-      DecisionCommand.class, AuditCommand.class,
-      QueryCommand.class, CheckpointCommand.class, VerifyCommand.class, BenchCommand.class,
-      CommandLine.HelpCommand.class})
+    subcommands = {
+      UpCommand.class,
+      ServeCommand.class,
+      SinkCommand.class,
+      ConfigCommand.class,
+      TaskCommand.class,
+      LockCommand.class,
+      DecisionCommand.class,
+      AuditCommand.class,
+      QueryCommand.class,
+      CheckpointCommand.class,
+      VerifyCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class BatonCli implements Runnable {
   public static final int OK = 0;
   public static final int FAILED = 1;

@@ -12,9 +12,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code baton serve}: the topology and the HTTP API against an existing cluster, without the
- * sinks (run {@code baton sink} for those). The unit to scale out: instances with the same
- * application id share the partitions.
+ * {@code baton serve}: the topology and the HTTP API against an existing cluster, without the sinks
+ * (run {@code baton sink} for those). The unit to scale out: instances with the same application id
+ * share the partitions.
  */
 @Command(
     name = "serve",
@@ -59,8 +59,7 @@ final class ServeCommand implements Callable<Integer> {
     props.put(AppConfig.PROJECTION_ENABLED, false);
     BatonService service =
         BatonService.start(
-            AppConfig.parse(props),
-            new BatonService.Options(false, 0, Duration.ofSeconds(60)));
+            AppConfig.parse(props), new BatonService.Options(false, 0, Duration.ofSeconds(60)));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -13,8 +13,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code baton sink}: the audit and projection sinks alone, against a running cluster, until stopped (Ctrl-C or SIGTERM,
- * which closes the open segments). Exits 1 if the sink stops on an error.
+ * {@code baton sink}: the audit and projection sinks alone, against a running cluster, until
+ * stopped (Ctrl-C or SIGTERM, which closes the open segments). Exits 1 if the sink stops on an
+ * error.
  */
 @Command(
     name = "sink",

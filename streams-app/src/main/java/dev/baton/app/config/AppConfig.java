@@ -19,8 +19,9 @@ import org.apache.kafka.common.config.ConfigException;
  *
  * <p>Latency versus throughput: outcomes become visible to clients ({@code read_committed}) when
  * the Streams transaction commits, so {@code baton.commit.interval.ms} bounds command latency from
- * below. {@code values} holds every key's parsed value. The defaults favour interactive agents (lock round trips well under 50 ms) over peak
- * throughput; see {@code docs/benchmarks.md} for the measured trade-off.
+ * below. {@code values} holds every key's parsed value. The defaults favour interactive agents
+ * (lock round trips well under 50 ms) over peak throughput; see {@code docs/benchmarks.md} for the
+ * measured trade-off.
  */
 public record AppConfig(
     String bootstrapServers,

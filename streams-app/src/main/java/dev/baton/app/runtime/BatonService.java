@@ -79,11 +79,12 @@ public final class BatonService implements AutoCloseable {
               .agent("baton-http")
               .topics(effective.topics())
               .build();
-      HttpApi http =
-          HttpApi.start(effective.httpHost(), effective.httpPort(), streams, client);
+      HttpApi http = HttpApi.start(effective.httpHost(), effective.httpPort(), streams, client);
       LOG.info(
           "Baton is up: HTTP on http://{}:{}, Kafka at {}",
-          effective.httpHost(), http.port(), effective.bootstrapServers());
+          effective.httpHost(),
+          http.port(),
+          effective.bootstrapServers());
       audit = AuditSink.startIfEnabled(effective);
       projection = ProjectionSink.startIfEnabled(effective);
       BatonService service =
@@ -121,8 +122,8 @@ public final class BatonService implements AutoCloseable {
     streams.start();
     try {
       if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("topology not RUNNING after {} (state {}); serving anyway", timeout,
-            streams.state());
+        LOG.warn(
+            "topology not RUNNING after {} (state {}); serving anyway", timeout, streams.state());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -160,8 +161,8 @@ public final class BatonService implements AutoCloseable {
   }
 
   /**
-   * Closes the topology and leaves the consumer group, so that a restarted node (or the node
-   * taking over) gets the partitions at once instead of after the session timeout.
+   * Closes the topology and leaves the consumer group, so that a restarted node (or the node taking
+   * over) gets the partitions at once instead of after the session timeout.
    */
   private static void closeStreams(KafkaStreams streams, Duration timeout) {
     streams.close(
