@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -60,21 +59,10 @@ final class ServeCommand implements Callable<Integer> {
     BatonService service =
         BatonService.start(
             AppConfig.parse(props), new BatonService.Options(false, 0, Duration.ofSeconds(60)));
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  service.close();
-                  stopped.countDown();
-                },
-                "baton-shutdown"));
-    System.out.printf(
-        "Baton is serving%n  HTTP API : http://localhost:%d%n  Kafka    : %s%n"
-            + "Press Ctrl-C to stop.%n",
-        service.httpPort(), service.bootstrapServers());
-    System.out.flush();
-    stopped.await();
-    return BatonCli.OK;
+    return Foreground.runUntilStopped(
+        service,
+        String.format(
+            "Baton is serving%n  HTTP API : http://localhost:%d%n  Kafka    : %s%n",
+            service.httpPort(), service.bootstrapServers()));
   }
 }

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -80,21 +79,10 @@ final class UpCommand implements Callable<Integer> {
         BatonService.start(
             config,
             new BatonService.Options(bootstrap == null, brokerPort, Duration.ofSeconds(60)));
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  service.close();
-                  stopped.countDown();
-                },
-                "baton-shutdown"));
-    System.out.printf(
-        "Baton is up%n  HTTP API : http://localhost:%d%n  Kafka    : %s%n  data dir : %s%n"
-            + "Press Ctrl-C to stop.%n",
-        service.httpPort(), service.bootstrapServers(), dataDir.toAbsolutePath());
-    System.out.flush();
-    stopped.await();
-    return BatonCli.OK;
+    return Foreground.runUntilStopped(
+        service,
+        String.format(
+            "Baton is up%n  HTTP API : http://localhost:%d%n  Kafka    : %s%n  data dir : %s%n",
+            service.httpPort(), service.bootstrapServers(), dataDir.toAbsolutePath()));
   }
 }
