@@ -39,7 +39,11 @@ import java.util.function.Function;
 public final class ContentionWorkload {
   /** What to run. */
   public record Spec(
-      int agents, LockMode mode, List<String> taskIds, int opsPerAgent, Duration lease,
+      int agents,
+      LockMode mode,
+      List<String> taskIds,
+      int opsPerAgent,
+      Duration lease,
       Duration maxWait) {}
 
   /** What happened. */
@@ -102,8 +106,11 @@ public final class ContentionWorkload {
                     String taskId = spec.taskIds().get((index + k) % spec.taskIds().size());
                     acquisitions.incrementAndGet();
                     LockGrant grant =
-                        join(agent.locks().acquire("task/" + taskId, spec.mode(), spec.lease(),
-                            spec.maxWait()));
+                        join(
+                            agent
+                                .locks()
+                                .acquire(
+                                    "task/" + taskId, spec.mode(), spec.lease(), spec.maxWait()));
                     granted.incrementAndGet();
                     conflicts.addAndGet(increment(agent, taskId, grant, spec.mode(), read));
                     increments.incrementAndGet();
@@ -120,8 +127,8 @@ public final class ContentionWorkload {
       for (String taskId : spec.taskIds()) {
         sum += counterOf(read.apply(taskId));
       }
-      return new Result(acquisitions.get(), granted.get(), increments.get(), conflicts.get(), sum,
-          seconds);
+      return new Result(
+          acquisitions.get(), granted.get(), increments.get(), conflicts.get(), sum, seconds);
     } finally {
       agents.forEach(BatonClient::close);
       pool.shutdownNow();
@@ -131,7 +138,10 @@ public final class ContentionWorkload {
 
   /** One read-modify-write under the lock; returns how many version conflicts it retried. */
   private static long increment(
-      BatonClient agent, String taskId, LockGrant grant, LockMode mode,
+      BatonClient agent,
+      String taskId,
+      LockGrant grant,
+      LockMode mode,
       Function<String, Task> read) {
     Task current = read.apply(taskId);
     long value = counterOf(current);

@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code baton bench <scenario>}: measures one scenario, or all, with its baselines in the same
- * run, prints a table and optionally writes JSON (see {@link BenchResult} for the format and
- * {@code docs/benchmarks.md} for the scenarios). Exit 1 when a scenario failed to run.
+ * run, prints a table and optionally writes JSON (see {@link BenchResult} for the format and {@code
+ * docs/benchmarks.md} for the scenarios). Exit 1 when a scenario failed to run.
  */
 @Command(
     name = "bench",
@@ -55,7 +55,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--json-dir",
       paramLabel = "DIR",
-      description = "With all: write one <scenario>.json per scenario here (default: ${DEFAULT-VALUE}).",
+      description =
+          "With all: write one <scenario>.json per scenario here (default: ${DEFAULT-VALUE}).",
       defaultValue = "bench-results")
   Path jsonDir;
 
@@ -120,7 +121,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--postgres-pool",
       defaultValue = "40",
-      description = "contention: connections the PostgreSQL baseline opens (default: ${DEFAULT-VALUE}).")
+      description =
+          "contention: connections the PostgreSQL baseline opens (default: ${DEFAULT-VALUE}).")
   int postgresPool;
 
   @Option(
@@ -179,7 +181,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         result.config("wall_s", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
         result.printTable(out);
-        Path file = json != null ? json : selected.size() > 1 ? jsonDir.resolve(s.name() + ".json") : null;
+        Path file =
+            json != null ? json : selected.size() > 1 ? jsonDir.resolve(s.name() + ".json") : null;
         if (file != null) {
           result.writeJson(file);
           out.printf("  wrote %s%n", file);
