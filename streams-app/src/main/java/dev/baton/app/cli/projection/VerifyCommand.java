@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Replay baton.events and compare it with the projection (at its offsets), the newest"
           + " checkpoint chain plus the log after it, the JSONL audit replayed, and the live"
-          + " tasks served by the HTTP API. Prints every difference; exits 1 if there is any.",
+          + " tasks and locks served by the HTTP API. Prints every difference; exits 1 if there"
+          + " is any.",
       "Run it on a quiet system: commands during the run show up as live differences."
     })
 public final class VerifyCommand implements Callable<Integer> {

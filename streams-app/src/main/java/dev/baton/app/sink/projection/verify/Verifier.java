@@ -50,8 +50,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *   <li>the newest checkpoint chain, with the log after its offsets replayed on top, at the log's
  *       end;
  *   <li>the JSONL audit ({@code export/audit}) replayed, at the offsets it reaches;
- *   <li>the live state: tasks through the HTTP API's interactive queries, at the log's end (the API
- *       serves no locks, so those are compared through the other views only).
+ *   <li>the live state through the HTTP API's interactive queries, at the log's end: every task,
+ *       and every lock by version and last fencing token.
  * </ul>
  *
  * Meant for a quiet system: traffic during the run shows up as differences of the live state.
@@ -197,7 +197,7 @@ public final class Verifier {
     Set<String> workspaces = new TreeSet<>();
     atEnd.values().forEach(r -> workspaces.add(AggregateKeys.workspaceOf(r.key())));
     workspaces.add(AggregateKeys.DEFAULT_WORKSPACE);
-    progress.accept("reading live tasks from " + s.server());
+    progress.accept("reading live tasks and locks from " + s.server());
     ProjectionState live = new ProjectionState();
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     try {
@@ -247,12 +247,66 @@ public final class Verifier {
       return;
     }
     compare("live", atEnd, live, EnumSet.of(RowKind.TASK));
+    int locks = checkLiveLocks(atEnd, http);
     notes.add(
         "live: "
             + live.size()
-            + " tasks from "
+            + " tasks and "
+            + locks
+            + " locks from "
             + s.server()
-            + " (locks are not served over HTTP and are not compared live)");
+            + " (locks compared by version and last token)");
+  }
+
+  /**
+   * Compares every lock the log knows with {@code GET /v1/locks/{ws}?resource=}: same version and
+   * same last fencing token. Returns how many were read.
+   */
+  private int checkLiveLocks(ProjectionState atEnd, HttpClient http) {
+    int read = 0;
+    for (ProjectionRow row : atEnd.values()) {
+      if (row.kind() != RowKind.LOCK) {
+        continue;
+      }
+      String ws = row.data().path("workspace").asText();
+      String resource = row.data().path("resource").asText();
+      String uri = s.server() + "/v1/locks/" + encode(ws) + "?resource=" + encode(resource);
+      try {
+        HttpResponse<String> response =
+            http.send(
+                HttpRequest.newBuilder(URI.create(uri)).timeout(s.timeout()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+          differences.add("live: lock " + row.key() + ": GET answered " + response.statusCode());
+          continue;
+        }
+        JsonNode lock = Json.mapper().readTree(response.body());
+        read++;
+        long version = lock.path("version").asLong();
+        long token = lock.path("lastToken").asLong();
+        long expectedToken = row.data().path("lastToken").asLong();
+        if (version != row.version() || token != expectedToken) {
+          differences.add(
+              "live: lock "
+                  + row.key()
+                  + " is at version "
+                  + version
+                  + " with last token "
+                  + token
+                  + ", the log says version "
+                  + row.version()
+                  + " with last token "
+                  + expectedToken);
+        }
+      } catch (java.io.IOException e) {
+        differences.add("live: cannot read lock " + row.key() + ": " + e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        differences.add("live: interrupted");
+        return read;
+      }
+    }
+    return read;
   }
 
   private ProjectionState replayAudit(AuditDirectory dir, Map<Integer, Long> at) {
