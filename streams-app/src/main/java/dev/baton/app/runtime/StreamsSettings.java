@@ -20,6 +20,11 @@ public final class StreamsSettings {
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
     p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.httpHost() + ":" + config.httpPort());
+    // After processing a command the stream thread waits up to poll.ms (100 ms by default) for
+    // more input before it reaches the commit that makes the outcome visible; a chain of
+    // dependent commands (a lock handover) would pay that wait every hop. Measured with
+    // sequential updates: p50 round trip 108 ms with the default, 18-21 ms bounded like this.
+    p.put(StreamsConfig.POLL_MS_CONFIG, Math.min(100L, config.commitIntervalMs()));
     // Streams would default linger to 100 ms, which alone would put every outcome 100 ms late.
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), config.producerLingerMs());
     p.put("processing.exception.handler.global.enabled", true);
