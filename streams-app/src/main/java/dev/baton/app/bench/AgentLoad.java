@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -186,12 +187,14 @@ final class AgentLoad implements AutoCloseable {
 
   /** Lets every session finish its command in flight, then stops them. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     stopping = true;
     try {
       CompletableFuture.allOf(sessions.stream().map(s -> s.done).toArray(CompletableFuture[]::new))
           .get(90, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
       // Commands still in flight fail when their clients close.
     } finally {
       continuations.shutdownNow();

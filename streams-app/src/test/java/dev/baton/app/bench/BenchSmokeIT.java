@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.app.cli.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,8 +47,7 @@ class BenchSmokeIT {
 
   private static void assertNumbers(String scenario, String section, JsonNode node) {
     assertThat(node.isObject()).as(scenario + " " + section + " is an object").isTrue();
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
       assertThat(e.getValue().isNumber())
           .as(scenario + " " + section + "." + e.getKey() + " = " + e.getValue())
           .isTrue();
