@@ -92,7 +92,7 @@ public final class CommandProcessor implements Processor<String, byte[], String,
 
   @Override
   public void process(Record<String, byte[]> record) {
-    emitter.begin(record.key());
+    emitter.begin();
     ParsedCommand parsed = CommandCodec.parse(record.value());
     if (parsed instanceof ParsedCommand.Invalid invalid) {
       rejectInvalid(record.key(), invalid);
@@ -195,7 +195,7 @@ public final class CommandProcessor implements Processor<String, byte[], String,
   }
 
   private void punctuate(long now) {
-    emitter.begin(null);
+    emitter.begin();
     List<DeadlineIndex.Entry> due = deadlines.due(now, MAX_EXPIRIES_PER_PUNCTUATION);
     for (DeadlineIndex.Entry entry : due) {
       deadlines.remove(entry);
@@ -213,7 +213,7 @@ public final class CommandProcessor implements Processor<String, byte[], String,
     private Command current;
     private int eventSeq;
 
-    void begin(String key) {
+    void begin() {
       current = null;
       eventSeq = 0;
     }

@@ -1,7 +1,6 @@
 package dev.baton.app.processor;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.baton.app.topology.RoutedOutcome;
 import dev.baton.sdk.protocol.Event;
 import dev.baton.sdk.protocol.EventType;
 import dev.baton.sdk.protocol.Outcome;
@@ -58,9 +57,4 @@ public interface Emitter {
 
   /** The id of the next event; unique per command, or per key and version without a command. */
   String nextEventId(String commandId, String key, Long version, EventType type);
-
-  /** Convenience for a routed outcome. */
-  default void outcome(RoutedOutcome routed) {
-    outcome(routed.outcome(), routed.replyTo());
-  }
 }

@@ -169,7 +169,7 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
     Instant waitDeadline = now.plusMillis(waitMs);
     w.queue.add(
         new Waiter(cmd.agent(), cmd.id(), a.mode(), leaseMs, now, waitDeadline, cmd.replyTo()));
-    deadlines.add(waitDeadline.toEpochMilli(), WAIT_KIND, waitId(cmd.id(), w.key));
+    deadlines.add(waitDeadline.toEpochMilli(), WAIT_KIND, entryId(cmd.id(), w.key));
     w.commit(locks, now);
     out.event(EventType.LOCK_QUEUED, w.key, w.version, cmd.agent(), cmd.id(), w.json());
     out.outcome(
@@ -318,9 +318,8 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
 
   /** A lease ran out: drop the holder and hand the lock on. */
   public void expireLease(String id, long deadline, Emitter out) {
-    int at = id.indexOf('@');
-    long token = Long.parseLong(id.substring(0, at));
-    String key = id.substring(at + 1);
+    long token = Long.parseLong(entryHead(id));
+    String key = entryKey(id);
     LockState stored = locks.get(key);
     if (stored == null) {
       return;
@@ -350,9 +349,8 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
 
   /** A queued request's wait ran out: take it out of the queue and tell its client. */
   public void expireWait(String id, long deadline, Emitter out) {
-    int bar = id.indexOf('|');
-    String requestId = id.substring(0, bar);
-    String key = id.substring(bar + 1);
+    String requestId = entryHead(id);
+    String key = entryKey(id);
     LockState stored = locks.get(key);
     if (stored == null) {
       return;
@@ -446,9 +444,20 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
     return null;
   }
 
-  /** Wait entries are {@code <requestId>|<key>}: ids never contain {@code |}, keys may. */
-  private static String waitId(String requestId, String key) {
-    return requestId + "|" + key;
+  /**
+   * Deadline entries of both kinds are {@code <head>|<key>}: the head (a fencing token, a request
+   * id) never contains {@code |}; keys may.
+   */
+  private static String entryId(String head, String key) {
+    return head + "|" + key;
+  }
+
+  private static String entryHead(String id) {
+    return id.substring(0, id.indexOf('|'));
+  }
+
+  private static String entryKey(String id) {
+    return id.substring(id.indexOf('|') + 1);
   }
 
   private long leaseOf(Long requested, String key) {
@@ -572,29 +581,31 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
       holders.add(h);
       // A fresh grant supersedes the agent's expired one: a later renew is about the new grant.
       recentlyExpired.removeIf(e -> e.agent().equals(agent));
-      deadlines.add(deadline.toEpochMilli(), LEASE_KIND, h.token() + "@" + key);
+      deadlines.add(deadline.toEpochMilli(), LEASE_KIND, entryId(String.valueOf(h.token()), key));
       return h;
     }
 
     Holder extend(Holder h, long leaseMs, Instant now, DeadlineIndex deadlines) {
-      deadlines.remove(h.leaseDeadline().toEpochMilli(), LEASE_KIND, h.token() + "@" + key);
+      deadlines.remove(
+          h.leaseDeadline().toEpochMilli(), LEASE_KIND, entryId(String.valueOf(h.token()), key));
       Instant deadline = now.plusMillis(leaseMs);
       Holder renewed =
           new Holder(
               h.agent(), h.requestId(), h.mode(), h.token(), leaseMs, h.grantedAt(), deadline);
       holders.set(holders.indexOf(h), renewed);
-      deadlines.add(deadline.toEpochMilli(), LEASE_KIND, h.token() + "@" + key);
+      deadlines.add(deadline.toEpochMilli(), LEASE_KIND, entryId(String.valueOf(h.token()), key));
       return renewed;
     }
 
     void removeHolder(Holder h, DeadlineIndex deadlines) {
       holders.remove(h);
-      deadlines.remove(h.leaseDeadline().toEpochMilli(), LEASE_KIND, h.token() + "@" + key);
+      deadlines.remove(
+          h.leaseDeadline().toEpochMilli(), LEASE_KIND, entryId(String.valueOf(h.token()), key));
     }
 
     void removeWaiter(Waiter q, DeadlineIndex deadlines) {
       queue.remove(q);
-      deadlines.remove(q.waitDeadline().toEpochMilli(), WAIT_KIND, waitId(q.requestId(), key));
+      deadlines.remove(q.waitDeadline().toEpochMilli(), WAIT_KIND, entryId(q.requestId(), key));
     }
 
     void commit(KeyValueStore<String, LockState> store, Instant now) {
