@@ -14,7 +14,7 @@ import java.util.stream.Stream;
  * {@code shared/} directory beside the clone; never copied into the project. Tests that use it are
  * skipped when the directory is missing.
  */
-final class JsonTestSuite {
+public final class JsonTestSuite {
   private static final List<Path> CANDIDATES =
       List.of(
           Path.of("../../shared/testdata/jsontestsuite/test_parsing"),
@@ -23,7 +23,7 @@ final class JsonTestSuite {
   private JsonTestSuite() {}
 
   /** Every {@code test_parsing/*.json} file, sorted; assumes (skips the test) when absent. */
-  static List<Path> files() {
+  public static List<Path> files() {
     Path dir = CANDIDATES.stream().filter(Files::isDirectory).findFirst().orElse(null);
     assumeTrue(dir != null, "JSONTestSuite not found at " + CANDIDATES);
     try (Stream<Path> files = Files.list(dir)) {
@@ -33,7 +33,7 @@ final class JsonTestSuite {
     }
   }
 
-  static byte[] read(Path file) {
+  public static byte[] read(Path file) {
     try {
       return Files.readAllBytes(file);
     } catch (IOException e) {

@@ -1,7 +1,6 @@
 package dev.baton.app.cli.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.app.cli.BatonCli;
 import dev.baton.app.sink.audit.AuditDirectory;
 import dev.baton.app.sink.audit.AuditLine;
@@ -123,30 +122,35 @@ final class AuditCatCommand extends AuditVerb {
             .writeValueAsString(
                 java.util.Map.of("raw", Base64.getEncoder().encodeToString(line.raw())));
       }
-      return Json.mapper().writeValueAsString(line.event());
+      return line.eventBytes() == null
+          ? "null"
+          : new String(line.eventBytes(), StandardCharsets.UTF_8);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write an event", e);
     }
   }
 
   private static String text(AuditLine line) {
-    JsonNode e = line.event();
     StringBuilder b = new StringBuilder();
     b.append(Instant.ofEpochMilli(line.timestamp()))
         .append("  p")
         .append(line.partition())
         .append('@')
         .append(line.offset());
-    if (e == null) {
+    if (line.eventBytes() == null) {
       return b.append(line.hasJsonEvent() ? "  (no value)" : "  (not JSON)").toString();
     }
-    b.append("  ").append(e.path("type").asText("?"));
-    b.append("  ").append(e.path("key").asText(line.key() == null ? "?" : line.key()));
-    if (e.hasNonNull("version")) {
-      b.append("  v").append(e.get("version").asLong());
+    AuditLine.EventSummary e = line.summary();
+    if (e == null) {
+      return b.append("  (not an event)").toString();
     }
-    if (e.hasNonNull("agent")) {
-      b.append("  ").append(e.get("agent").asText());
+    b.append("  ").append(e.type() == null ? "?" : e.type());
+    b.append("  ").append(e.key() != null ? e.key() : line.key() == null ? "?" : line.key());
+    if (e.version() != null) {
+      b.append("  v").append(e.version());
+    }
+    if (e.agent() != null) {
+      b.append("  ").append(e.agent());
     }
     return b.toString();
   }

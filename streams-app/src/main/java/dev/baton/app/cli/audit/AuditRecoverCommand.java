@@ -1,17 +1,17 @@
 package dev.baton.app.cli.audit;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.baton.app.cli.BatonCli;
 import dev.baton.app.sink.audit.AuditDirectory;
 import dev.baton.app.sink.audit.AuditRecovery;
-import dev.baton.sdk.protocol.Json;
+import dev.baton.app.sink.projection.DurableFile;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -54,16 +54,23 @@ final class AuditRecoverCommand extends AuditVerb {
       state =
           AuditRecovery.recover(dir, start, range.filter(), p -> err.println("not applied: " + p));
     }
-    String json;
     try {
-      json = Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(state.toJson());
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write the state", e);
-    }
-    if (outFile == null) {
-      out.println(json);
-    } else {
-      writeAtomically(outFile, json);
+      if (outFile == null) {
+        state.writeTo(out);
+        out.flush();
+      } else {
+        DurableFile.write(
+            outFile,
+            file -> {
+              Writer writer =
+                  new BufferedWriter(new OutputStreamWriter(file, StandardCharsets.UTF_8), 1 << 16);
+              state.writeTo(writer);
+              writer.flush();
+            });
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot write the state" + (outFile == null ? "" : " to " + outFile), e);
     }
     err.printf(
         "recovered %d tasks and %d locks from %d events%s%n",
@@ -72,15 +79,5 @@ final class AuditRecoverCommand extends AuditVerb {
         state.events() - start.events(),
         state.problems() == 0 ? "" : "; " + state.problems() + " damaged lines not applied");
     return state.problems() == 0 ? BatonCli.OK : BatonCli.FAILED;
-  }
-
-  private static void writeAtomically(Path file, String content) {
-    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-    try {
-      Files.writeString(temp, content + "\n", StandardCharsets.UTF_8);
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
   }
 }

@@ -1,6 +1,5 @@
 package dev.baton.app.sink.audit;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.Set;
 
@@ -64,17 +63,17 @@ public record AuditFilter(
     if (key == null && types.isEmpty() && agent == null) {
       return true;
     }
-    JsonNode event = line.event();
+    AuditLine.EventSummary event = line.summary();
     if (event == null) {
       return false;
     }
-    if (key != null && !keyMatches(event.path("key").asText(null))) {
+    if (key != null && !keyMatches(event.key())) {
       return false;
     }
-    if (!types.isEmpty() && !types.contains(event.path("type").asText(""))) {
+    if (!types.isEmpty() && (event.type() == null || !types.contains(event.type()))) {
       return false;
     }
-    return agent == null || agent.equals(event.path("agent").asText(null));
+    return agent == null || agent.equals(event.agent());
   }
 
   private boolean keyMatches(String eventKey) {

@@ -1,17 +1,20 @@
 package dev.baton.app.sink.audit;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.baton.sdk.protocol.Event;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.baton.sdk.protocol.EventType;
 import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.LockState;
 import dev.baton.sdk.protocol.Task;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
@@ -44,8 +47,8 @@ import java.util.function.Consumer;
 public final class AuditRecovery {
   public static final String FORMAT = "baton-audit-state/1";
 
-  private final Map<String, Task> tasks = new TreeMap<>();
-  private final Map<String, LockState> locks = new TreeMap<>();
+  private final Map<String, Newest<Task>> tasks = new HashMap<>();
+  private final Map<String, Newest<LockState>> locks = new HashMap<>();
   private final Map<Integer, Long> offsets = new TreeMap<>();
   private long events;
   private long problems;
@@ -62,19 +65,70 @@ public final class AuditRecovery {
 
     public static final State EMPTY = new State(Map.of(), Map.of(), Map.of(), 0, 0);
 
-    /** The output document described above. */
-    public ObjectNode toJson() {
-      ObjectNode root = Json.mapper().createObjectNode();
-      ArrayNode t = root.putArray("tasks");
-      new TreeMap<>(tasks).values().forEach(task -> t.add(Json.mapper().valueToTree(task)));
-      ArrayNode l = root.putArray("locks");
-      new TreeMap<>(locks).values().forEach(lock -> l.add(Json.mapper().valueToTree(lock)));
-      ObjectNode o = root.putObject("offsets");
-      new TreeMap<>(offsets).forEach((p, off) -> o.put(Integer.toString(p), off));
-      root.put("events", events);
-      root.put("problems", problems);
-      root.put("format", FORMAT);
-      return root;
+    /**
+     * Writes the output document described above, pretty-printed, one task or lock at a time (the
+     * document is never built in memory as a whole). Does not close {@code out}.
+     */
+    public void writeTo(Writer out) throws IOException {
+      ObjectWriter writer =
+          Json.mapper().writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
+      try (JsonGenerator gen =
+          Json.mapper()
+              .getFactory()
+              .createGenerator(out)
+              .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+        gen.setPrettyPrinter(new DefaultPrettyPrinter());
+        gen.writeStartObject();
+        gen.writeArrayFieldStart("tasks");
+        for (Task task : new TreeMap<>(tasks).values()) {
+          writer.writeValue(gen, task);
+        }
+        gen.writeEndArray();
+        gen.writeArrayFieldStart("locks");
+        for (LockState lock : new TreeMap<>(locks).values()) {
+          writer.writeValue(gen, lock);
+        }
+        gen.writeEndArray();
+        gen.writeObjectFieldStart("offsets");
+        for (Map.Entry<Integer, Long> e : new TreeMap<>(offsets).entrySet()) {
+          gen.writeNumberField(Integer.toString(e.getKey()), e.getValue());
+        }
+        gen.writeEndObject();
+        gen.writeNumberField("events", events);
+        gen.writeNumberField("problems", problems);
+        gen.writeStringField("format", FORMAT);
+        gen.writeEndObject();
+        gen.writeRaw('\n');
+      }
+    }
+  }
+
+  /**
+   * The newest version of an aggregate seen so far: the bytes of its {@code data} and where they
+   * stand, turned into {@code T} only once the scan is over; or a value from the base.
+   */
+  private static final class Newest<T> {
+    long version;
+    byte[] data;
+    Segment segment;
+    long lineNumber;
+    T value;
+
+    Newest(long version, T value) {
+      this.version = version;
+      this.value = value;
+    }
+
+    Newest(AuditLine.EventSummary head, AuditLine line, PartitionScanner.Item item) {
+      replace(head, line, item);
+    }
+
+    void replace(AuditLine.EventSummary head, AuditLine line, PartitionScanner.Item item) {
+      version = head.dataVersion();
+      data = head.data(line.eventBytes());
+      segment = item.segment();
+      lineNumber = item.lineNumber();
+      value = null;
     }
   }
 
@@ -92,8 +146,8 @@ public final class AuditRecovery {
       AuditFilter range,
       Consumer<PartitionScanner.Problem> onProblem) {
     AuditRecovery r = new AuditRecovery();
-    r.tasks.putAll(base.tasks());
-    r.locks.putAll(base.locks());
+    base.tasks().forEach((k, t) -> r.tasks.put(k, new Newest<>(t.version(), t)));
+    base.locks().forEach((k, l) -> r.locks.put(k, new Newest<>(l.version(), l)));
     r.offsets.putAll(base.offsets());
     r.events = base.events();
     AuditFilter filter = range.rangeOnly();
@@ -102,8 +156,45 @@ public final class AuditRecovery {
         r.replay(dir, partition, filter, onProblem);
       }
     }
+    Map<String, Task> tasks = r.materialise(r.tasks, Task.class, onProblem);
+    Map<String, LockState> locks = r.materialise(r.locks, LockState.class, onProblem);
     return new State(
-        Map.copyOf(r.tasks), Map.copyOf(r.locks), Map.copyOf(r.offsets), r.events, r.problems);
+        Map.copyOf(tasks), Map.copyOf(locks), Map.copyOf(r.offsets), r.events, r.problems);
+  }
+
+  /**
+   * Turns the newest data of every key into {@code T}. A line whose data cannot be read is reported
+   * here, counted and not applied; the key is then left out (the versions it replaced were not
+   * kept).
+   */
+  private <T> Map<String, T> materialise(
+      Map<String, Newest<T>> newest, Class<T> type, Consumer<PartitionScanner.Problem> onProblem) {
+    Map<String, T> out = new HashMap<>(newest.size() * 2);
+    for (Map.Entry<String, Newest<T>> e : newest.entrySet()) {
+      Newest<T> n = e.getValue();
+      if (n.value != null) {
+        out.put(e.getKey(), n.value);
+        continue;
+      }
+      try {
+        out.put(e.getKey(), Json.mapper().readValue(n.data, type));
+      } catch (IOException | RuntimeException ex) {
+        events--;
+        unreadable(n.segment, n.lineNumber, ex, onProblem);
+      }
+    }
+    return out;
+  }
+
+  private void unreadable(
+      Segment segment, long lineNumber, Exception e, Consumer<PartitionScanner.Problem> onProblem) {
+    problems++;
+    onProblem.accept(
+        new PartitionScanner.Problem(
+            segment,
+            lineNumber,
+            PartitionScanner.Kind.GARBAGE,
+            "the line is intact but its event cannot be read: " + e.getMessage()));
   }
 
   private void replay(
@@ -141,37 +232,49 @@ public final class AuditRecovery {
 
   private boolean apply(
       AuditLine line, PartitionScanner.Item item, Consumer<PartitionScanner.Problem> onProblem) {
-    if (line.event() == null) {
+    if (line.eventBytes() == null) {
       return false;
     }
     try {
-      Event event = Json.mapper().treeToValue(line.event(), Event.class);
-      if (event.type() == null || event.key() == null || event.data() == null) {
+      AuditLine.EventSummary head = line.summary();
+      if (head == null) {
+        throw new IOException("the event is not a JSON object");
+      }
+      if (head.type() == null || head.key() == null || !head.hasData()) {
         return true;
       }
-      if (isTask(event.type())) {
-        Task task = Json.mapper().treeToValue(event.data(), Task.class);
-        Task known = tasks.get(event.key());
-        if (known == null || task.version() > known.version()) {
-          tasks.put(event.key(), task);
-        }
-      } else if (isLock(event.type())) {
-        LockState lock = Json.mapper().treeToValue(event.data(), LockState.class);
-        LockState known = locks.get(event.key());
-        if (known == null || lock.version() > known.version()) {
-          locks.put(event.key(), lock);
-        }
+      EventType type =
+          EventType.fromWire(head.type())
+              .orElseThrow(() -> new IOException("unknown event type \"" + head.type() + "\""));
+      if (isTask(type)) {
+        keepNewest(tasks, line, head, item);
+      } else if (isLock(type)) {
+        keepNewest(locks, line, head, item);
       }
       return true;
     } catch (IOException | RuntimeException e) {
-      problems++;
-      onProblem.accept(
-          new PartitionScanner.Problem(
-              item.segment(),
-              item.lineNumber(),
-              PartitionScanner.Kind.GARBAGE,
-              "the line is intact but its event cannot be read: " + e.getMessage()));
+      unreadable(item.segment(), item.lineNumber(), e, onProblem);
       return false;
+    }
+  }
+
+  private static <T> void keepNewest(
+      Map<String, Newest<T>> newest,
+      AuditLine line,
+      AuditLine.EventSummary head,
+      PartitionScanner.Item item)
+      throws IOException {
+    if (head.dataFrom() < 0) {
+      throw new IOException("the event's data is not an object");
+    }
+    if (head.dataVersion() < 0) {
+      throw new IOException("the event's data has no version");
+    }
+    Newest<T> known = newest.get(head.key());
+    if (known == null) {
+      newest.put(head.key(), new Newest<>(head, line, item));
+    } else if (head.dataVersion() > known.version) {
+      known.replace(head, line, item);
     }
   }
 

@@ -1,8 +1,5 @@
 package dev.baton.app.sink.audit;
 
-import dev.baton.sdk.protocol.Json;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -123,14 +120,8 @@ public final class Republisher {
     byte[] value;
     if (!line.hasJsonEvent()) {
       value = line.raw();
-    } else if (line.event() == null) {
-      value = null;
     } else {
-      try {
-        value = Json.mapper().writeValueAsBytes(line.event());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      value = line.eventBytes(); // as the sink read it, or null
     }
     RecordHeaders headers = new RecordHeaders();
     headers.add(PARTITION_HEADER, ByteBuffer.allocate(4).putInt(line.partition()).array());

@@ -17,6 +17,7 @@ import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.Task;
 import dev.baton.sdk.protocol.TaskStatus;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -292,6 +293,48 @@ class AuditCliTest {
       assertThat(continued.err()).contains("from 5 events");
       assertThat(Json.mapper().readTree(rest.toFile()))
           .isEqualTo(Json.mapper().readTree(full.out()));
+    }
+
+    @Test
+    void shouldReportIntactLinesWhoseEventCannotBeRead() throws IOException {
+      writeHistory();
+      AtomicLong clock = new AtomicLong(T0 + 100);
+      try (PartitionLog p0 = PartitionLog.open(0, small(dir), clock::get)) {
+        // Newest version of task a, but its status is not one Baton knows.
+        p0.append(
+            6,
+            T0 + 9,
+            "default/task/a",
+            "{\"id\":\"x:0\",\"type\":\"task.updated\",\"key\":\"default/task/a\",\"version\":3,\"data\":{\"id\":\"a\",\"workspace\":\"default\",\"status\":\"NOT_A_STATUS\",\"version\":3}}"
+                .getBytes(StandardCharsets.UTF_8));
+        p0.append(
+            7,
+            T0 + 10,
+            "default/task/c",
+            "{\"type\":\"task.teleported\",\"key\":\"default/task/c\",\"data\":{\"version\":1}}"
+                .getBytes(StandardCharsets.UTF_8));
+        p0.append(
+            8,
+            T0 + 11,
+            "default/task/d",
+            "{\"type\":\"task.created\",\"key\":\"default/task/d\",\"data\":\"not a task\"}"
+                .getBytes(StandardCharsets.UTF_8));
+      }
+
+      CliRun run = CliRun.of("audit", "recover", dir.toString());
+
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.err())
+          .contains("not applied: 0/")
+          .contains("unknown event type \"task.teleported\"")
+          .contains("the event's data is not an object")
+          .contains("NOT_A_STATUS")
+          .contains("3 damaged lines not applied");
+      JsonNode state = Json.mapper().readTree(run.out());
+      assertThat(state.get("problems").asLong()).isEqualTo(3);
+      assertThat(state.get("events").asLong()).isEqualTo(9);
+      assertThat(state.get("tasks")).hasSize(1);
+      assertThat(state.at("/tasks/0/id").asText()).isEqualTo("b");
     }
 
     @Test
