@@ -9,19 +9,39 @@ import dev.baton.sdk.protocol.Fence;
  *     unchanged since this version; null for an unconditional write
  * @param fence present the fencing token of a held lock; null for none
  * @param commandId reuse an id to retry a command idempotently; null for a fresh one
+ * @param releaseLock release the grant {@code fence} names in the same command, if and only if the
+ *     write is accepted ({@code "release": true} on the wire); needs a fence. The client then stops
+ *     renewing that lock and forgets it. Only {@link TaskOperations#update}, {@link
+ *     TaskOperations#claim} and {@link TaskOperations#transition} honour it.
  */
-public record WriteOptions(Long expectedVersion, Fence fence, String commandId) {
-  public static final WriteOptions NONE = new WriteOptions(null, null, null);
+public record WriteOptions(
+    Long expectedVersion, Fence fence, String commandId, boolean releaseLock) {
+  public static final WriteOptions NONE = new WriteOptions(null, null, null, false);
+
+  /** Guards without a release. */
+  public WriteOptions(Long expectedVersion, Fence fence, String commandId) {
+    this(expectedVersion, fence, commandId, false);
+  }
 
   public static WriteOptions expecting(long version) {
-    return new WriteOptions(version, null, null);
+    return new WriteOptions(version, null, null, false);
+  }
+
+  /** A write fenced by {@code grant} that also releases it when accepted. */
+  public static WriteOptions releasing(LockGrant grant) {
+    return NONE.withFence(grant.fence()).withRelease();
   }
 
   public WriteOptions withFence(Fence fence) {
-    return new WriteOptions(expectedVersion, fence, commandId);
+    return new WriteOptions(expectedVersion, fence, commandId, releaseLock);
   }
 
   public WriteOptions withCommandId(String commandId) {
-    return new WriteOptions(expectedVersion, fence, commandId);
+    return new WriteOptions(expectedVersion, fence, commandId, releaseLock);
+  }
+
+  /** Also release the fenced lock when the write is accepted (see {@link #releaseLock()}). */
+  public WriteOptions withRelease() {
+    return new WriteOptions(expectedVersion, fence, commandId, true);
   }
 }

@@ -144,14 +144,14 @@ public final class KafkaBatonClient implements BatonClient {
       ObjectNode body = Json.mapper().createObjectNode();
       body.put("taskId", taskId);
       body.set("patch", patch);
-      return submit(CommandType.TASK_UPDATE, body, options);
+      return write(CommandType.TASK_UPDATE, body, options);
     }
 
     @Override
     public CompletableFuture<Outcome> claim(String taskId, WriteOptions options) {
       ObjectNode body = Json.mapper().createObjectNode();
       body.put("taskId", taskId);
-      return submit(CommandType.TASK_CLAIM, body, options);
+      return write(CommandType.TASK_CLAIM, body, options);
     }
 
     @Override
@@ -160,7 +160,24 @@ public final class KafkaBatonClient implements BatonClient {
       ObjectNode body = Json.mapper().createObjectNode();
       body.put("taskId", taskId);
       body.put("to", to.name());
-      return submit(CommandType.TASK_TRANSITION, body, options);
+      return write(CommandType.TASK_TRANSITION, body, options);
+    }
+
+    /**
+     * Sends a write to an existing task. With {@link WriteOptions#releaseLock()} the body asks the
+     * topology to release the fenced grant, and the lock bookkeeping learns the answer.
+     */
+    private CompletableFuture<Outcome> write(
+        CommandType type, ObjectNode body, WriteOptions options) {
+      if (options == null || !options.releaseLock()) {
+        return submit(type, body, options);
+      }
+      body.put("release", true);
+      if (options.fence() == null) {
+        // Rejected as invalid before it is sent.
+        return submit(type, body, options);
+      }
+      return locks.releasingWith(options.fence(), () -> submit(type, body, options));
     }
   }
 }

@@ -8,14 +8,17 @@ import dev.baton.sdk.LockListener;
 import dev.baton.sdk.LockOperations;
 import dev.baton.sdk.WriteOptions;
 import dev.baton.sdk.protocol.CommandType;
+import dev.baton.sdk.protocol.Fence;
 import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.LockMode;
 import dev.baton.sdk.protocol.Outcome;
 import dev.baton.sdk.protocol.OutcomeCode;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,6 +26,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * {@link LockOperations} with automatic renewal: every grant is renewed at a third of its lease; a
  * renewal refused ({@code EXPIRED}, {@code NOT_HOLDER}) or not answered before the lease ends
  * reports the lock lost to the listeners.
+ *
+ * <p>A task write that releases its fenced grant ({@link WriteOptions#releaseLock()}) goes through
+ * {@link #releasingWith}: accepted, the grant is forgotten (no more renewals, nothing to release on
+ * close, no loss to report); rejected or unanswered, it stays held and renewed.
  */
 final class Locks implements LockOperations {
   private static final Logger LOG = LoggerFactory.getLogger(Locks.class);
@@ -38,6 +46,9 @@ final class Locks implements LockOperations {
   private final ScheduledExecutorService timer;
   private final Map<String, Held> held = new ConcurrentHashMap<>();
   private final List<LockListener> listeners = new CopyOnWriteArrayList<>();
+
+  /** Grants a write-and-release is in flight for. */
+  private final Set<Fence> releasing = ConcurrentHashMap.newKeySet();
 
   private record Held(LockGrant grant, Duration lease, ScheduledFuture<?> renewal) {}
 
@@ -84,7 +95,59 @@ final class Locks implements LockOperations {
     }
   }
 
-  private void renewQuietly(String resource) {
+  /**
+   * Sends a task write that releases the grant {@code fence} names once accepted, and keeps the
+   * books: on an accepted outcome (or a duplicate of one) the grant is forgotten before the
+   * returned future completes. Renewals go on while the write is in flight, so a slow write cannot
+   * let the lease run out; one refused meanwhile is not reported as a loss, since the write's own
+   * release may have been the cause. A write that is rejected or unanswered leaves the grant held,
+   * and the next renewal tells whether it still is.
+   */
+  CompletableFuture<Outcome> releasingWith(
+      Fence fence, Supplier<CompletableFuture<Outcome>> write) {
+    Held h = held.get(fence.resource());
+    if (h == null || h.grant().token() != fence.token()) {
+      // Not a grant this client keeps (already released, lost, or another client's): no books.
+      return write.get();
+    }
+    releasing.add(fence);
+    CompletableFuture<Outcome> sent;
+    try {
+      sent = write.get();
+    } catch (RuntimeException e) {
+      releasing.remove(fence);
+      throw e;
+    }
+    return sent.whenComplete(
+        (outcome, error) -> {
+          if (error == null && outcome.isSuccess()) {
+            forget(fence);
+          }
+          releasing.remove(fence);
+        });
+  }
+
+  /** Drops the grant {@code fence} names, if still held, without telling anyone. */
+  private void forget(Fence fence) {
+    List<Held> removed = new ArrayList<>(1);
+    held.computeIfPresent(
+        fence.resource(),
+        (resource, current) -> {
+          if (current.grant().token() != fence.token()) {
+            return current;
+          }
+          removed.add(current);
+          return null;
+        });
+    removed.forEach(h -> h.renewal().cancel(false));
+  }
+
+  /** Whether this client still holds (and renews) a grant on {@code resource}. */
+  boolean holds(String resource) {
+    return held.containsKey(resource);
+  }
+
+  void renewQuietly(String resource) {
     Held h = held.get(resource);
     if (h == null) {
       return;
@@ -110,6 +173,10 @@ final class Locks implements LockOperations {
   }
 
   private void lost(String resource, Held h, String reason) {
+    if (releasing.contains(h.grant().fence())) {
+      LOG.debug("renewal of lock {} refused while a write releases it: {}", resource, reason);
+      return;
+    }
     if (held.remove(resource, h)) {
       h.renewal().cancel(false);
       for (LockListener l : listeners) {

@@ -20,8 +20,26 @@ public final class CommandBodies {
   private CommandBodies() {}
 
   /** Task commands address a task by id. */
-  public sealed interface TaskBody permits TaskCreate, TaskUpdate, TaskClaim, TaskTransition {
+  public sealed interface TaskBody permits TaskCreate, TaskWrite {
     String taskId();
+  }
+
+  /**
+   * A write to an existing task: the commands that may carry a {@code fence} and, with it, {@code
+   * release}.
+   */
+  public sealed interface TaskWrite extends TaskBody permits TaskUpdate, TaskClaim, TaskTransition {
+    /**
+     * {@code true}: when the write is accepted, release the grant the command's {@code fence} names
+     * in the same step, as a {@code lock.release} by its holder would. Null or {@code false}: no
+     * release. Needs a fence.
+     */
+    Boolean release();
+
+    /** Whether the write asks to release its fenced lock. */
+    default boolean releasesLock() {
+      return Boolean.TRUE.equals(release());
+    }
   }
 
   /** Lock commands address a resource. */
@@ -43,11 +61,12 @@ public final class CommandBodies {
    * A patch: only the fields present change. {@code fields} merges key by key; a {@code null} value
    * removes that key.
    */
-  public record TaskUpdate(String taskId, ObjectNode patch) implements TaskBody {}
+  public record TaskUpdate(String taskId, ObjectNode patch, Boolean release) implements TaskWrite {}
 
-  public record TaskClaim(String taskId) implements TaskBody {}
+  public record TaskClaim(String taskId, Boolean release) implements TaskWrite {}
 
-  public record TaskTransition(String taskId, TaskStatus to, String reason) implements TaskBody {}
+  public record TaskTransition(String taskId, TaskStatus to, String reason, Boolean release)
+      implements TaskWrite {}
 
   public record LockAcquire(String resource, LockMode mode, Long leaseMs, Long waitMs)
       implements LockBody {}
@@ -117,6 +136,16 @@ public final class CommandBodies {
           "body of " + command.type().wire() + " is malformed: " + JsonErrors.describe(e));
     }
     validate(body);
+    if (body instanceof TaskWrite write && write.releasesLock() && command.fence() == null) {
+      throw new InvalidCommandException(
+          "release needs a fence: "
+              + command.type().wire()
+              + " of task "
+              + write.taskId()
+              + " asks to release its lock but carries no fence (the token of the grant on task/"
+              + write.taskId()
+              + " to release)");
+    }
     return body;
   }
 

@@ -535,6 +535,115 @@ class CommandCodecTest {
     }
   }
 
+  /** {@code "release": true} on a fenced task write: release the grant if the write lands. */
+  @Nested
+  class Release {
+    private static final Fence FENCE = new Fence("task/T1", 3);
+
+    private static Command fenced(CommandType type, String body, Fence fence) {
+      return new Command("c1", type, "default", "alice", ISSUED, null, fence, null, json(body));
+    }
+
+    static Stream<Arguments> writes() {
+      return Stream.of(
+          Arguments.of(CommandType.TASK_UPDATE, "\"patch\": {\"title\": \"t\"}"),
+          Arguments.of(CommandType.TASK_CLAIM, null),
+          Arguments.of(CommandType.TASK_TRANSITION, "\"to\": \"DONE\""));
+    }
+
+    private static String body(String rest, String release) {
+      return "{\"taskId\": \"T1\""
+          + (rest == null ? "" : ", " + rest)
+          + (release == null ? "" : ", \"release\": " + release)
+          + "}";
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("writes")
+    void shouldReadReleaseOfAFencedTaskWrite(CommandType type, String rest) {
+      // when
+      ParsedCommand.Valid parsed =
+          valid(CommandCodec.parse(CommandCodec.write(fenced(type, body(rest, "true"), FENCE))));
+
+      // then
+      assertThat(parsed.body()).isInstanceOf(CommandBodies.TaskWrite.class);
+      assertThat(((CommandBodies.TaskWrite) parsed.body()).releasesLock()).isTrue();
+      assertThat(parsed.command().fence()).isEqualTo(FENCE);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("writes")
+    void shouldReadAbsentOrFalseReleaseAsNoReleaseWithOrWithoutFence(
+        CommandType type, String rest) {
+      for (String release : new String[] {null, "false", "null"}) {
+        for (Fence fence : new Fence[] {null, FENCE}) {
+          // when
+          ParsedCommand.Valid parsed =
+              valid(
+                  CommandCodec.parse(CommandCodec.write(fenced(type, body(rest, release), fence))));
+
+          // then
+          assertThat(((CommandBodies.TaskWrite) parsed.body()).releasesLock())
+              .as("release %s, fence %s", release, fence)
+              .isFalse();
+        }
+      }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("writes")
+    void shouldRejectReleaseWithoutFenceNamingBoth(CommandType type, String rest) {
+      // when
+      ParsedCommand.Invalid parsed =
+          invalid(CommandCodec.parse(CommandCodec.write(fenced(type, body(rest, "true"), null))));
+
+      // then
+      assertThat(parsed.commandId()).isEqualTo("c1");
+      assertThat(parsed.type()).isEqualTo(type);
+      assertThat(parsed.message())
+          .startsWith("release needs a fence: " + type.wire() + " of task T1")
+          .contains("task/T1");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"true\"", "1", "0", "[true]", "{}"})
+    void shouldNeverCoerceRelease(String value) {
+      // when
+      ParsedCommand.Invalid parsed =
+          invalid(
+              CommandCodec.parse(
+                  CommandCodec.write(fenced(CommandType.TASK_CLAIM, body(null, value), FENCE))));
+
+      // then
+      assertThat(parsed.message()).contains("release");
+    }
+
+    @Test
+    void shouldRejectReleaseOnCommandsThatTakeNoFence() {
+      // when
+      ParsedCommand.Invalid create =
+          invalid(
+              CommandCodec.parse(
+                  CommandCodec.write(
+                      fenced(
+                          CommandType.TASK_CREATE,
+                          "{\"taskId\": \"T1\", \"title\": \"t\", \"release\": true}",
+                          FENCE))));
+      ParsedCommand.Invalid lockRelease =
+          invalid(
+              CommandCodec.parse(
+                  CommandCodec.write(
+                      fenced(
+                          CommandType.LOCK_RELEASE,
+                          "{\"resource\": \"task/T1\", \"release\": true}",
+                          null))));
+
+      // then
+      assertThat(create.message()).contains("unknown field 'release'");
+      assertThat(lockRelease.message()).contains("unknown field 'release'");
+    }
+  }
+
   @Nested
   class Salvage {
 

@@ -18,6 +18,8 @@ import java.util.Map;
  * @param seconds e2e and read: measurement time of each phase
  * @param contentionAgents contention: the agent counts to run
  * @param opsPerAgent contention: lock-increment-release cycles per agent
+ * @param separateRelease contention: release each lock with its own {@code lock.release} after the
+ *     write, instead of with the write itself
  * @param records produce: records sent
  * @param events export: events exported
  * @param lines recover: audit lines recovered
@@ -37,6 +39,7 @@ public record BenchOptions(
     Duration seconds,
     List<Integer> contentionAgents,
     Integer opsPerAgent,
+    boolean separateRelease,
     Long records,
     Long events,
     Long lines,
@@ -67,6 +70,7 @@ public record BenchOptions(
         null,
         null,
         null,
+        false,
         null,
         null,
         null,

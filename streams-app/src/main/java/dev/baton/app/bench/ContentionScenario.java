@@ -24,7 +24,9 @@ import java.util.stream.IntStream;
  * {@code contention}: the lock contention experiment of {@code LockContentionIT} at 10, 25, 50 and
  * 100 agents in both modes ({@link ContentionWorkload}: each agent locks one of four hot tasks,
  * reads its counter, writes it plus one, releases), checked by the {@link HistoryChecker}; and the
- * same workload with the same semantics on SQLite and PostgreSQL ({@link SqlLockBench}).
+ * same workload with the same semantics on SQLite and PostgreSQL ({@link SqlLockBench}). Our agents
+ * release the lock with the write itself unless {@link BenchOptions#separateRelease()} asks for a
+ * {@code lock.release} after it (config {@code release_with_write}).
  *
  * <p>Metric names are {@code <mode>_<agents>_<measure>}, e.g. {@code exclusive_100_ops_per_s};
  * baselines prefix the database ({@code postgresql_exclusive_100_ops_per_s}); ratios are ours over
@@ -52,6 +54,8 @@ public final class ContentionScenario implements Scenario {
     result.config("ops_per_agent", ops);
     result.config("hot_tasks", HOT_TASKS);
     result.config("lock_lease_s", LEASE.toSeconds());
+    boolean releaseWithWrite = !o.separateRelease();
+    result.config("release_with_write", releaseWithWrite);
 
     try (BenchNode node = env.startNode(name())) {
       result.config("commit_interval_ms", node.config().commitIntervalMs());
@@ -59,7 +63,7 @@ public final class ContentionScenario implements Scenario {
       try {
         for (LockMode mode : LockMode.values()) {
           for (int agents : counts) {
-            runOurs(node, admin, result, mode, agents, ops);
+            runOurs(node, admin, result, mode, agents, ops, releaseWithWrite);
           }
         }
       } finally {
@@ -89,7 +93,13 @@ public final class ContentionScenario implements Scenario {
   }
 
   private void runOurs(
-      BenchNode node, BatonClient admin, BenchResult result, LockMode mode, int agents, int ops)
+      BenchNode node,
+      BatonClient admin,
+      BenchResult result,
+      LockMode mode,
+      int agents,
+      int ops,
+      boolean releaseWithWrite)
       throws Exception {
     String run = mode.name().toLowerCase(Locale.ROOT) + "_" + agents;
     List<String> hot =
@@ -102,7 +112,7 @@ public final class ContentionScenario implements Scenario {
     }
     created.forEach(CompletableFuture::join);
     ContentionWorkload.Spec spec =
-        new ContentionWorkload.Spec(agents, mode, hot, ops, LEASE, MAX_WAIT);
+        new ContentionWorkload.Spec(agents, mode, hot, ops, LEASE, MAX_WAIT, releaseWithWrite);
     CpuMeter cpu = CpuMeter.start();
     ContentionWorkload.Result r =
         ContentionWorkload.run(spec, name -> node.client(run + "-" + name), node::readTask);

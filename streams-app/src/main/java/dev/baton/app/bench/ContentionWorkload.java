@@ -33,18 +33,29 @@ import java.util.function.Function;
  *       rejection carries.
  * </ul>
  *
- * The caller checks the result: every acquisition granted, the counters' sum equal to the
+ * With {@link Spec#releaseWithWrite()} the final, successful write of each cycle also releases the
+ * lock ({@link WriteOptions#withRelease()}), one command where otherwise a {@code lock.release}
+ * follows the write's outcome; a write rejected with {@code VERSION_CONFLICT} keeps the lock and is
+ * retried, still releasing.
+ *
+ * <p>The caller checks the result: every acquisition granted, the counters' sum equal to the
  * increments made, and the event history clean.
  */
 public final class ContentionWorkload {
-  /** What to run. */
+  /**
+   * What to run.
+   *
+   * @param releaseWithWrite release the lock with the cycle's last write instead of with a separate
+   *     {@code lock.release} after it
+   */
   public record Spec(
       int agents,
       LockMode mode,
       List<String> taskIds,
       int opsPerAgent,
       Duration lease,
-      Duration maxWait) {}
+      Duration maxWait,
+      boolean releaseWithWrite) {}
 
   /** What happened. */
   public record Result(
@@ -112,9 +123,11 @@ public final class ContentionWorkload {
                                 .acquire(
                                     "task/" + taskId, spec.mode(), spec.lease(), spec.maxWait()));
                     granted.incrementAndGet();
-                    conflicts.addAndGet(increment(agent, taskId, grant, spec.mode(), read));
+                    conflicts.addAndGet(increment(agent, taskId, grant, spec, read));
                     increments.incrementAndGet();
-                    join(agent.locks().release("task/" + taskId));
+                    if (!spec.releaseWithWrite()) {
+                      join(agent.locks().release("task/" + taskId));
+                    }
                   }
                 },
                 pool));
@@ -138,11 +151,8 @@ public final class ContentionWorkload {
 
   /** One read-modify-write under the lock; returns how many version conflicts it retried. */
   private static long increment(
-      BatonClient agent,
-      String taskId,
-      LockGrant grant,
-      LockMode mode,
-      Function<String, Task> read) {
+      BatonClient agent, String taskId, LockGrant grant, Spec spec, Function<String, Task> read) {
+    LockMode mode = spec.mode();
     Task current = read.apply(taskId);
     long value = counterOf(current);
     long version = current.version();
@@ -150,10 +160,12 @@ public final class ContentionWorkload {
     while (true) {
       ObjectNode patch = Json.mapper().createObjectNode();
       patch.putObject("fields").put(COUNTER, value + 1);
-      WriteOptions options =
+      WriteOptions fenced =
           mode == LockMode.EXCLUSIVE
               ? WriteOptions.NONE.withFence(grant.fence())
               : WriteOptions.expecting(version).withFence(grant.fence());
+      // A rejected write releases nothing, so every retry may ask again.
+      WriteOptions options = spec.releaseWithWrite() ? fenced.withRelease() : fenced;
       try {
         join(agent.tasks().update(taskId, patch, options));
         return retries;

@@ -98,6 +98,13 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--ops", description = "contention: cycles per agent (default 5).")
   Integer ops;
 
+  @Option(
+      names = "--separate-release",
+      description =
+          "contention: release each lock with its own lock.release after the write (two round"
+              + " trips) instead of with the write itself.")
+  boolean separateRelease;
+
   @Option(names = "--records", description = "produce: records sent (default 3000000).")
   Long records;
 
@@ -154,6 +161,7 @@ public final class BenchCommand implements Callable<Integer> {
             seconds == null ? null : Duration.ofSeconds(seconds),
             contentionAgents,
             ops,
+            separateRelease,
             records,
             events,
             lines,

@@ -25,8 +25,8 @@ import java.util.List;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Locks: {@code lock.acquire/renew/release/cancel}, lease and wait expiry, and the lock checks on
- * task writes ({@link TaskWriteGuard}).
+ * Locks: {@code lock.acquire/renew/release/cancel}, lease and wait expiry, and the lock side of
+ * task writes ({@link TaskWriteGuard}): the checks before, the release a write may ask for after.
  *
  * <p>One FIFO queue per resource across both modes makes a fair read-write lock: a request is
  * granted at once only when the queue is empty and it is compatible with the holders; otherwise it
@@ -210,21 +210,59 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
       rejectNotHolder(cmd, w, unknown, now, out);
       return;
     }
+    handOver(
+        cmd,
+        w,
+        held,
+        out,
+        () ->
+            out.outcome(
+                lockOutcome(
+                    cmd.id(),
+                    cmd.type(),
+                    OutcomeStatus.ACCEPTED,
+                    OutcomeCode.OK,
+                    "released",
+                    w,
+                    held.token(),
+                    null,
+                    now),
+                cmd.replyTo()));
+  }
+
+  /**
+   * Releases the grant an accepted task write was fenced with, when the write asked for it: the
+   * same step as a {@code lock.release} by that holder, answered by the write's {@code answer}.
+   */
+  @Override
+  public void releaseFenced(Command cmd, String key, Emitter out, Runnable answer) {
+    LockState stored = locks.get(key);
+    long token = cmd.fence().token();
+    Holder held =
+        stored == null
+            ? null
+            : stored.holders().stream()
+                .filter(h -> h.token() == token && h.agent().equals(cmd.agent()))
+                .findFirst()
+                .orElse(null);
+    if (held == null) {
+      // check() accepted this fence in the same step; nothing can have released it since.
+      throw new IllegalStateException(
+          "fenced grant " + token + " of " + cmd.agent() + " on " + key + " is gone");
+    }
+    handOver(cmd, new Work(stored), held, out, answer);
+  }
+
+  /**
+   * Drops {@code held} as its own holder letting go: one {@code lock.released} event, then the
+   * command's {@code answer}, then the grants of the waiters that can now go, in queue order.
+   */
+  private void handOver(Command cmd, Work w, Holder held, Emitter out, Runnable answer) {
+    Instant now = out.now();
     w.removeHolder(held, deadlines);
     w.commit(locks, now);
     out.event(EventType.LOCK_RELEASED, w.key, w.version, cmd.agent(), cmd.id(), w.json());
-    out.outcome(
-        lockOutcome(
-            cmd.id(),
-            cmd.type(),
-            OutcomeStatus.ACCEPTED,
-            OutcomeCode.OK,
-            "released",
-            w,
-            held.token(),
-            null,
-            now),
-        cmd.replyTo());
+    answer.run();
     grantWaiters(w, now, out);
   }
 

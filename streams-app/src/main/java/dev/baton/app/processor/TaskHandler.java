@@ -6,6 +6,7 @@ import dev.baton.sdk.protocol.CommandBodies.TaskClaim;
 import dev.baton.sdk.protocol.CommandBodies.TaskCreate;
 import dev.baton.sdk.protocol.CommandBodies.TaskTransition;
 import dev.baton.sdk.protocol.CommandBodies.TaskUpdate;
+import dev.baton.sdk.protocol.CommandBodies.TaskWrite;
 import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.Outcome;
 import dev.baton.sdk.protocol.ParsedCommand;
@@ -13,7 +14,11 @@ import dev.baton.sdk.protocol.Task;
 import java.time.Instant;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** Applies {@code task.*} commands to the {@code tasks} store through {@link TaskRules}. */
+/**
+ * Applies {@code task.*} commands to the {@code tasks} store through {@link TaskRules}, with the
+ * lock checks of {@link TaskWriteGuard} before and, for an accepted write that asks for it, the
+ * release of its fenced lock after.
+ */
 public final class TaskHandler implements CommandHandler {
   private final KeyValueStore<String, Task> tasks;
   private final TaskWriteGuard guard;
@@ -33,15 +38,25 @@ public final class TaskHandler implements CommandHandler {
     if (decision == null) {
       decision = decide(current, cmd, valid.body(), now);
     }
+    boolean release = valid.body() instanceof TaskWrite write && write.releasesLock();
     if (decision instanceof TaskDecision.Applied applied) {
       Task next = applied.next();
       tasks.put(key, next);
       out.event(applied.type(), key, next.version(), cmd.agent(), cmd.id(), json(next));
-      out.outcome(Outcome.accepted(cmd, key, next.version(), json(next), now), cmd.replyTo());
+      Outcome accepted =
+          Outcome.accepted(
+              cmd, key, next.version(), json(next), withRelease("ok", cmd, release), now);
+      answer(cmd, key, accepted, release, out);
     } else if (decision instanceof TaskDecision.Unchanged unchanged) {
-      out.outcome(
-          Outcome.accepted(cmd, key, current.version(), json(current), unchanged.message(), now),
-          cmd.replyTo());
+      Outcome accepted =
+          Outcome.accepted(
+              cmd,
+              key,
+              current.version(),
+              json(current),
+              withRelease(unchanged.message(), cmd, release),
+              now);
+      answer(cmd, key, accepted, release, out);
     } else if (decision instanceof TaskDecision.Rejected rejected) {
       out.outcome(
           Outcome.rejected(
@@ -55,6 +70,30 @@ public final class TaskHandler implements CommandHandler {
               now),
           cmd.replyTo());
     }
+  }
+
+  /**
+   * Emits the outcome of an accepted write; with {@code release} the fenced grant goes in the same
+   * step, its events after the task's and the outcome between (see {@link
+   * TaskWriteGuard#releaseFenced}). A rejected write never gets here, so it releases nothing.
+   */
+  private void answer(Command cmd, String key, Outcome accepted, boolean release, Emitter out) {
+    if (release) {
+      guard.releaseFenced(cmd, key, out, () -> out.outcome(accepted, cmd.replyTo()));
+    } else {
+      out.outcome(accepted, cmd.replyTo());
+    }
+  }
+
+  private static String withRelease(String message, Command cmd, boolean release) {
+    return release
+        ? message
+            + "; released lock "
+            + cmd.fence().resource()
+            + " (token "
+            + cmd.fence().token()
+            + ")"
+        : message;
   }
 
   private static TaskDecision decide(Task current, Command cmd, Object body, Instant now) {

@@ -5,13 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.app.bench.ContentionWorkload;
 import dev.baton.app.check.CheckResult;
+import dev.baton.app.check.EventLogReader;
 import dev.baton.app.check.HistoryChecker;
+import dev.baton.app.check.PositionedEvent;
 import dev.baton.app.testing.TestBaton;
 import dev.baton.sdk.BatonClient;
 import dev.baton.sdk.LockGrant;
 import dev.baton.sdk.NewTask;
 import dev.baton.sdk.WriteOptions;
+import dev.baton.sdk.protocol.AggregateKeys;
 import dev.baton.sdk.protocol.CommandType;
+import dev.baton.sdk.protocol.Event;
+import dev.baton.sdk.protocol.EventType;
 import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.LockMode;
 import dev.baton.sdk.protocol.Outcome;
@@ -28,8 +33,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,8 +48,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The contention experiment against a real broker: 10 to 100 agents, each its own client, lock a
- * few hot tasks and increment a counter in them. Every acquisition must be granted, no increment
- * lost, and the event history must satisfy every lock invariant.
+ * few hot tasks and increment a counter in them, releasing with a {@code lock.release} after the
+ * write or, at 100 agents, with the write itself. Every acquisition must be granted, no increment
+ * lost, every lock handed on by a release (of the write's own, when asked), and the event history
+ * must satisfy every lock invariant.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LockContentionIT {
@@ -63,22 +72,38 @@ class LockContentionIT {
     if (baton != null) baton.close();
   }
 
-  @ParameterizedTest(name = "{0} agents, {1}")
+  @ParameterizedTest(name = "{0} agents, {1}, release with write: {2}")
   @CsvSource({
-    "10, EXCLUSIVE", "25, EXCLUSIVE", "50, EXCLUSIVE", "100, EXCLUSIVE",
-    "10, COLLABORATIVE", "25, COLLABORATIVE", "50, COLLABORATIVE", "100, COLLABORATIVE"
+    "10, EXCLUSIVE, false",
+    "25, EXCLUSIVE, false",
+    "50, EXCLUSIVE, false",
+    "100, EXCLUSIVE, false",
+    "10, COLLABORATIVE, false",
+    "25, COLLABORATIVE, false",
+    "50, COLLABORATIVE, false",
+    "100, COLLABORATIVE, false",
+    "100, EXCLUSIVE, true",
+    "100, COLLABORATIVE, true"
   })
-  void shouldGrantEveryAcquisitionAndLoseNoIncrement(int agents, LockMode mode) throws Exception {
-    List<String> hot = createHotTasks(mode.name().toLowerCase() + "-" + agents, 4);
+  void shouldGrantEveryAcquisitionAndLoseNoIncrement(
+      int agents, LockMode mode, boolean releaseWithWrite) throws Exception {
+    String run = mode.name().toLowerCase() + "-" + agents + (releaseWithWrite ? "-wr" : "");
+    List<String> hot = createHotTasks(run, 4);
     ContentionWorkload.Spec spec =
         new ContentionWorkload.Spec(
-            agents, mode, hot, 3, Duration.ofSeconds(30), Duration.ofMinutes(2));
+            agents, mode, hot, 3, Duration.ofSeconds(30), Duration.ofMinutes(2), releaseWithWrite);
 
     ContentionWorkload.Result result = ContentionWorkload.run(spec, baton::client, this::readTask);
 
     assertThat(result.successRate()).isEqualTo(1.0);
     assertThat(result.increments()).isEqualTo(agents * 3L);
     assertThat(result.lostUpdates()).isZero();
+    List<Event> events = eventsOf(hot);
+    // Every hand-over was a release (by the write when asked), never a lease running out.
+    assertThat(events).noneMatch(e -> e.type() == EventType.LOCK_EXPIRED);
+    assertThat(releasedByTheirWrite(events)).isEqualTo(releaseWithWrite ? agents * 3L : 0L);
+    assertThat(events.stream().filter(e -> e.type() == EventType.LOCK_RELEASED).count())
+        .isEqualTo(agents * 3L);
     assertCleanHistory();
   }
 
@@ -126,6 +151,33 @@ class LockContentionIT {
     return client
         .submit(CommandType.LOCK_ACQUIRE, body, WriteOptions.NONE)
         .get(30, TimeUnit.SECONDS);
+  }
+
+  /** The events of the hot tasks {@code taskIds}, in log order. */
+  private List<Event> eventsOf(List<String> taskIds) {
+    Set<String> keys =
+        taskIds.stream().map(id -> AggregateKeys.task("default", id)).collect(Collectors.toSet());
+    return EventLogReader.read(
+            baton.service().bootstrapServers(),
+            baton.config().topics().events(),
+            Duration.ofSeconds(60))
+        .events()
+        .stream()
+        .map(PositionedEvent::event)
+        .filter(e -> keys.contains(e.key()))
+        .toList();
+  }
+
+  /** How many {@code lock.released} events a task write made (same command as a task event). */
+  private static long releasedByTheirWrite(List<Event> events) {
+    Set<String> writes =
+        events.stream()
+            .filter(e -> e.type() == EventType.TASK_UPDATED)
+            .map(Event::commandId)
+            .collect(Collectors.toSet());
+    return events.stream()
+        .filter(e -> e.type() == EventType.LOCK_RELEASED && writes.contains(e.commandId()))
+        .count();
   }
 
   private void assertCleanHistory() {

@@ -91,20 +91,20 @@ class TaskRulesTest {
     return TaskRules.update(
         current,
         command(CommandType.TASK_UPDATE, agent, expected),
-        new TaskUpdate("T1", json(patch)),
+        new TaskUpdate("T1", json(patch), null),
         NOW);
   }
 
   private static TaskDecision claim(Task current, String agent, Long expected) {
     return TaskRules.claim(
-        current, command(CommandType.TASK_CLAIM, agent, expected), new TaskClaim("T1"), NOW);
+        current, command(CommandType.TASK_CLAIM, agent, expected), new TaskClaim("T1", null), NOW);
   }
 
   private static TaskDecision transition(Task current, String agent, Long expected, TaskStatus to) {
     return TaskRules.transition(
         current,
         command(CommandType.TASK_TRANSITION, agent, expected),
-        new TaskTransition("T1", to, null),
+        new TaskTransition("T1", to, null, null),
         NOW);
   }
 
@@ -344,7 +344,7 @@ class TaskRulesTest {
                   TaskRules.update(
                       openTask(),
                       command(CommandType.TASK_UPDATE, "bob", 1L),
-                      new TaskUpdate("T1", patch),
+                      new TaskUpdate("T1", patch, null),
                       NOW))
           .isInstanceOf(InvalidCommandException.class)
           .hasMessageContaining("'" + field + "'")

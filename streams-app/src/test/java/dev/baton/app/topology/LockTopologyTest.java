@@ -784,6 +784,323 @@ class LockTopologyTest {
     }
   }
 
+  /**
+   * A fenced task write with {@code "release": true}: the write and the release of its fenced grant
+   * in one command, as if its holder had sent {@code lock.release} right after.
+   */
+  @Nested
+  class WriteAndRelease {
+    /** Kinds of deadline index entries: lock leases and queued requests' waits. */
+    static final String LEASES = "lease";
+
+    static final String WAITS = "wait";
+
+    @BeforeEach
+    void givenTask() {
+      accepted(createTask("alice", T1));
+    }
+
+    @Test
+    void shouldReleaseWithAnAcceptedWriteAndGrantTheNextWaitersInOrder() {
+      // given
+      granted(exclusive("alice", TASK_RESOURCE));
+      ObjectNode bob = withReplyTo(waiting("bob", TASK_RESOURCE, "EXCLUSIVE", 30_000), 3);
+      ObjectNode carol = withReplyTo(waiting("carol", TASK_RESOURCE, "EXCLUSIVE", 30_000), 5);
+      queued(bob);
+      queued(carol);
+      long lockVersion = app.lock(TASK_KEY).version();
+      ObjectNode write = releasing(withFence(updateTask("alice", T1, "alice's"), TASK_RESOURCE, 1));
+
+      // when
+      Reply reply = app.send(write);
+
+      // then: one outcome for the write, then bob's deferred grant
+      assertThat(reply.outcomes()).extracting(kv -> kv.key).containsExactly(id(write), id(bob));
+      Outcome written = reply.outcomeOf(id(write));
+      assertThat(written.status()).isEqualTo(OutcomeStatus.ACCEPTED);
+      assertThat(written.code()).isEqualTo(OutcomeCode.OK);
+      assertThat(written.commandType()).isEqualTo(CommandType.TASK_UPDATE);
+      assertThat(written.version()).isEqualTo(2L);
+      assertThat(written.state().path("title").asText()).isEqualTo("alice's");
+      assertThat(written.message()).isEqualTo("ok; released lock task/T1 (token 1)");
+      Outcome grant = reply.outcomeOf(id(bob));
+      assertThat(grant.status()).isEqualTo(OutcomeStatus.GRANTED);
+      assertThat(grant.token()).isEqualTo(2L);
+      assertThat(grant.holders()).containsExactly("bob");
+      // and the task event, then the release, then the grant, each version one up
+      assertThat(reply.types())
+          .containsExactly(EventType.TASK_UPDATED, EventType.LOCK_RELEASED, EventType.LOCK_GRANTED);
+      List<Event> events = reply.eventValues();
+      assertThat(events).extracting(Event::key).containsOnly(TASK_KEY);
+      assertThat(events.get(0).version()).isEqualTo(2L);
+      assertThat(events.get(1).version()).isEqualTo(lockVersion + 1);
+      assertThat(events.get(2).version()).isEqualTo(lockVersion + 2);
+      assertThat(events.get(1).agent()).isEqualTo("alice");
+      assertThat(events.get(1).commandId()).isEqualTo(id(write));
+      assertThat(events.get(1).id()).isEqualTo(id(write) + ":1");
+      assertThat(events.get(2).agent()).isEqualTo("bob");
+      assertThat(events.get(2).commandId()).isEqualTo(id(bob));
+      LockState lock = app.lock(TASK_KEY);
+      assertThat(lock.holders()).extracting(LockState.Holder::agent).containsExactly("bob");
+      assertThat(lock.queue()).extracting(LockState.Waiter::agent).containsExactly("carol");
+      assertThat(app.task(TASK_KEY).title()).isEqualTo("alice's");
+      // and only live grants and waits are left in the deadline index
+      assertThat(app.deadlines(LEASES)).containsExactly("2|" + TASK_KEY);
+      assertThat(app.deadlines(WAITS)).containsExactly(id(carol) + "|" + TASK_KEY);
+
+      // when: bob hands on the same way
+      ObjectNode bobsWrite =
+          releasing(withFence(updateTask("bob", T1, "bob's"), TASK_RESOURCE, grant.token()));
+      Reply next = app.send(bobsWrite);
+
+      // then: carol gets the next, higher token
+      assertThat(next.outcomeOf(id(bobsWrite)).status()).isEqualTo(OutcomeStatus.ACCEPTED);
+      assertThat(next.outcomeOf(id(carol)).token()).isEqualTo(3L);
+      assertThat(app.lock(TASK_KEY).holders())
+          .extracting(LockState.Holder::agent)
+          .containsExactly("carol");
+      assertThat(app.lock(TASK_KEY).queue()).isEmpty();
+      assertThat(app.deadlines(WAITS)).isEmpty();
+    }
+
+    static Stream<Arguments> writes() {
+      return Stream.of(
+          Arguments.of("update", updateTask("alice", T1, "done it"), EventType.TASK_UPDATED, "ok"),
+          Arguments.of(
+              "transition",
+              transitionTask("alice", T1, "IN_PROGRESS"),
+              EventType.TASK_STATUS_CHANGED,
+              "ok"),
+          Arguments.of("claim", claimTask("alice", T1), EventType.TASK_CLAIMED, "ok"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("writes")
+    void shouldReleaseWithEveryKindOfTaskWrite(
+        String name, ObjectNode command, EventType taskEvent, String message) {
+      // given
+      granted(exclusive("alice", TASK_RESOURCE));
+
+      // when
+      Reply reply = app.send(releasing(withFence(command, TASK_RESOURCE, 1)));
+
+      // then
+      assertThat(reply.outcome().status()).isEqualTo(OutcomeStatus.ACCEPTED);
+      assertThat(reply.outcome().message()).startsWith(message + "; released lock task/T1");
+      assertThat(reply.types()).containsExactly(taskEvent, EventType.LOCK_RELEASED);
+      assertThat(app.lock(TASK_KEY).holders()).isEmpty();
+      assertThat(app.lock(TASK_KEY).lastToken()).isEqualTo(1L);
+      assertThat(app.deadlines(LEASES)).isEmpty();
+    }
+
+    @Test
+    void shouldReleaseWithAWriteAcceptedWithoutChange() {
+      // given: alice already has the task
+      accepted(claimTask("alice", T1));
+      granted(exclusive("alice", TASK_RESOURCE));
+
+      // when
+      Reply reply = app.send(releasing(withFence(claimTask("alice", T1), TASK_RESOURCE, 1)));
+
+      // then: no task event, but the lock is released
+      assertThat(reply.outcome().status()).isEqualTo(OutcomeStatus.ACCEPTED);
+      assertThat(reply.outcome().version()).isEqualTo(2L);
+      assertThat(reply.outcome().message()).endsWith("; released lock task/T1 (token 1)");
+      assertThat(reply.types()).containsExactly(EventType.LOCK_RELEASED);
+      assertThat(app.lock(TASK_KEY).holders()).isEmpty();
+    }
+
+    static Stream<Arguments> rejectedWrites() {
+      return Stream.of(
+          Arguments.of(
+              "stale fence",
+              releasing(withFence(updateTask("alice", T1, "late"), TASK_RESOURCE, 1)),
+              OutcomeCode.FENCED),
+          Arguments.of(
+              "version conflict",
+              releasing(
+                  withFence(
+                      withExpectedVersion(updateTask("alice", T1, "stale"), 1), TASK_RESOURCE, 2)),
+              OutcomeCode.VERSION_CONFLICT),
+          Arguments.of(
+              "invalid transition",
+              releasing(withFence(transitionTask("alice", T1, "REVIEW"), TASK_RESOURCE, 2)),
+              OutcomeCode.INVALID_TRANSITION),
+          Arguments.of(
+              "already claimed",
+              releasing(withFence(claimTask("alice", T1), TASK_RESOURCE, 2)),
+              OutcomeCode.ALREADY_CLAIMED));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rejectedWrites")
+    void shouldReleaseNothingWhenTheWriteIsRejected(
+        String name, ObjectNode write, OutcomeCode code) {
+      // given: alice holds token 2 (her token 1 is released), the task is at version 3 and
+      // claimed by zoe, bob waits
+      accepted(updateTask("zoe", T1, "zoe's"));
+      accepted(claimTask("zoe", T1));
+      granted(exclusive("alice", TASK_RESOURCE));
+      accepted(release("alice", TASK_RESOURCE));
+      granted(exclusive("alice", TASK_RESOURCE));
+      queued(waiting("bob", TASK_RESOURCE, "EXCLUSIVE", 30_000));
+      LockState before = app.lock(TASK_KEY);
+      Task taskBefore = app.task(TASK_KEY);
+
+      // when
+      Reply reply = app.send(write);
+
+      // then
+      assertThat(reply.outcome().status()).isEqualTo(OutcomeStatus.REJECTED);
+      assertThat(reply.outcome().code()).isEqualTo(code);
+      assertThat(reply.events()).isEmpty();
+      assertThat(app.lock(TASK_KEY)).isEqualTo(before);
+      assertThat(app.task(TASK_KEY)).isEqualTo(taskBefore);
+      assertThat(app.deadlines(LEASES)).containsExactly("2|" + TASK_KEY);
+    }
+
+    static Stream<Arguments> invalidReleases() {
+      return Stream.of(
+          Arguments.of(
+              "release without a fence",
+              releasing(updateTask("alice", T1, "x")),
+              "release needs a fence: task.update of task T1"),
+          Arguments.of(
+              "release of the wrong type",
+              withBody(
+                  withFence(updateTask("alice", T1, "x"), TASK_RESOURCE, 1), "release", "true"),
+              "release"),
+          Arguments.of(
+              "misspelt release",
+              withBody(
+                  withFence(updateTask("alice", T1, "x"), TASK_RESOURCE, 1), "releaseLock", true),
+              "unknown field 'releaseLock'"),
+          Arguments.of(
+              "release of a lock on another resource",
+              releasing(withFence(updateTask("alice", T1, "x"), FILE, 1)),
+              "is not this task's lock"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidReleases")
+    void shouldRejectAnInvalidReleaseAndChangeNothing(
+        String name, ObjectNode write, String message) {
+      // given
+      granted(exclusive("alice", TASK_RESOURCE));
+      granted(exclusive("alice", FILE));
+      LockState before = app.lock(TASK_KEY);
+
+      // when
+      Reply reply = app.send(write);
+
+      // then
+      assertThat(reply.outcome().status()).isEqualTo(OutcomeStatus.REJECTED);
+      assertThat(reply.outcome().code()).isEqualTo(OutcomeCode.INVALID);
+      assertThat(reply.outcome().message()).contains(message);
+      assertThat(reply.events()).isEmpty();
+      assertThat(app.lock(TASK_KEY)).isEqualTo(before);
+      assertThat(app.task(TASK_KEY).version()).isEqualTo(1L);
+    }
+
+    @Test
+    void shouldAnswerARetriedWriteAndReleaseWithItsFirstOutcomeAndReleaseOnce() {
+      // given: alice wrote and released, bob got the lock
+      granted(exclusive("alice", TASK_RESOURCE));
+      ObjectNode bob = waiting("bob", TASK_RESOURCE, "EXCLUSIVE", 30_000);
+      queued(bob);
+      ObjectNode write = releasing(withFence(updateTask("alice", T1, "alice's"), TASK_RESOURCE, 1));
+      Outcome first = app.send(write).outcomeOf(id(write));
+      LockState afterFirst = app.lock(TASK_KEY);
+
+      // when
+      Reply retry = app.send(write);
+
+      // then
+      Outcome o = retry.outcome();
+      assertThat(o.status()).isEqualTo(OutcomeStatus.DUPLICATE);
+      assertThat(o.originalStatus()).isEqualTo(OutcomeStatus.ACCEPTED);
+      assertThat(o.message()).isEqualTo(first.message());
+      assertThat(o.version()).isEqualTo(first.version());
+      assertThat(retry.events()).isEmpty();
+      assertThat(app.lock(TASK_KEY)).isEqualTo(afterFirst);
+      assertThat(afterFirst.holders()).extracting(LockState.Holder::agent).containsExactly("bob");
+      assertThat(app.task(TASK_KEY).version()).isEqualTo(2L);
+    }
+
+    @Test
+    void shouldLeaveTheOtherCollaborativeHoldersWhenOneWritesAndReleases() {
+      // given: alice and bob share the lock; carol waits for it alone, dave to share it after her
+      granted(collaborative("alice", TASK_RESOURCE));
+      granted(collaborative("bob", TASK_RESOURCE));
+      ObjectNode carol = waiting("carol", TASK_RESOURCE, "EXCLUSIVE", 30_000);
+      ObjectNode dave = waiting("dave", TASK_RESOURCE, "COLLABORATIVE", 30_000);
+      queued(carol);
+      queued(dave);
+
+      // when
+      ObjectNode alicesWrite =
+          releasing(
+              withFence(
+                  withExpectedVersion(updateTask("alice", T1, "alice's"), 1), TASK_RESOURCE, 1));
+      Reply alices = app.send(alicesWrite);
+
+      // then: only alice leaves; carol still waits for bob
+      assertThat(alices.outcome().status()).isEqualTo(OutcomeStatus.ACCEPTED);
+      assertThat(alices.types()).containsExactly(EventType.TASK_UPDATED, EventType.LOCK_RELEASED);
+      LockState lock = app.lock(TASK_KEY);
+      assertThat(lock.holders()).extracting(LockState.Holder::agent).containsExactly("bob");
+      assertThat(lock.queue()).extracting(LockState.Waiter::agent).containsExactly("carol", "dave");
+      assertThat(app.deadlines(LEASES)).containsExactly("2|" + TASK_KEY);
+
+      // when: bob's write is stale, then rebased
+      ObjectNode stale =
+          releasing(
+              withFence(withExpectedVersion(updateTask("bob", T1, "bob's"), 1), TASK_RESOURCE, 2));
+      Reply conflict = app.send(stale);
+      ObjectNode rebased =
+          releasing(
+              withFence(withExpectedVersion(updateTask("bob", T1, "bob's"), 2), TASK_RESOURCE, 2));
+      Reply bobs = app.send(rebased);
+
+      // then: the conflict kept bob's grant; the rebased write released it and carol alone goes
+      assertThat(conflict.outcome().code()).isEqualTo(OutcomeCode.VERSION_CONFLICT);
+      assertThat(conflict.events()).isEmpty();
+      assertThat(bobs.outcomeOf(id(rebased)).status()).isEqualTo(OutcomeStatus.ACCEPTED);
+      assertThat(bobs.outcomeOf(id(carol)).token()).isEqualTo(3L);
+      assertThat(bobs.types())
+          .containsExactly(EventType.TASK_UPDATED, EventType.LOCK_RELEASED, EventType.LOCK_GRANTED);
+      assertThat(app.lock(TASK_KEY).holders())
+          .extracting(LockState.Holder::agent)
+          .containsExactly("carol");
+      assertThat(app.lock(TASK_KEY).queue())
+          .extracting(LockState.Waiter::agent)
+          .containsExactly("dave");
+    }
+
+    @Test
+    void shouldRouteTheWritesOutcomeAndTheDeferredGrantsToTheirOwnReplyPartitions() {
+      // given
+      ProcessorUnderTest processor = new ProcessorUnderTest();
+      processor.send(createTask("alice", T1));
+      processor.send(withReplyTo(exclusive("alice", TASK_RESOURCE), 1));
+      ObjectNode bob = withReplyTo(waiting("bob", TASK_RESOURCE, "EXCLUSIVE", 30_000), 4);
+      processor.send(bob);
+
+      // when
+      List<RoutedOutcome> routed =
+          processor.send(
+              withReplyTo(releasing(withFence(updateTask("alice", T1, "x"), TASK_RESOURCE, 1)), 2));
+
+      // then
+      assertThat(routed).hasSize(2);
+      assertThat(routed.get(0).outcome().commandType()).isEqualTo(CommandType.TASK_UPDATE);
+      assertThat(routed.get(0).replyTo()).isEqualTo(new ReplyTo(2));
+      assertThat(routed.get(1).outcome().commandId()).isEqualTo(id(bob));
+      assertThat(routed.get(1).outcome().status()).isEqualTo(OutcomeStatus.GRANTED);
+      assertThat(routed.get(1).replyTo()).isEqualTo(new ReplyTo(4));
+    }
+  }
+
   @Nested
   class Duplicates {
 
@@ -1380,6 +1697,29 @@ class LockTopologyTest {
     return cmd;
   }
 
+  static ObjectNode transitionTask(String agent, String taskId, String to) {
+    ObjectNode cmd = envelope("task.transition", agent);
+    cmd.putObject("body").put("taskId", taskId).put("to", to);
+    return cmd;
+  }
+
+  static ObjectNode withExpectedVersion(ObjectNode cmd, long version) {
+    cmd.put("expectedVersion", version);
+    return cmd;
+  }
+
+  /** Asks the task write {@code cmd} to release its fenced lock ({@code "release": true}). */
+  static ObjectNode releasing(ObjectNode cmd) {
+    ((ObjectNode) cmd.get("body")).put("release", true);
+    return cmd;
+  }
+
+  /** Sets {@code field} of the body of {@code cmd} to {@code value}, as JSON. */
+  static ObjectNode withBody(ObjectNode cmd, String field, Object value) {
+    ((ObjectNode) cmd.get("body")).set(field, Json.mapper().valueToTree(value));
+    return cmd;
+  }
+
   static ObjectNode withFence(ObjectNode cmd, String resource, long token) {
     cmd.putObject("fence").put("resource", resource).put("token", token);
     return cmd;
@@ -1555,6 +1895,22 @@ class LockTopologyTest {
 
     List<Event> history() {
       return List.copyOf(history);
+    }
+
+    /** The ids of the deadline index entries of {@code kind} ({@code <head>|<key>}). */
+    List<String> deadlines(String kind) {
+      KeyValueStore<String, String> index = driver.getKeyValueStore(StoreNames.DEADLINES);
+      List<String> ids = new ArrayList<>();
+      try (var all = index.all()) {
+        all.forEachRemaining(
+            kv -> {
+              String[] parts = kv.key.split("\\|", 3);
+              if (parts[1].equals(kind)) {
+                ids.add(parts[2]);
+              }
+            });
+      }
+      return ids;
     }
 
     CheckResult checkHistory() {
