@@ -84,8 +84,8 @@ public final class AuditLine {
 
   /**
    * Duplicate keys are refused in the line's own fields (checked by hand); inside an event the last
-   * one wins, as in most JSON readers: the sink copies events as they are, and tracking every key of
-   * every nested object cost a seventh of recovery's time.
+   * one wins, as in most JSON readers: the sink copies events as they are, and tracking every key
+   * of every nested object cost a seventh of recovery's time.
    */
   private static final ObjectMapper MAPPER = lineMapper();
 

@@ -154,7 +154,9 @@ class JsonValuesTest {
       JsonNode doc = randomNode(random, 0);
       byte[] bytes = AuditLine.mapper().writeValueAsBytes(doc);
 
-      assertThat(JsonValues.isOneLine(bytes)).as(new String(bytes, StandardCharsets.UTF_8)).isTrue();
+      assertThat(JsonValues.isOneLine(bytes))
+          .as(new String(bytes, StandardCharsets.UTF_8))
+          .isTrue();
     }
   }
 
