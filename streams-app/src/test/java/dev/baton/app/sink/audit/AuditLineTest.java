@@ -103,6 +103,19 @@ class AuditLineTest {
   }
 
   @Test
+  void shouldWriteNumbersInDecimal() {
+    for (long v :
+        new long[] {0, 7, 9, 10, 99, 100, -1, -10, 123456789012L, Long.MAX_VALUE, Long.MIN_VALUE}) {
+      AuditLine.Buffer b = new AuditLine.Buffer();
+      b.write('x');
+
+      b.writeDecimal(v);
+
+      assertThat(b.toString(StandardCharsets.US_ASCII)).isEqualTo("x" + v);
+    }
+  }
+
+  @Test
   void shouldEscapeKeys() throws Exception {
     String key = "ws/task/\"quoted\"\\back\u0001\nλ";
 
