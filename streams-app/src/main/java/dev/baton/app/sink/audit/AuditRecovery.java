@@ -14,14 +14,24 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
  * Rebuilds task and lock state from the audit segments in one streaming pass, without Kafka.
+ * Partitions are replayed in parallel (one thread per core); an aggregate key lives in one
+ * partition, and where it does not (the topic was given more partitions) the newest version still
+ * wins. Lines not applied are reported as they are found, so reports of different partitions may
+ * interleave.
  *
  * <p>Every task and lock event carries the aggregate's whole state after the change ({@code data}),
  * so the newest version per key wins; an older version seen later is ignored. Tasks and locks are
@@ -47,9 +57,12 @@ import java.util.function.Consumer;
 public final class AuditRecovery {
   public static final String FORMAT = "baton-audit-state/1";
 
+  // One partition's replay: newest data per key, then bound.
   private final Map<String, Newest<Task>> tasks = new HashMap<>();
   private final Map<String, Newest<LockState>> locks = new HashMap<>();
-  private final Map<Integer, Long> offsets = new TreeMap<>();
+  private Map<String, Task> tasksDone;
+  private Map<String, LockState> locksDone;
+  private long offset = -1;
   private long events;
   private long problems;
 
@@ -105,19 +118,13 @@ public final class AuditRecovery {
 
   /**
    * The newest version of an aggregate seen so far: the bytes of its {@code data} and where they
-   * stand, turned into {@code T} only once the scan is over; or a value from the base.
+   * stand, turned into {@code T} only once the scan is over.
    */
   private static final class Newest<T> {
     long version;
     byte[] data;
     Segment segment;
     long lineNumber;
-    T value;
-
-    Newest(long version, T value) {
-      this.version = version;
-      this.value = value;
-    }
 
     Newest(AuditLine.EventSummary head, AuditLine line, PartitionScanner.Item item) {
       replace(head, line, item);
@@ -128,7 +135,6 @@ public final class AuditRecovery {
       data = head.data(line.eventBytes());
       segment = item.segment();
       lineNumber = item.lineNumber();
-      value = null;
     }
   }
 
@@ -145,21 +151,80 @@ public final class AuditRecovery {
       State base,
       AuditFilter range,
       Consumer<PartitionScanner.Problem> onProblem) {
-    AuditRecovery r = new AuditRecovery();
-    base.tasks().forEach((k, t) -> r.tasks.put(k, new Newest<>(t.version(), t)));
-    base.locks().forEach((k, l) -> r.locks.put(k, new Newest<>(l.version(), l)));
-    r.offsets.putAll(base.offsets());
-    r.events = base.events();
     AuditFilter filter = range.rangeOnly();
-    for (int partition : dir.partitions()) {
-      if (filter.includesPartition(partition)) {
-        r.replay(dir, partition, filter, onProblem);
+    List<Integer> partitions =
+        dir.partitions().stream().filter(filter::includesPartition).sorted().toList();
+    Consumer<PartitionScanner.Problem> report = synchronizedConsumer(onProblem);
+    int threads =
+        Math.max(1, Math.min(partitions.size(), Runtime.getRuntime().availableProcessors()));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "baton-audit-recover");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<Future<AuditRecovery>> replays = new ArrayList<>();
+      for (int partition : partitions) {
+        long after = base.offsets().getOrDefault(partition, -1L);
+        replays.add(
+            pool.submit(
+                () -> {
+                  AuditRecovery r = new AuditRecovery();
+                  r.replay(dir, partition, after, filter, report);
+                  r.tasksDone = r.materialise(r.tasks, Task.class, report);
+                  r.locksDone = r.materialise(r.locks, LockState.class, report);
+                  return r;
+                }));
       }
+      Map<String, Task> tasks = new HashMap<>(base.tasks());
+      Map<String, LockState> locks = new HashMap<>(base.locks());
+      Map<Integer, Long> offsets = new TreeMap<>(base.offsets());
+      long events = base.events();
+      long problems = 0;
+      for (int i = 0; i < partitions.size(); i++) {
+        AuditRecovery r = join(replays.get(i));
+        r.tasksDone.forEach(
+            (k, t) -> tasks.merge(k, t, (a, b) -> b.version() > a.version() ? b : a));
+        r.locksDone.forEach(
+            (k, l) -> locks.merge(k, l, (a, b) -> b.version() > a.version() ? b : a));
+        if (r.offset >= 0) {
+          offsets.put(partitions.get(i), r.offset);
+        }
+        events += r.events;
+        problems += r.problems;
+      }
+      return new State(Map.copyOf(tasks), Map.copyOf(locks), Map.copyOf(offsets), events, problems);
+    } finally {
+      pool.shutdownNow();
     }
-    Map<String, Task> tasks = r.materialise(r.tasks, Task.class, onProblem);
-    Map<String, LockState> locks = r.materialise(r.locks, LockState.class, onProblem);
-    return new State(
-        Map.copyOf(tasks), Map.copyOf(locks), Map.copyOf(r.offsets), r.events, r.problems);
+  }
+
+  private static AuditRecovery join(Future<AuditRecovery> replay) {
+    try {
+      return replay.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while recovering", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  private static <T> Consumer<T> synchronizedConsumer(Consumer<T> consumer) {
+    return item -> {
+      synchronized (consumer) {
+        consumer.accept(item);
+      }
+    };
   }
 
   /**
@@ -172,10 +237,6 @@ public final class AuditRecovery {
     Map<String, T> out = new HashMap<>(newest.size() * 2);
     for (Map.Entry<String, Newest<T>> e : newest.entrySet()) {
       Newest<T> n = e.getValue();
-      if (n.value != null) {
-        out.put(e.getKey(), n.value);
-        continue;
-      }
       try {
         out.put(e.getKey(), Json.mapper().readValue(n.data, type));
       } catch (IOException | RuntimeException ex) {
@@ -197,12 +258,13 @@ public final class AuditRecovery {
             "the line is intact but its event cannot be read: " + e.getMessage()));
   }
 
+  /** Replays one partition's lines after offset {@code after} into this instance. */
   private void replay(
       AuditDirectory dir,
       int partition,
+      long after,
       AuditFilter filter,
       Consumer<PartitionScanner.Problem> onProblem) {
-    long after = offsets.getOrDefault(partition, -1L);
     long from = Math.max(after + 1, filter.fromOffset());
     try (PartitionScanner scanner = new PartitionScanner(dir, partition, from)) {
       PartitionScanner.Item item;
@@ -225,7 +287,7 @@ public final class AuditRecovery {
         if (apply(line, item, onProblem)) {
           events++;
         }
-        offsets.put(partition, line.offset());
+        offset = line.offset();
       }
     }
   }
