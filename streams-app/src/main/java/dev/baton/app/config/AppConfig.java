@@ -50,6 +50,7 @@ public record AppConfig(
   public static final String COMMIT_INTERVAL_MS = "baton.commit.interval.ms";
   public static final String PRODUCER_LINGER_MS = "baton.producer.linger.ms";
   public static final String PARTITIONS = "baton.partitions";
+  public static final String OUTCOME_PARTITIONS = "baton.outcomes.partitions";
   public static final String REPLICATION_FACTOR = "baton.replication.factor";
   public static final String STREAM_THREADS = "baton.stream.threads";
   public static final String HTTP_PORT = "baton.http.port";
@@ -139,6 +140,16 @@ public record AppConfig(
               Range.between(1, 10_000),
               Importance.MEDIUM,
               "Partitions of the baton topics when Baton creates them.")
+          .define(
+              OUTCOME_PARTITIONS,
+              Type.INT,
+              0,
+              Range.between(0, 10_000),
+              Importance.LOW,
+              "Partitions of the outcomes topic when Baton creates it; 0 means baton.partitions."
+                  + " Every client reads one outcomes partition and is woken by every outcome"
+                  + " written to it, so with many clients more partitions mean fewer needless"
+                  + " wake-ups (see docs/benchmarks.md).")
           .define(
               REPLICATION_FACTOR,
               Type.SHORT,
@@ -353,6 +364,12 @@ public record AppConfig(
               Importance.MEDIUM,
               "Checkpoint retention: keep the newest n full checkpoints and every incremental"
                   + " one that builds on them.");
+
+  /** Partitions of the outcomes topic when Baton creates it. */
+  public int outcomePartitions() {
+    int n = (Integer) values.get(OUTCOME_PARTITIONS);
+    return n == 0 ? partitions : n;
+  }
 
   /** Parses and validates; throws {@link ConfigException} naming the key and the value. */
   public static AppConfig parse(Map<?, ?> props) {

@@ -71,6 +71,7 @@ public final class BatonService implements AutoCloseable {
           effective.bootstrapServers(),
           effective.topics(),
           effective.partitions(),
+          effective.outcomePartitions(),
           effective.replicationFactor());
       streams = startStreams(effective, options.startTimeout());
       client =

@@ -23,7 +23,11 @@ public final class TopicAdmin {
   private TopicAdmin() {}
 
   public static void ensureTopics(
-      String bootstrapServers, Topics topics, int partitions, short replication) {
+      String bootstrapServers,
+      Topics topics,
+      int partitions,
+      int outcomePartitions,
+      short replication) {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
       Set<String> existing = admin.listTopics().names().get();
@@ -32,7 +36,10 @@ public final class TopicAdmin {
               .filter(t -> !existing.contains(t))
               .map(
                   t ->
-                      new NewTopic(t, partitions, replication)
+                      new NewTopic(
+                              t,
+                              t.equals(topics.outcomes()) ? outcomePartitions : partitions,
+                              replication)
                           .configs(configFor(t.equals(topics.outcomes()))))
               .collect(Collectors.toList());
       if (missing.isEmpty()) {
