@@ -2,7 +2,6 @@ package dev.baton.app.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.sdk.BatonClient;
-import dev.baton.sdk.WriteOptions;
 import dev.baton.sdk.protocol.CommandType;
 import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.Names;
@@ -14,9 +13,10 @@ import java.util.concurrent.CompletableFuture;
  * Task commands, sent through the SDK on behalf of the agent named in {@value
  * Requests#AGENT_HEADER}: create ({@code POST /v1/tasks/{workspace}}, 201), update ({@code PATCH
  * /v1/tasks/{workspace}/{id}}), claim and transition ({@code POST .../{id}/claim}, {@code
- * .../{id}/transition}). Success answers with the outcome (its {@code state} is the task after the
- * change); a rejection is an {@link ErrorBody} carrying the outcome. Answers are written by {@link
- * CommandReplies}, never blocking a Jetty thread.
+ * .../{id}/transition}), each with the optional guards of {@link TaskWriteGuards}. Success answers
+ * with the outcome (its {@code state} is the task after the change); a rejection is an {@link
+ * ErrorBody} carrying the outcome. Answers are written by {@link CommandReplies}, never blocking a
+ * Jetty thread.
  */
 final class TaskCommandResource {
   private final BatonClient client;
@@ -48,7 +48,7 @@ final class TaskCommandResource {
         client
             .as(agent, workspace)
             .tasks()
-            .update(id, request.patch(), options(request.expectedVersion())));
+            .update(id, request.patch(), request.guards().options(id)));
   }
 
   void claim(Context ctx) {
@@ -56,8 +56,8 @@ final class TaskCommandResource {
     String id = Requests.pathId(ctx, "id");
     String agent = Requests.agent(ctx);
     ClaimTaskRequest request = RequestBodies.optional(ctx, ClaimTaskRequest.class);
-    Long expected = request == null ? null : request.expectedVersion();
-    answer(ctx, 200, client.as(agent, workspace).tasks().claim(id, options(expected)));
+    TaskWriteGuards guards = request == null ? TaskWriteGuards.NONE : request.guards();
+    answer(ctx, 200, client.as(agent, workspace).tasks().claim(id, guards.options(id)));
   }
 
   void transition(Context ctx) {
@@ -80,13 +80,7 @@ final class TaskCommandResource {
         200,
         client
             .as(agent, workspace)
-            .submit(CommandType.TASK_TRANSITION, body, options(request.expectedVersion())));
-  }
-
-  private static WriteOptions options(Long expectedVersion) {
-    return expectedVersion == null
-        ? WriteOptions.NONE
-        : new WriteOptions(expectedVersion, null, null);
+            .submit(CommandType.TASK_TRANSITION, body, request.guards().options(id)));
   }
 
   private void answer(Context ctx, int status, CompletableFuture<Outcome> outcome) {

@@ -13,19 +13,18 @@ import java.util.List;
  * {"expectedVersion": 3, "title": "New title", "fields": {"x": 1}}
  * </pre>
  *
- * With a {@code patch} object, no other top-level field than {@code expectedVersion} is allowed;
- * without one, every top-level field except {@code expectedVersion} is the patch. {@code
- * expectedVersion} is optional (an unconditional write without it).
+ * With a {@code patch} object, no other top-level field than the guards ({@code expectedVersion},
+ * {@code fenceToken}, {@code release}) is allowed; without one, every top-level field except the
+ * guards is the patch. Every guard is optional (see {@link TaskWriteGuards}).
  */
-public record UpdateTaskRequest(Long expectedVersion, ObjectNode patch) {
-  static final String EXPECTED_VERSION = "expectedVersion";
+public record UpdateTaskRequest(TaskWriteGuards guards, ObjectNode patch) {
   static final String PATCH = "patch";
 
   static UpdateTaskRequest from(JsonNode body) {
     if (!(body instanceof ObjectNode object)) {
       throw ApiError.invalid("request body must be a JSON object");
     }
-    Long expectedVersion = expectedVersion(object.get(EXPECTED_VERSION));
+    TaskWriteGuards guards = TaskWriteGuards.from(object);
     ObjectNode patch;
     if (object.has(PATCH)) {
       if (!(object.get(PATCH) instanceof ObjectNode inner)) {
@@ -33,7 +32,7 @@ public record UpdateTaskRequest(Long expectedVersion, ObjectNode patch) {
       }
       List<String> others = new ArrayList<>();
       object.fieldNames().forEachRemaining(others::add);
-      others.remove(EXPECTED_VERSION);
+      others.removeAll(TaskWriteGuards.FIELDS);
       others.remove(PATCH);
       if (!others.isEmpty()) {
         throw ApiError.invalid(
@@ -44,21 +43,16 @@ public record UpdateTaskRequest(Long expectedVersion, ObjectNode patch) {
       patch = inner;
     } else {
       patch = object.deepCopy();
-      patch.remove(EXPECTED_VERSION);
+      patch.remove(TaskWriteGuards.FIELDS);
     }
     if (patch.isEmpty()) {
       throw ApiError.invalid("the patch must name at least one field to change");
     }
-    return new UpdateTaskRequest(expectedVersion, patch);
+    return new UpdateTaskRequest(guards, patch);
   }
 
-  private static Long expectedVersion(JsonNode value) {
-    if (value == null || value.isNull()) {
-      return null;
-    }
-    if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-      throw ApiError.invalid("field 'expectedVersion' must be an integer, got " + value);
-    }
-    return value.longValue();
+  /** The version this change is based on, or null. */
+  public Long expectedVersion() {
+    return guards.expectedVersion();
   }
 }

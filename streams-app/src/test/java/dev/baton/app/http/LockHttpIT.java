@@ -129,6 +129,47 @@ class LockHttpIT {
   }
 
   @Nested
+  class FencedTaskWrites {
+    private TestHttp.Reply patch(String agent, String taskId, String body) {
+      return http.send("PATCH", "/v1/tasks/" + workspace + "/" + taskId, agent, body);
+    }
+
+    @Test
+    void shouldFenceATaskWriteAndHandTheLockOnWithIt() throws Exception {
+      TestHttp.Reply created =
+          http.send(
+              "POST", "/v1/tasks/" + workspace, "alice", "{\"id\":\"t-wr\",\"title\":\"Start\"}");
+      assertThat(created.status()).as(created.raw()).isEqualTo(201);
+      long alice = acquire("alice", "task/t-wr", "").json().path("token").asLong();
+      TestHttp.Reply bobQueued = acquire("bob", "task/t-wr", ",\"waitMs\":30000,\"async\":true");
+      assertThat(bobQueued.status()).as(bobQueued.raw()).isEqualTo(202);
+
+      assertErrorBody(
+          patch("alice", "t-wr", "{\"fenceToken\":" + (alice + 5) + ",\"title\":\"X\"}"),
+          409,
+          "FENCED");
+      assertErrorBody(patch("alice", "t-wr", "{\"release\":true,\"title\":\"X\"}"), 400, "INVALID");
+      TestHttp.Reply done =
+          patch(
+              "alice",
+              "t-wr",
+              "{\"fenceToken\":" + alice + ",\"release\":true,\"title\":\"Done\"}");
+
+      assertThat(done.status()).as(done.raw()).isEqualTo(200);
+      assertThat(done.json().path("state").path("title").asText()).isEqualTo("Done");
+      assertThat(done.json().path("message").asText()).contains("released lock task/t-wr");
+      JsonNode handedOn =
+          awaitStatus(
+              "task/t-wr", l -> l.path("holders").path(0).path("agent").asText().equals("bob"));
+      assertThat(handedOn.path("holders").get(0).path("token").asLong()).isGreaterThan(alice);
+      assertErrorBody(
+          patch("alice", "t-wr", "{\"fenceToken\":" + alice + ",\"title\":\"Late\"}"),
+          409,
+          "FENCED");
+    }
+  }
+
+  @Nested
   class Acquire {
     @Test
     void shouldGrantAFreeLockAtOnceWithTheGrantAtTheTopLevel() {

@@ -33,6 +33,41 @@ class UpdateTaskRequestTest {
   }
 
   @Test
+  void shouldKeepTheGuardsOutOfATopLevelPatch() throws Exception {
+    UpdateTaskRequest request =
+        UpdateTaskRequest.from(
+            json("{\"title\":\"T\",\"fenceToken\":7,\"release\":true,\"expectedVersion\":2}"));
+
+    assertThat(request.patch().toString()).isEqualTo("{\"title\":\"T\"}");
+    assertThat(request.guards()).isEqualTo(new TaskWriteGuards(2L, 7L, true));
+    assertThat(request.guards().options("login").fence().resource()).isEqualTo("task/login");
+    assertThat(request.guards().options("login").fence().token()).isEqualTo(7);
+    assertThat(request.guards().options("login").releaseLock()).isTrue();
+  }
+
+  @Test
+  void shouldAllowTheGuardsNextToAPatchObject() throws Exception {
+    UpdateTaskRequest request =
+        UpdateTaskRequest.from(json("{\"fenceToken\":3,\"patch\":{\"title\":\"T\"}}"));
+
+    assertThat(request.guards()).isEqualTo(new TaskWriteGuards(null, 3L, false));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"release\":true,\"title\":\"T\"}",
+        "{\"fenceToken\":0,\"title\":\"T\"}",
+        "{\"fenceToken\":\"7\",\"title\":\"T\"}",
+        "{\"fenceToken\":7,\"release\":\"yes\",\"title\":\"T\"}"
+      })
+  void shouldRefuseBadGuards(String body) {
+    assertThatThrownBy(() -> UpdateTaskRequest.from(json(body)))
+        .isInstanceOf(ApiError.class)
+        .hasMessageMatching(".*(fenceToken|release).*");
+  }
+
+  @Test
   void shouldTreatANullExpectedVersionAsUnconditional() throws Exception {
     UpdateTaskRequest request =
         UpdateTaskRequest.from(json("{\"expectedVersion\":null,\"patch\":{\"title\":\"T\"}}"));

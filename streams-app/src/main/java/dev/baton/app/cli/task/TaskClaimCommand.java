@@ -5,7 +5,7 @@ import dev.baton.app.cli.client.ApiResponse;
 import dev.baton.app.cli.client.BatonHttpClient;
 import dev.baton.sdk.protocol.Json;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code baton task claim ID}. */
@@ -17,18 +17,12 @@ final class TaskClaimCommand extends TaskVerb {
   @Parameters(index = "0", paramLabel = "ID", description = "Task id.")
   String id;
 
-  @Option(
-      names = "--expected-version",
-      paramLabel = "N",
-      description = "The version this claim is based on.")
-  Long expectedVersion;
+  @Mixin WriteGuardOptions guards;
 
   @Override
   protected ApiResponse send(BatonHttpClient http) {
     ObjectNode body = Json.mapper().createObjectNode();
-    if (expectedVersion != null) {
-      body.put("expectedVersion", expectedVersion);
-    }
+    guards.addTo(body, client);
     return http.post(taskPath(id) + "/claim", body);
   }
 }

@@ -6,6 +6,7 @@ import dev.baton.app.cli.client.BatonHttpClient;
 import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.TaskStatus;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -33,11 +34,7 @@ final class TaskTransitionCommand extends TaskVerb {
   @Option(names = "--reason", paramLabel = "TEXT", description = "Why; kept with the change.")
   String reason;
 
-  @Option(
-      names = "--expected-version",
-      paramLabel = "N",
-      description = "The version this move is based on.")
-  Long expectedVersion;
+  @Mixin WriteGuardOptions guards;
 
   @Override
   protected ApiResponse send(BatonHttpClient http) {
@@ -46,9 +43,7 @@ final class TaskTransitionCommand extends TaskVerb {
     if (reason != null) {
       body.put("reason", reason);
     }
-    if (expectedVersion != null) {
-      body.put("expectedVersion", expectedVersion);
-    }
+    guards.addTo(body, client);
     return http.post(taskPath(id) + "/transition", body);
   }
 }

@@ -6,6 +6,7 @@ import dev.baton.app.cli.client.BatonHttpClient;
 import dev.baton.sdk.protocol.Json;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -24,11 +25,7 @@ final class TaskUpdateCommand extends TaskVerb {
   @Parameters(index = "0", paramLabel = "ID", description = "Task id.")
   String id;
 
-  @Option(
-      names = "--expected-version",
-      paramLabel = "N",
-      description = "The version this change is based on.")
-  Long expectedVersion;
+  @Mixin WriteGuardOptions guards;
 
   @Option(
       names = "--set",
@@ -48,9 +45,7 @@ final class TaskUpdateCommand extends TaskVerb {
       throw client.usage(e.getMessage());
     }
     ObjectNode body = Json.mapper().createObjectNode();
-    if (expectedVersion != null) {
-      body.put("expectedVersion", expectedVersion);
-    }
+    guards.addTo(body, client);
     body.set("patch", patch);
     return http.patch(taskPath(id), body);
   }

@@ -239,10 +239,39 @@ class TaskCliTest {
     void shouldRequireAtLeastOneAssignment() {
       assertUsageError("--set", taskArgs("update", "t-1"));
     }
+
+    @Test
+    void shouldSendTheFenceTokenAndTheRelease() {
+      server.answer(200, OUTCOME);
+
+      CliRun run = task("update", "t-1", "--set", "title=Done", "--fence", "7", "--release");
+
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      assertThat(json(server.lastRequest().body()))
+          .isEqualTo(json("{\"fenceToken\":7,\"release\":true,\"patch\":{\"title\":\"Done\"}}"));
+    }
+
+    @Test
+    void shouldRefuseAReleaseWithoutAFence() {
+      assertUsageError(
+          "--release needs --fence", taskArgs("update", "t-1", "--set", "a=1", "--release"));
+    }
   }
 
   @Nested
   class ClaimAndTransition {
+    @Test
+    void shouldSendTheGuardsOfATransition() {
+      server.answer(200, OUTCOME);
+
+      CliRun run =
+          task("transition", "t-1", "--to", "done", "--expected-version", "4", "--fence", "2");
+
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      assertThat(json(server.lastRequest().body()))
+          .isEqualTo(json("{\"to\":\"DONE\",\"expectedVersion\":4,\"fenceToken\":2}"));
+    }
+
     @Test
     void shouldClaim() {
       server.answer(200, OUTCOME);
