@@ -8,5 +8,13 @@ import java.util.concurrent.CompletableFuture;
  * the decision's number in the workspace and whose {@code state} is the recorded decision.
  */
 public interface DecisionOperations {
-  CompletableFuture<Outcome> record(NewDecision decision);
+  default CompletableFuture<Outcome> record(NewDecision decision) {
+    return record(decision, WriteOptions.NONE);
+  }
+
+  /**
+   * Records a decision; of {@code options} only {@link WriteOptions#commandId()} applies (retry an
+   * unanswered record with the same id and it is recorded once).
+   */
+  CompletableFuture<Outcome> record(NewDecision decision, WriteOptions options);
 }

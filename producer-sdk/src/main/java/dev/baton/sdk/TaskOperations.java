@@ -12,7 +12,16 @@ import java.util.concurrent.CompletableFuture;
  * when the command is invalid before it is even sent.
  */
 public interface TaskOperations {
-  CompletableFuture<Outcome> create(NewTask task);
+  default CompletableFuture<Outcome> create(NewTask task) {
+    return create(task, WriteOptions.NONE);
+  }
+
+  /**
+   * Creates a task; of {@code options} only {@link WriteOptions#commandId()} applies. To retry an
+   * unanswered create safely, give the task an id and reuse the command id: a task without an id
+   * gets a new random one each call.
+   */
+  CompletableFuture<Outcome> create(NewTask task, WriteOptions options);
 
   /** Applies {@code patch} (title, description, priority, labels, dependsOn, fields). */
   CompletableFuture<Outcome> update(String taskId, ObjectNode patch, WriteOptions options);

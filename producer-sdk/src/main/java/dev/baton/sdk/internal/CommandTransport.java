@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -62,7 +63,15 @@ public final class CommandTransport implements AutoCloseable {
   private volatile boolean closed;
 
   /** A command waiting for its final outcome; {@code progress} sees intermediate ones (QUEUED). */
-  private record Pending(CompletableFuture<Outcome> future, Consumer<Outcome> progress) {}
+  /**
+   * A command waiting for its outcome. A second send of the same command id while the first is in
+   * flight joins it (one future, every caller's progress) instead of replacing it.
+   */
+  private record Pending(CompletableFuture<Outcome> future, List<Consumer<Outcome>> progress) {
+    Pending(CompletableFuture<Outcome> future, Consumer<Outcome> first) {
+      this(future, new CopyOnWriteArrayList<>(List.of(first)));
+    }
+  }
 
   private CommandTransport(KafkaBatonClient.Settings s) {
     Map<String, Object> common = new HashMap<>(s.kafkaOverrides());
@@ -154,12 +163,18 @@ public final class CommandTransport implements AutoCloseable {
     }
     String key = ((ParsedCommand.Valid) parsed).key();
     String id = routed.id();
-    pending.put(id, new Pending(future, progress));
+    Pending mine = new Pending(future, progress);
+    Pending inFlight = pending.putIfAbsent(id, mine);
+    if (inFlight != null) {
+      // The same command id again (a retry by the caller) while it is in flight: one answer.
+      inFlight.progress().add(progress);
+      return inFlight.future();
+    }
     long timeoutMs = timeout.toMillis() + extraWait.toMillis();
     var timeoutTask =
         timer.schedule(
             () -> {
-              if (pending.remove(id) != null) {
+              if (pending.remove(id, mine)) {
                 future.completeExceptionally(new BatonTimeoutException(id, timeoutMs));
               }
             },
@@ -169,7 +184,7 @@ public final class CommandTransport implements AutoCloseable {
     producer.send(
         new ProducerRecord<>(topics.commands(), key, CommandCodec.write(routed)),
         (metadata, e) -> {
-          if (e != null && pending.remove(id) != null) {
+          if (e != null && pending.remove(id, mine)) {
             future.completeExceptionally(
                 new BatonException(
                     "could not send command " + id + ": " + e.getMessage(),
@@ -212,10 +227,12 @@ public final class CommandTransport implements AutoCloseable {
     OutcomeStatus effective =
         outcome.status() == OutcomeStatus.DUPLICATE ? outcome.originalStatus() : outcome.status();
     if (effective == OutcomeStatus.QUEUED) {
-      p.progress().accept(outcome);
+      p.progress().forEach(listener -> listener.accept(outcome));
       return;
     }
-    pending.remove(commandId);
+    if (!pending.remove(commandId, p)) {
+      return; // timed out or answered meanwhile
+    }
     if (outcome.isSuccess()) {
       p.future().complete(outcome);
     } else {

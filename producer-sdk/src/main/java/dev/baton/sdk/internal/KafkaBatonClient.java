@@ -67,9 +67,16 @@ public final class KafkaBatonClient implements BatonClient {
     return this::recordDecision;
   }
 
-  private CompletableFuture<Outcome> recordDecision(NewDecision d) {
+  private CompletableFuture<Outcome> recordDecision(NewDecision d, WriteOptions options) {
     ObjectNode body = Json.mapper().valueToTree(d);
-    return submit(CommandType.DECISION_RECORD, body, WriteOptions.NONE);
+    return submit(CommandType.DECISION_RECORD, body, commandIdOnly(options));
+  }
+
+  /** The options of a command that takes no guards: only the command id is kept. */
+  private static WriteOptions commandIdOnly(WriteOptions options) {
+    return options == null || options.commandId() == null
+        ? WriteOptions.NONE
+        : WriteOptions.NONE.withCommandId(options.commandId());
   }
 
   @Override
@@ -124,7 +131,7 @@ public final class KafkaBatonClient implements BatonClient {
 
   private final class Tasks implements TaskOperations {
     @Override
-    public CompletableFuture<Outcome> create(NewTask task) {
+    public CompletableFuture<Outcome> create(NewTask task, WriteOptions options) {
       ObjectNode body = Json.mapper().createObjectNode();
       body.put("taskId", task.id() == null ? CommandIds.taskId() : task.id());
       body.put("title", task.title());
@@ -135,7 +142,7 @@ public final class KafkaBatonClient implements BatonClient {
         body.set("dependsOn", Json.mapper().valueToTree(task.dependsOn()));
       }
       if (task.fields() != null) body.set("fields", task.fields());
-      return submit(CommandType.TASK_CREATE, body, WriteOptions.NONE);
+      return submit(CommandType.TASK_CREATE, body, commandIdOnly(options));
     }
 
     @Override

@@ -25,6 +25,11 @@ final class DecisionCommandResource {
     RecordDecisionRequest request =
         RequestBodies.required(ctx, RecordDecisionRequest.class).checked();
     replies.answer(
-        ctx, 201, client.as(agent, workspace).decisions().record(request.toNewDecision()));
+        ctx,
+        201,
+        client
+            .as(agent, workspace)
+            .decisions()
+            .record(request.toNewDecision(), Requests.idempotency(ctx)));
   }
 }

@@ -2,7 +2,6 @@ package dev.baton.app.http;
 
 import dev.baton.app.http.CommandReplies.Reply;
 import dev.baton.sdk.BatonClient;
-import dev.baton.sdk.WriteOptions;
 import dev.baton.sdk.protocol.CommandType;
 import dev.baton.sdk.protocol.Outcome;
 import dev.baton.sdk.protocol.OutcomeStatus;
@@ -56,7 +55,7 @@ final class LockCommandResource {
       as.submit(
               CommandType.LOCK_ACQUIRE,
               request.commandBody(),
-              WriteOptions.NONE,
+              Requests.idempotency(ctx),
               first::complete,
               Duration.ZERO)
           .whenComplete(
@@ -82,7 +81,7 @@ final class LockCommandResource {
         as.submit(
             CommandType.LOCK_ACQUIRE,
             request.commandBody(),
-            WriteOptions.NONE,
+            Requests.idempotency(ctx),
             queued,
             request.waitTime());
     replies.answer(ctx, granted.thenApply(done -> acquired(request, done)), request.waitTime());
@@ -95,7 +94,7 @@ final class LockCommandResource {
     CompletableFuture<Outcome> renewed =
         client
             .as(agent, workspace)
-            .submit(CommandType.LOCK_RENEW, request.commandBody(), WriteOptions.NONE);
+            .submit(CommandType.LOCK_RENEW, request.commandBody(), Requests.idempotency(ctx));
     replies.answer(
         ctx,
         renewed.thenApply(done -> new Reply(200, LockAnswer.ofHolder(request.resource(), done))),
@@ -115,7 +114,7 @@ final class LockCommandResource {
     String agent = Requests.agent(ctx);
     LockResourceRequest request = RequestBodies.required(ctx, LockResourceRequest.class).checked();
     CompletableFuture<Outcome> done =
-        client.as(agent, workspace).submit(type, request.commandBody(), WriteOptions.NONE);
+        client.as(agent, workspace).submit(type, request.commandBody(), Requests.idempotency(ctx));
     replies.answer(
         ctx,
         done.thenApply(

@@ -1,5 +1,6 @@
 package dev.baton.app.http;
 
+import dev.baton.sdk.WriteOptions;
 import dev.baton.sdk.protocol.AggregateKeys;
 import dev.baton.sdk.protocol.Names;
 import io.javalin.http.Context;
@@ -11,6 +12,8 @@ import io.javalin.http.Context;
 final class Requests {
   /** The header naming the agent a command acts for; required on every command. */
   static final String AGENT_HEADER = "X-Baton-Agent";
+
+  static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
 
   private Requests() {}
 
@@ -30,6 +33,18 @@ final class Requests {
           "task id in " + field, value.substring(AggregateKeys.TASK_RESOURCE_PREFIX.length()));
     }
     return value;
+  }
+
+  /**
+   * The command options of {@value #IDEMPOTENCY_HEADER}: absent, a fresh command id per request;
+   * present, it is the command id, so a request repeated with the same key (after a timeout or a
+   * lost connection) is applied once and answered with the first outcome. Malformed is a 400.
+   */
+  static WriteOptions idempotency(Context ctx) {
+    String key = ctx.header(IDEMPOTENCY_HEADER);
+    return key == null
+        ? WriteOptions.NONE
+        : WriteOptions.NONE.withCommandId(Names.checkId("header " + IDEMPOTENCY_HEADER, key));
   }
 
   /** The agent from {@value #AGENT_HEADER}; missing or malformed is a 400. */

@@ -2,6 +2,7 @@ package dev.baton.app.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.sdk.BatonClient;
+import dev.baton.sdk.WriteOptions;
 import dev.baton.sdk.protocol.CommandType;
 import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.Names;
@@ -34,7 +35,14 @@ final class TaskCommandResource {
     if (request.id() != null) {
       Names.checkId("id", request.id());
     }
-    answer(ctx, 201, client.as(agent, workspace).tasks().create(request.toNewTask()));
+    WriteOptions idempotency = Requests.idempotency(ctx);
+    if (idempotency.commandId() != null && request.id() == null) {
+      throw ApiError.invalid(
+          "a create with header "
+              + Requests.IDEMPOTENCY_HEADER
+              + " needs an 'id': without one every attempt would make a task of its own");
+    }
+    answer(ctx, 201, client.as(agent, workspace).tasks().create(request.toNewTask(), idempotency));
   }
 
   void update(Context ctx) {
@@ -48,7 +56,7 @@ final class TaskCommandResource {
         client
             .as(agent, workspace)
             .tasks()
-            .update(id, request.patch(), request.guards().options(id)));
+            .update(id, request.patch(), options(ctx, request.guards(), id)));
   }
 
   void claim(Context ctx) {
@@ -57,7 +65,7 @@ final class TaskCommandResource {
     String agent = Requests.agent(ctx);
     ClaimTaskRequest request = RequestBodies.optional(ctx, ClaimTaskRequest.class);
     TaskWriteGuards guards = request == null ? TaskWriteGuards.NONE : request.guards();
-    answer(ctx, 200, client.as(agent, workspace).tasks().claim(id, guards.options(id)));
+    answer(ctx, 200, client.as(agent, workspace).tasks().claim(id, options(ctx, guards, id)));
   }
 
   void transition(Context ctx) {
@@ -80,7 +88,11 @@ final class TaskCommandResource {
         200,
         client
             .as(agent, workspace)
-            .submit(CommandType.TASK_TRANSITION, body, request.guards().options(id)));
+            .submit(CommandType.TASK_TRANSITION, body, options(ctx, request.guards(), id)));
+  }
+
+  private static WriteOptions options(Context ctx, TaskWriteGuards guards, String taskId) {
+    return guards.options(taskId).withCommandId(Requests.idempotency(ctx).commandId());
   }
 
   private void answer(Context ctx, int status, CompletableFuture<Outcome> outcome) {

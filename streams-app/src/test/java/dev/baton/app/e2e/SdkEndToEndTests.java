@@ -137,6 +137,24 @@ abstract class SdkEndToEndTests {
   }
 
   @Test
+  void shouldJoinASecondSendOfACommandIdStillInFlight() throws Exception {
+    await(alice.tasks().create(NewTask.titled("Join").withId("join")));
+    WriteOptions once = WriteOptions.NONE.withCommandId("cmd-join-1");
+
+    var first = alice.tasks().update("join", patch("title", "once"), once);
+    var second = alice.tasks().update("join", patch("title", "once"), once);
+
+    Outcome a = await(first);
+    Outcome b = await(second);
+    assertThat(a.isSuccess()).isTrue();
+    assertThat(b.isSuccess()).isTrue();
+    assertThat(a.version()).isEqualTo(2L);
+    assertThat(b.version()).isEqualTo(2L);
+    Outcome next = await(alice.tasks().update("join", 2, patch("title", "twice")));
+    assertThat(next.version()).isEqualTo(3L);
+  }
+
+  @Test
   void shouldAnswerRetriedCommandIdWithTheFirstOutcome() throws Exception {
     await(alice.tasks().create(NewTask.titled("Retry").withId("retry")));
     WriteOptions once = WriteOptions.expecting(1).withCommandId("cmd-retry-1");

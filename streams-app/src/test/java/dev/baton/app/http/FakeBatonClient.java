@@ -117,7 +117,7 @@ final class FakeBatonClient {
   }
 
   private DecisionOperations decisions(String agent, String workspace) {
-    return decision ->
+    return (decision, options) ->
         record(
             new Call(
                 "decision.record",
@@ -125,7 +125,7 @@ final class FakeBatonClient {
                 workspace,
                 decision.taskId(),
                 Json.mapper().valueToTree(decision),
-                WriteOptions.NONE));
+                options));
   }
 
   private TaskOperations tasks(String agent, String workspace) {
@@ -144,7 +144,7 @@ final class FakeBatonClient {
                             workspace,
                             task.id(),
                             Json.mapper().valueToTree(task),
-                            WriteOptions.NONE));
+                            args.length > 1 ? (WriteOptions) args[1] : WriteOptions.NONE));
                   }
                   case "update" ->
                       record(

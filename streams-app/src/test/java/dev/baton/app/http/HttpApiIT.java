@@ -73,6 +73,55 @@ class HttpApiIT {
   }
 
   @Nested
+  class Idempotency {
+    private TestHttp.Reply withKey(String method, String path, String body, String key) {
+      return http.send(method, path, AGENT, body, Map.of("Idempotency-Key", key));
+    }
+
+    @Test
+    void shouldApplyARepeatedUpdateOnceAndAnswerItWithTheFirstOutcome() {
+      assertThat(create("idem-1", "Start").status()).isEqualTo(201);
+      String path = "/v1/tasks/" + workspace + "/idem-1";
+
+      TestHttp.Reply first = withKey("PATCH", path, "{\"title\":\"Once\"}", "k-idem-1");
+      TestHttp.Reply again = withKey("PATCH", path, "{\"title\":\"Once\"}", "k-idem-1");
+
+      assertThat(first.status()).as(first.raw()).isEqualTo(200);
+      assertThat(again.status()).as(again.raw()).isEqualTo(200);
+      assertThat(first.json().path("status").asText()).isEqualTo("ACCEPTED");
+      assertThat(again.json().path("status").asText()).isEqualTo("DUPLICATE");
+      assertThat(again.json().path("version").asLong()).isEqualTo(2);
+      assertThat(http.get(path).json().path("version").asLong()).isEqualTo(2);
+      TestHttp.Reply fresh = withKey("PATCH", path, "{\"title\":\"Twice\"}", "k-idem-2");
+      assertThat(fresh.json().path("version").asLong()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldAnswerARepeatedCreateWithTheFirstOutcomeNotAConflict() {
+      String path = "/v1/tasks/" + workspace;
+      String body = "{\"id\":\"idem-2\",\"title\":\"T\"}";
+
+      TestHttp.Reply first = withKey("POST", path, body, "k-create-2");
+      TestHttp.Reply again = withKey("POST", path, body, "k-create-2");
+
+      assertThat(first.status()).as(first.raw()).isEqualTo(201);
+      assertThat(again.status()).as(again.raw()).isEqualTo(201);
+      assertThat(again.json().path("status").asText()).isEqualTo("DUPLICATE");
+      assertErrorBody(create("idem-2", "T"), 409, "ALREADY_EXISTS");
+    }
+
+    @Test
+    void shouldRefuseACreateWithoutIdAndAMalformedKey() {
+      String path = "/v1/tasks/" + workspace;
+
+      assertErrorBody(withKey("POST", path, "{\"title\":\"T\"}", "k-3"), 400, "INVALID");
+      assertErrorBody(
+          withKey("POST", path, "{\"id\":\"idem-4\",\"title\":\"T\"}", "bad/key"), 400, "INVALID");
+      assertErrorBody(http.send("GET", path + "/idem-4", null, null, Map.of()), 404, "NOT_FOUND");
+    }
+  }
+
+  @Nested
   class TaskLifeCycle {
     @Test
     void shouldCreateReadAndUpdateWithOptimisticLocking() {

@@ -35,6 +35,16 @@ final class TestHttp {
 
   /** {@code agent} null sends no agent header; {@code body} null sends an empty body. */
   Reply send(String method, String path, String agent, String body) {
+    return send(method, path, agent, body, java.util.Map.of());
+  }
+
+  /** As above, with more request headers. */
+  Reply send(
+      String method,
+      String path,
+      String agent,
+      String body,
+      java.util.Map<String, String> headers) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + path))
             .timeout(Duration.ofSeconds(60))
@@ -47,6 +57,7 @@ final class TestHttp {
     if (agent != null) {
       request.header(AGENT, agent);
     }
+    headers.forEach(request::header);
     try {
       HttpResponse<String> response =
           http.send(request.build(), HttpResponse.BodyHandlers.ofString());
