@@ -21,7 +21,8 @@ import java.util.concurrent.Executors;
  */
 public final class FakeBatonServer implements AutoCloseable {
   /** One request as the server saw it. */
-  public record Request(String method, String pathAndQuery, String agent, String body) {}
+  public record Request(
+      String method, String pathAndQuery, String agent, String body, String idempotencyKey) {}
 
   private record Answer(int status, String body, String contentType) {}
 
@@ -91,7 +92,8 @@ public final class FakeBatonServer implements AutoCloseable {
                     ? ""
                     : "?" + exchange.getRequestURI().getRawQuery()),
             exchange.getRequestHeaders().getFirst("X-Baton-Agent"),
-            requestBody));
+            requestBody,
+            exchange.getRequestHeaders().getFirst("Idempotency-Key")));
     Answer reply = byMethod.getOrDefault(exchange.getRequestMethod(), answer);
     byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", reply.contentType());

@@ -19,6 +19,7 @@ import java.time.Duration;
  */
 public final class BatonHttpClient {
   public static final String AGENT_HEADER = "X-Baton-Agent";
+  public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
 
   /**
    * Longer than the server's own command timeout, so that its 504 arrives first. A long poll
@@ -30,11 +31,18 @@ public final class BatonHttpClient {
 
   private final URI server;
   private final String agent;
+  private final String idempotencyKey;
   private final HttpClient http;
 
   public BatonHttpClient(URI server, String agent) {
+    this(server, agent, null);
+  }
+
+  /** With {@code idempotencyKey} (null for none) sent on every request. */
+  public BatonHttpClient(URI server, String agent, String idempotencyKey) {
     this.server = server;
     this.agent = agent;
+    this.idempotencyKey = idempotencyKey;
     this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
   }
 
@@ -61,11 +69,13 @@ public final class BatonHttpClient {
   }
 
   private HttpRequest.Builder request(String pathAndQuery, Duration timeout) {
-    return HttpRequest.newBuilder(URI.create(server + pathAndQuery))
-        .timeout(timeout)
-        .header("Accept", "application/json")
-        .header("Content-Type", "application/json")
-        .header(AGENT_HEADER, agent);
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(URI.create(server + pathAndQuery))
+            .timeout(timeout)
+            .header("Accept", "application/json")
+            .header("Content-Type", "application/json")
+            .header(AGENT_HEADER, agent);
+    return idempotencyKey == null ? builder : builder.header(IDEMPOTENCY_HEADER, idempotencyKey);
   }
 
   private static HttpRequest.BodyPublisher json(JsonNode body) {

@@ -27,7 +27,8 @@ public abstract class ClientCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
-      ApiResponse response = send(new BatonHttpClient(client.server(), client.agent()));
+      ApiResponse response =
+          send(new BatonHttpClient(client.server(), client.agent(), client.idempotencyKey()));
       if (response.ok()) {
         printSuccess(response.body(), out);
         return BatonCli.OK;

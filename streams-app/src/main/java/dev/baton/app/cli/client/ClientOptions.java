@@ -48,6 +48,19 @@ public final class ClientOptions {
               + " body on failure.")
   boolean json;
 
+  @Option(
+      names = "--idempotency-key",
+      paramLabel = "KEY",
+      description =
+          "Send the command with this key (header Idempotency-Key): repeated with the same key"
+              + " after a timeout, it is applied once and answered with the first outcome.")
+  String idempotencyKey;
+
+  /** The checked {@code --idempotency-key}, or null. */
+  public String idempotencyKey() {
+    return idempotencyKey == null ? null : checkedId("--idempotency-key", idempotencyKey);
+  }
+
   /** The server's base URI, without a trailing slash. */
   public URI server() {
     String value = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;

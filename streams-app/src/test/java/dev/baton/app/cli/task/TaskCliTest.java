@@ -252,6 +252,23 @@ class TaskCliTest {
     }
 
     @Test
+    void shouldSendTheIdempotencyKey() {
+      server.answer(200, OUTCOME);
+
+      CliRun run = task("update", "t-1", "--set", "title=Done", "--idempotency-key", "k-7");
+
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      assertThat(server.lastRequest().idempotencyKey()).isEqualTo("k-7");
+    }
+
+    @Test
+    void shouldRefuseAMalformedIdempotencyKey() {
+      assertUsageError(
+          "--idempotency-key",
+          taskArgs("update", "t-1", "--set", "a=1", "--idempotency-key", "a/b"));
+    }
+
+    @Test
     void shouldRefuseAReleaseWithoutAFence() {
       assertUsageError(
           "--release needs --fence", taskArgs("update", "t-1", "--set", "a=1", "--release"));
