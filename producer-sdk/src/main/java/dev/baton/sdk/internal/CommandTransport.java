@@ -14,12 +14,12 @@ import dev.baton.sdk.protocol.ReplyTo;
 import dev.baton.sdk.protocol.Topics;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -65,11 +65,29 @@ public final class CommandTransport implements AutoCloseable {
   /** A command waiting for its final outcome; {@code progress} sees intermediate ones (QUEUED). */
   /**
    * A command waiting for its outcome. A second send of the same command id while the first is in
-   * flight joins it (one future, every caller's progress) instead of replacing it.
+   * flight joins it (one future; every caller sees the progress, the latest one at once when it
+   * joins) instead of replacing it.
    */
-  private record Pending(CompletableFuture<Outcome> future, List<Consumer<Outcome>> progress) {
+  private static final class Pending {
+    final CompletableFuture<Outcome> future;
+    private final List<Consumer<Outcome>> listeners = new ArrayList<>();
+    private Outcome lastProgress;
+
     Pending(CompletableFuture<Outcome> future, Consumer<Outcome> first) {
-      this(future, new CopyOnWriteArrayList<>(List.of(first)));
+      this.future = future;
+      listeners.add(first);
+    }
+
+    synchronized void progress(Outcome outcome) {
+      lastProgress = outcome;
+      listeners.forEach(listener -> listener.accept(outcome));
+    }
+
+    synchronized void join(Consumer<Outcome> listener) {
+      listeners.add(listener);
+      if (lastProgress != null) {
+        listener.accept(lastProgress);
+      }
     }
   }
 
@@ -167,8 +185,8 @@ public final class CommandTransport implements AutoCloseable {
     Pending inFlight = pending.putIfAbsent(id, mine);
     if (inFlight != null) {
       // The same command id again (a retry by the caller) while it is in flight: one answer.
-      inFlight.progress().add(progress);
-      return inFlight.future();
+      inFlight.join(progress);
+      return inFlight.future;
     }
     long timeoutMs = timeout.toMillis() + extraWait.toMillis();
     var timeoutTask =
@@ -227,16 +245,16 @@ public final class CommandTransport implements AutoCloseable {
     OutcomeStatus effective =
         outcome.status() == OutcomeStatus.DUPLICATE ? outcome.originalStatus() : outcome.status();
     if (effective == OutcomeStatus.QUEUED) {
-      p.progress().forEach(listener -> listener.accept(outcome));
+      p.progress(outcome);
       return;
     }
     if (!pending.remove(commandId, p)) {
       return; // timed out or answered meanwhile
     }
     if (outcome.isSuccess()) {
-      p.future().complete(outcome);
+      p.future.complete(outcome);
     } else {
-      p.future().completeExceptionally(new BatonRejectedException(outcome));
+      p.future.completeExceptionally(new BatonRejectedException(outcome));
     }
   }
 
@@ -263,7 +281,7 @@ public final class CommandTransport implements AutoCloseable {
     }
     producer.close(Duration.ofSeconds(5));
     BatonException closedError = new BatonException("client closed", false, null);
-    pending.values().forEach(p -> p.future().completeExceptionally(closedError));
+    pending.values().forEach(p -> p.future.completeExceptionally(closedError));
     pending.clear();
   }
 

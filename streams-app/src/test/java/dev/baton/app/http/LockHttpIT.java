@@ -294,6 +294,28 @@ class LockHttpIT {
     }
 
     @Test
+    void shouldAnswerAnAsyncRetryWithTheSameKeyWithItsPlaceInTheQueue() {
+      long first = acquire("alice", "src/Idem.java", "").json().path("token").asLong();
+      String body =
+          "{\"resource\":\"src/Idem.java\",\"mode\":\"EXCLUSIVE\",\"waitMs\":30000,\"async\":true}";
+
+      TestHttp.Reply queued =
+          http.send("POST", locks("acquire"), "bob", body, Map.of("Idempotency-Key", "k-bob-idem"));
+      TestHttp.Reply retried =
+          http.send("POST", locks("acquire"), "bob", body, Map.of("Idempotency-Key", "k-bob-idem"));
+
+      assertThat(queued.status()).as(queued.raw()).isEqualTo(202);
+      assertThat(retried.status()).as(retried.raw()).isEqualTo(202);
+      assertThat(retried.json().path("position").asInt()).isEqualTo(1);
+      assertThat(status("src/Idem.java").json().path("queue")).hasSize(1);
+      command("alice", "release", "src/Idem.java");
+      JsonNode handedOn =
+          awaitStatus(
+              "src/Idem.java", l -> l.path("holders").path(0).path("agent").asText().equals("bob"));
+      assertThat(handedOn.path("holders").get(0).path("token").asLong()).isGreaterThan(first);
+    }
+
+    @Test
     void shouldFindATasksLock() {
       TestHttp.Reply granted = acquire("alice", "task/t-1", "");
 
