@@ -4,6 +4,10 @@ import dev.baton.sdk.WriteOptions;
 import dev.baton.sdk.protocol.AggregateKeys;
 import dev.baton.sdk.protocol.Names;
 import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * Reads and validates the parts of a request that name things: path ids, lock resources and the
@@ -42,9 +46,24 @@ final class Requests {
    */
   static WriteOptions idempotency(Context ctx) {
     String key = ctx.header(IDEMPOTENCY_HEADER);
-    return key == null
-        ? WriteOptions.NONE
-        : WriteOptions.NONE.withCommandId(Names.checkId("header " + IDEMPOTENCY_HEADER, key));
+    if (key == null) {
+      return WriteOptions.NONE;
+    }
+    Names.checkId("header " + IDEMPOTENCY_HEADER, key);
+    // Scoped to the agent and the request: the same key from another agent, or on another route,
+    // is another command.
+    String scope = agent(ctx) + "\n" + ctx.method() + " " + ctx.path() + "\n" + key;
+    return WriteOptions.NONE.withCommandId("idem-" + sha256Hex(scope).substring(0, 40));
+  }
+
+  private static String sha256Hex(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JVM has no SHA-256", e);
+    }
   }
 
   /** The agent from {@value #AGENT_HEADER}; missing or malformed is a 400. */

@@ -3,6 +3,7 @@ package dev.baton.app.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.sdk.WriteOptions;
+import dev.baton.sdk.protocol.AggregateKeys;
 import dev.baton.sdk.protocol.Fence;
 import java.util.List;
 
@@ -58,7 +59,10 @@ public record TaskWriteGuards(Long expectedVersion, Long fenceToken, boolean rel
 
   /** The SDK options for a write of task {@code taskId}. */
   WriteOptions options(String taskId) {
-    Fence fence = fenceToken == null ? null : new Fence("task/" + taskId, fenceToken);
+    Fence fence =
+        fenceToken == null
+            ? null
+            : new Fence(AggregateKeys.TASK_RESOURCE_PREFIX + taskId, fenceToken);
     return new WriteOptions(expectedVersion, fence, null, release);
   }
 

@@ -23,6 +23,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Locks: {@code lock.acquire/renew/release/cancel}, lease and wait expiry, and the lock side of
@@ -38,6 +40,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * entry whose grant or request has moved on (renewed, released) is ignored when it comes due.
  */
 public final class LockHandler implements CommandHandler, TaskWriteGuard {
+  private static final Logger LOG = LoggerFactory.getLogger(LockHandler.class);
+
   static final String LEASE_KIND = "lease";
   static final String WAIT_KIND = "wait";
   static final int MAX_QUEUE = 10_000;
@@ -246,9 +250,15 @@ public final class LockHandler implements CommandHandler, TaskWriteGuard {
                 .findFirst()
                 .orElse(null);
     if (held == null) {
-      // check() accepted this fence in the same step; nothing can have released it since.
-      throw new IllegalStateException(
-          "fenced grant " + token + " of " + cmd.agent() + " on " + key + " is gone");
+      // check() accepted this fence in the same step, so this cannot happen; if it ever does, the
+      // write is stored already: answer it rather than fail a command that took effect.
+      LOG.error(
+          "fenced grant {} of {} on {} is gone after its write; not released",
+          token,
+          cmd.agent(),
+          key);
+      answer.run();
+      return;
     }
     handOver(cmd, new Work(stored), held, out, answer);
   }

@@ -111,6 +111,22 @@ class HttpApiIT {
     }
 
     @Test
+    void shouldKeepTheSameKeyOfTwoAgentsApart() {
+      assertThat(create("idem-5", "Start").status()).isEqualTo(201);
+      String path = "/v1/tasks/" + workspace + "/idem-5";
+
+      TestHttp.Reply alice =
+          http.send("PATCH", path, "alice", "{\"title\":\"A\"}", Map.of("Idempotency-Key", "k-5"));
+      TestHttp.Reply bob =
+          http.send("PATCH", path, "bob", "{\"title\":\"B\"}", Map.of("Idempotency-Key", "k-5"));
+
+      assertThat(alice.json().path("status").asText()).isEqualTo("ACCEPTED");
+      assertThat(bob.json().path("status").asText()).as(bob.raw()).isEqualTo("ACCEPTED");
+      assertThat(http.get(path).json().path("title").asText()).isEqualTo("B");
+      assertThat(http.get(path).json().path("version").asLong()).isEqualTo(3);
+    }
+
+    @Test
     void shouldRefuseACreateWithoutIdAndAMalformedKey() {
       String path = "/v1/tasks/" + workspace;
 

@@ -34,10 +34,6 @@ public final class BatonHttpClient {
   private final String idempotencyKey;
   private final HttpClient http;
 
-  public BatonHttpClient(URI server, String agent) {
-    this(server, agent, null);
-  }
-
   /** With {@code idempotencyKey} (null for none) sent on every request. */
   public BatonHttpClient(URI server, String agent, String idempotencyKey) {
     this.server = server;

@@ -87,7 +87,13 @@ public final class AuditLine {
    * one wins, as in most JSON readers: the sink copies events as they are, and tracking every key
    * of every nested object cost a seventh of recovery's time.
    */
-  private static final ObjectMapper MAPPER = lineMapper();
+  private static final ObjectMapper MAPPER = lineMapper(64);
+
+  /**
+   * Parses values the sink cannot copy as they are (before compacting them): one level shallower
+   * than {@link #MAPPER}, since the event sits one level down in its line.
+   */
+  private static final ObjectMapper VALUE_MAPPER = lineMapper(JsonValues.MAX_DEPTH);
 
   private static final List<String> FIELDS =
       List.of("v", "partition", "offset", "ts", "key", "event", "raw", "prev", "hash");
@@ -148,14 +154,15 @@ public final class AuditLine {
     return MAPPER;
   }
 
-  private static ObjectMapper lineMapper() {
+  private static ObjectMapper lineMapper(int maxDepth) {
     JsonFactory factory =
         JsonFactory.builder()
             .streamReadConstraints(
                 StreamReadConstraints.builder()
                     .maxDocumentLength(MAX_LINE_BYTES)
-                    .maxNestingDepth(64)
+                    .maxNestingDepth(maxDepth)
                     .maxStringLength(MAX_LINE_BYTES)
+                    .maxNameLength(MAX_LINE_BYTES)
                     .maxNumberLength(64)
                     .build())
             .disable(StreamWriteFeature.AUTO_CLOSE_CONTENT)
@@ -414,15 +421,15 @@ public final class AuditLine {
     if (value == JsonToken.VALUE_NULL) {
       return;
     }
-    if (value == JsonToken.START_ARRAY) {
-      int from = (int) p.currentTokenLocation().getByteOffset();
-      p.skipChildren();
-      f.eventBytes = Arrays.copyOfRange(buf, from, (int) p.currentLocation().getByteOffset());
-      return;
-    }
     if (value != JsonToken.START_OBJECT) {
-      // A scalar event: rare (the topology writes objects); kept written compactly.
-      f.eventBytes = MAPPER.writeValueAsBytes(MAPPER.readTree(p));
+      // An array or a scalar: rare (the topology writes objects), kept as it stands too.
+      int from = (int) p.currentTokenLocation().getByteOffset();
+      if (value == JsonToken.START_ARRAY) {
+        p.skipChildren();
+      } else {
+        p.finishToken();
+      }
+      f.eventBytes = Arrays.copyOfRange(buf, from, (int) p.currentLocation().getByteOffset());
       return;
     }
     int from = (int) p.currentTokenLocation().getByteOffset();
@@ -569,8 +576,8 @@ public final class AuditLine {
 
     /** Other JSON (several lines, another encoding) written compactly; null when not JSON. */
     private static byte[] compactOrNull(byte[] value) {
-      try (JsonParser p = MAPPER.getFactory().createParser(value)) {
-        JsonNode tree = MAPPER.readTree(p);
+      try (JsonParser p = VALUE_MAPPER.getFactory().createParser(value)) {
+        JsonNode tree = VALUE_MAPPER.readTree(p);
         if (tree == null || tree.isMissingNode() || p.nextToken() != null) {
           return null;
         }
@@ -591,11 +598,11 @@ public final class AuditLine {
         boolean newline) {
       out.reset();
       out.write(V);
-      writeLong(partition);
+      out.writeDecimal(partition);
       out.write(OFFSET);
-      writeLong(offset);
+      out.writeDecimal(offset);
       out.write(TS);
-      writeLong(timestamp);
+      out.writeDecimal(timestamp);
       out.write(KEY);
       if (key == null) {
         out.write(NULL);
@@ -625,10 +632,6 @@ public final class AuditLine {
         out.write('\n');
       }
       return new Encoded(out.bytes(), out.size(), hash);
-    }
-
-    private void writeLong(long v) {
-      out.writeDecimal(v);
     }
 
     /**

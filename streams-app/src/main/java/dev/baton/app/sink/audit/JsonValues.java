@@ -7,8 +7,8 @@ package dev.baton.app.sink.audit;
  * <p>The check is <em>sufficient</em>, not exact: whatever it accepts, the audit line reader
  * accepts too (that is what the tests hold it to, against Jackson, over JSONTestSuite and random
  * damage), so it is stricter than JSON where that keeps it simple (limits on depth and number
- * length below Jackson's, no escaped UTF-16 surrogates). What it refuses goes the slow way: parsed,
- * and written back compactly when it is JSON after all.
+ * length below Jackson's, no unpaired escaped UTF-16 surrogates). What it refuses goes the slow
+ * way: parsed, and written back compactly when it is JSON after all.
  */
 final class JsonValues {
   /** Deepest nesting accepted; the line reader allows 64 (the line itself adds one). */

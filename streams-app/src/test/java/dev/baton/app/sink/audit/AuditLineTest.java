@@ -93,6 +93,26 @@ class AuditLineTest {
   }
 
   @Test
+  void shouldKeepScalarAndArrayEventsByteForByte() throws Exception {
+    for (String json : new String[] {"1e400", "-0.50", "\"text \\\" q\"", "true", "[1, [2]]"}) {
+      byte[] value = json.getBytes(StandardCharsets.UTF_8);
+
+      assertThat(roundTrip("k", value).eventBytes()).as(json).isEqualTo(value);
+    }
+  }
+
+  @Test
+  void shouldWriteReadableLinesForDeepValuesAndLongNames() throws Exception {
+    String deep = "[".repeat(64) + "\n" + "]".repeat(64);
+    byte[] longName = ("{\"" + "n".repeat(60_000) + "\":1}").getBytes(StandardCharsets.UTF_8);
+
+    assertThat(roundTrip("k", deep.getBytes(StandardCharsets.UTF_8)).hasJsonEvent())
+        .as("too deep to nest in a line: kept as raw")
+        .isFalse();
+    assertThat(roundTrip("k", longName).eventBytes()).isEqualTo(longName);
+  }
+
+  @Test
   void shouldWriteNullValueAndNullKey() throws Exception {
     AuditLine line = roundTrip(null, null);
 
