@@ -16,15 +16,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 
 /**
  * Rebuilds task and lock state from the audit segments in one streaming pass, without Kafka.
@@ -62,6 +66,9 @@ public final class AuditRecovery {
   private final Map<String, Newest<LockState>> locks = new HashMap<>();
   private Map<String, Task> tasksDone;
   private Map<String, LockState> locksDone;
+  private final Set<String> failedTasks = new HashSet<>();
+  private final Set<String> failedLocks = new HashSet<>();
+  private final Set<String> reported = new HashSet<>();
   private long offset = -1;
   private long events;
   private long problems;
@@ -174,8 +181,11 @@ public final class AuditRecovery {
                 () -> {
                   AuditRecovery r = new AuditRecovery();
                   r.replay(dir, partition, after, filter, report);
-                  r.tasksDone = r.materialise(r.tasks, Task.class, report);
-                  r.locksDone = r.materialise(r.locks, LockState.class, report);
+                  r.tasksDone = r.materialise(r.tasks, Task.class, r.failedTasks, report);
+                  r.locksDone = r.materialise(r.locks, LockState.class, r.failedLocks, report);
+                  if (!r.failedTasks.isEmpty() || !r.failedLocks.isEmpty()) {
+                    r.fallBack(dir, partition, after, filter, report);
+                  }
                   return r;
                 }));
       }
@@ -229,11 +239,13 @@ public final class AuditRecovery {
 
   /**
    * Turns the newest data of every key into {@code T}. A line whose data cannot be read is reported
-   * here, counted and not applied; the key is then left out (the versions it replaced were not
-   * kept).
+   * here, counted and not applied, and its key goes into {@code failed} for {@link #fallBack}.
    */
   private <T> Map<String, T> materialise(
-      Map<String, Newest<T>> newest, Class<T> type, Consumer<PartitionScanner.Problem> onProblem) {
+      Map<String, Newest<T>> newest,
+      Class<T> type,
+      Set<String> failed,
+      Consumer<PartitionScanner.Problem> onProblem) {
     Map<String, T> out = new HashMap<>(newest.size() * 2);
     for (Map.Entry<String, Newest<T>> e : newest.entrySet()) {
       Newest<T> n = e.getValue();
@@ -242,9 +254,64 @@ public final class AuditRecovery {
       } catch (IOException | RuntimeException ex) {
         events--;
         unreadable(n.segment, n.lineNumber, ex, onProblem);
+        failed.add(e.getKey());
+        reported.add(n.segment.name() + ":" + n.lineNumber);
       }
     }
     return out;
+  }
+
+  /**
+   * For the keys whose newest data could not be read, reads the partition again and keeps the
+   * newest version of each that can be: the same result as binding every line, paid only when a
+   * line needs it. Older unreadable lines of those keys are reported too.
+   */
+  private void fallBack(
+      AuditDirectory dir,
+      int partition,
+      long after,
+      AuditFilter filter,
+      Consumer<PartitionScanner.Problem> onProblem) {
+    scan(
+        dir,
+        partition,
+        after,
+        filter,
+        damaged -> {},
+        (line, item) -> {
+          AuditLine.EventSummary head = line.summary();
+          if (head == null || head.key() == null || head.dataFrom() < 0) {
+            return;
+          }
+          EventType type = EventType.fromWire(String.valueOf(head.type())).orElse(null);
+          if (type != null && isTask(type) && failedTasks.contains(head.key())) {
+            bindOlder(tasksDone, Task.class, Task::version, line, head, item, onProblem);
+          } else if (type != null && isLock(type) && failedLocks.contains(head.key())) {
+            bindOlder(locksDone, LockState.class, LockState::version, line, head, item, onProblem);
+          }
+        });
+  }
+
+  private <T> void bindOlder(
+      Map<String, T> done,
+      Class<T> type,
+      ToLongFunction<T> version,
+      AuditLine line,
+      AuditLine.EventSummary head,
+      PartitionScanner.Item item,
+      Consumer<PartitionScanner.Problem> onProblem) {
+    T known = done.get(head.key());
+    if (known != null && version.applyAsLong(known) >= head.dataVersion()) {
+      return;
+    }
+    try {
+      done.put(head.key(), Json.mapper().readValue(head.data(line.eventBytes()), type));
+    } catch (IOException | RuntimeException ex) {
+      if (reported.add(item.segment().name() + ":" + item.lineNumber())) {
+        events--;
+        unreadable(item.segment(), item.lineNumber(), ex, onProblem);
+      }
+    }
   }
 
   private void unreadable(
@@ -265,13 +332,39 @@ public final class AuditRecovery {
       long after,
       AuditFilter filter,
       Consumer<PartitionScanner.Problem> onProblem) {
+    scan(
+        dir,
+        partition,
+        after,
+        filter,
+        damaged -> {
+          problems++;
+          onProblem.accept(damaged.problem());
+        },
+        (line, item) -> {
+          if (apply(line, item, onProblem)) {
+            events++;
+          }
+          offset = line.offset();
+        });
+  }
+
+  /**
+   * Hands every intact line after {@code after} in range to {@code intact}, damage to the other.
+   */
+  private static void scan(
+      AuditDirectory dir,
+      int partition,
+      long after,
+      AuditFilter filter,
+      Consumer<PartitionScanner.Item> damaged,
+      BiConsumer<AuditLine, PartitionScanner.Item> intact) {
     long from = Math.max(after + 1, filter.fromOffset());
     try (PartitionScanner scanner = new PartitionScanner(dir, partition, from)) {
       PartitionScanner.Item item;
       while ((item = scanner.next()) != null) {
         if (!item.ok()) {
-          problems++;
-          onProblem.accept(item.problem());
+          damaged.accept(item);
           continue;
         }
         AuditLine line = item.line();
@@ -281,13 +374,9 @@ public final class AuditRecovery {
         if (filter.beyondRange(line.offset())) {
           break;
         }
-        if (!filter.matches(line)) {
-          continue;
+        if (filter.matches(line)) {
+          intact.accept(line, item);
         }
-        if (apply(line, item, onProblem)) {
-          events++;
-        }
-        offset = line.offset();
       }
     }
   }

@@ -319,6 +319,13 @@ class AuditCliTest {
             "default/task/d",
             "{\"type\":\"task.created\",\"key\":\"default/task/d\",\"data\":\"not a task\"}"
                 .getBytes(StandardCharsets.UTF_8));
+        // And a still newer one, unreadable too: recovery falls back past both.
+        p0.append(
+            9,
+            T0 + 12,
+            "default/task/a",
+            "{\"id\":\"x:1\",\"type\":\"task.updated\",\"key\":\"default/task/a\",\"version\":4,\"data\":{\"id\":\"a\",\"workspace\":\"default\",\"priority\":\"high\",\"version\":4}}"
+                .getBytes(StandardCharsets.UTF_8));
       }
 
       CliRun run = CliRun.of("audit", "recover", dir.toString());
@@ -329,12 +336,15 @@ class AuditCliTest {
           .contains("unknown event type \"task.teleported\"")
           .contains("the event's data is not an object")
           .contains("NOT_A_STATUS")
-          .contains("3 damaged lines not applied");
+          .contains("\"high\"")
+          .contains("4 damaged lines not applied");
       JsonNode state = Json.mapper().readTree(run.out());
-      assertThat(state.get("problems").asLong()).isEqualTo(3);
+      assertThat(state.get("problems").asLong()).isEqualTo(4);
       assertThat(state.get("events").asLong()).isEqualTo(9);
-      assertThat(state.get("tasks")).hasSize(1);
-      assertThat(state.at("/tasks/0/id").asText()).isEqualTo("b");
+      assertThat(state.get("tasks")).as("task a keeps its newest readable version").hasSize(2);
+      assertThat(Json.mapper().treeToValue(state.at("/tasks/0"), Task.class))
+          .isEqualTo(task("a", 2, "A2", TaskStatus.CLAIMED, "alice"));
+      assertThat(state.at("/tasks/1/id").asText()).isEqualTo("b");
     }
 
     @Test
