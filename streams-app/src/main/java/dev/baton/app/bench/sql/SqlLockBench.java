@@ -1,5 +1,6 @@
 package dev.baton.app.bench.sql;
 
+import dev.baton.app.bench.ContentionWorkload;
 import dev.baton.sdk.protocol.LockMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -44,25 +45,25 @@ public final class SqlLockBench implements AutoCloseable {
   /** What to run: the same spec as Baton's workload. */
   public record Spec(int agents, LockMode mode, List<String> taskIds, int opsPerAgent) {}
 
-  /** What happened, in the terms of Baton's workload. */
-  public record Result(
-      long acquisitions,
-      long granted,
-      long increments,
-      long conflicts,
-      long counterSum,
-      long fcfsViolations,
-      double seconds) {
+  /**
+   * What happened: the counts of Baton's workload (the same formulas for success rate, lost updates
+   * and throughput) plus the FIFO violations read back from the ticket table.
+   */
+  public record Result(ContentionWorkload.Result counts, long fcfsViolations) {
     public double successRate() {
-      return acquisitions == 0 ? 1.0 : (double) granted / acquisitions;
+      return counts.successRate();
+    }
+
+    public long increments() {
+      return counts.increments();
     }
 
     public long lostUpdates() {
-      return increments - counterSum;
+      return counts.lostUpdates();
     }
 
     public double opsPerSecond() {
-      return seconds == 0 ? 0 : increments / seconds;
+      return counts.opsPerSecond();
     }
   }
 
@@ -168,13 +169,9 @@ public final class SqlLockBench implements AutoCloseable {
       violations += fifoViolations(res(id));
     }
     return new Result(
-        acquisitions.get(),
-        granted.get(),
-        increments.get(),
-        conflicts.get(),
-        sum,
-        violations,
-        seconds);
+        new ContentionWorkload.Result(
+            acquisitions.get(), granted.get(), increments.get(), conflicts.get(), sum, seconds),
+        violations);
   }
 
   private static String res(String taskId) {
