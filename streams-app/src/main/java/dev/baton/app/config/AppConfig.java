@@ -81,6 +81,12 @@ public record AppConfig(
   public static final String CHECKPOINT_INTERVAL_MS = "baton.checkpoint.interval.ms";
   public static final String CHECKPOINT_FULL_EVERY = "baton.checkpoint.full.every";
   public static final String CHECKPOINT_RETAIN_FULL = "baton.checkpoint.retain.full";
+  public static final String HOOKS_LEASE_MS = "baton.hooks.lease.ms";
+  public static final String HOOKS_WAIT_MS = "baton.hooks.wait.ms";
+  public static final String HOOKS_ROOT = "baton.hooks.root";
+  public static final String HOOKS_CLAUDE_ALLOW = "baton.hooks.claude.allow";
+  public static final String MCP_ALLOWED_HOSTS = "baton.mcp.allowed.hosts";
+  public static final String MCP_ALLOWED_ORIGINS = "baton.mcp.allowed.origins";
 
   public static final ConfigDef DEFINITION =
       new ConfigDef()
@@ -363,7 +369,52 @@ public record AppConfig(
               Range.between(1, 10_000),
               Importance.MEDIUM,
               "Checkpoint retention: keep the newest n full checkpoints and every incremental"
-                  + " one that builds on them.");
+                  + " one that builds on them.")
+          .define(
+              HOOKS_LEASE_MS,
+              Type.LONG,
+              Duration.ofMinutes(10).toMillis(),
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              "Lease of the file lock an edit hook takes; each later edit of the file by the"
+                  + " same agent renews it. Must not exceed baton.lock.max.lease.ms.")
+          .define(
+              HOOKS_WAIT_MS,
+              Type.LONG,
+              2000L,
+              Range.between(0, 50_000),
+              Importance.MEDIUM,
+              "How long an edit hook waits in the queue of a file another agent holds before it"
+                  + " denies the edit (a hook may override it with ?waitMs=).")
+          .define(
+              HOOKS_ROOT,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              "Workspace root every hook path is resolved against. Empty: the X-Baton-Root header"
+                  + " of the hook, else the nearest directory above the hook's cwd holding .git.")
+          .define(
+              HOOKS_CLAUDE_ALLOW,
+              Type.BOOLEAN,
+              false,
+              Importance.LOW,
+              "Answer Claude Code's PreToolUse with permissionDecision allow when the lock is"
+                  + " granted. False gives no decision, so the user's own permission rules still"
+                  + " apply to the edit.")
+          .define(
+              MCP_ALLOWED_HOSTS,
+              Type.LIST,
+              "localhost:*,127.0.0.1:*,[::1]:*",
+              Importance.MEDIUM,
+              "Host header values /mcp accepts (a guard against DNS rebinding); host:* allows"
+                  + " any port. Add the names clients use when the API listens beyond loopback.")
+          .define(
+              MCP_ALLOWED_ORIGINS,
+              Type.LIST,
+              "http://localhost:*,http://127.0.0.1:*",
+              Importance.MEDIUM,
+              "Origin header values /mcp and the hooks accept when a client sends one (browsers"
+                  + " do); requests without Origin are not browser requests and pass.");
 
   /** Partitions of the outcomes topic when Baton creates it. */
   public int outcomePartitions() {

@@ -1,5 +1,10 @@
 package dev.baton.app.http;
 
+import dev.baton.app.agent.AgentBackend;
+import dev.baton.app.agent.AgentSettings;
+import dev.baton.app.agent.AgentSurface;
+import dev.baton.app.agent.ProjectionDecisions;
+import dev.baton.app.config.AppConfig;
 import dev.baton.app.state.LockQueries;
 import dev.baton.app.state.TaskQueries;
 import dev.baton.sdk.BatonClient;
@@ -33,6 +38,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * POST  /v1/locks/{workspace}/release         } the body; answer: the outcome plus resource and
  * POST  /v1/locks/{workspace}/cancel          } mode (see LockAnswer)
  * POST  /v1/decisions/{workspace}             record a decision (201; version = its number)
+ * POST  /v1/hooks/claude|codex|opencode       agent hooks: lock a file before an edit
+ *       /mcp                                  MCP server, streamable HTTP (see BatonMcpServer)
  * </pre>
  *
  * Every error, including unknown routes and oversized bodies, is an {@link ErrorBody} written by
@@ -53,10 +60,12 @@ public final class HttpApi implements AutoCloseable {
 
   private final Javalin app;
   private final ExecutorService responses;
+  private final AgentSurface agents;
 
-  private HttpApi(Javalin app, ExecutorService responses) {
+  private HttpApi(Javalin app, ExecutorService responses, AgentSurface agents) {
     this.app = app;
     this.responses = responses;
+    this.agents = agents;
   }
 
   /** Starts serving on {@code host:port} (0 = any free port). */
@@ -65,7 +74,28 @@ public final class HttpApi implements AutoCloseable {
         host, port, streams::state, TaskQueries.of(streams), LockQueries.of(streams), client);
   }
 
-  /** Starts serving with explicit collaborators (tests give in-memory ones). */
+  /**
+   * Starts serving on the configured host and port, with the agent surfaces (MCP at {@code /mcp},
+   * the hooks at {@code /v1/hooks/...}).
+   */
+  public static HttpApi start(AppConfig config, KafkaStreams streams, BatonClient client) {
+    TaskQueries tasks = TaskQueries.of(streams);
+    LockQueries locks = LockQueries.of(streams);
+    AgentSettings settings = AgentSettings.of(config);
+    AgentSurface agents =
+        AgentSurface.create(
+            new AgentBackend(
+                client,
+                tasks,
+                locks,
+                new ProjectionDecisions(settings.projectionJdbcUrl(), settings.exportDir()),
+                settings),
+            (Boolean) config.values().get(AppConfig.HOOKS_CLAUDE_ALLOW),
+            String.valueOf(HttpApi.class.getPackage().getImplementationVersion()));
+    return start(
+        config.httpHost(), config.httpPort(), streams::state, tasks, locks, client, agents);
+  }
+
   static HttpApi start(
       String host,
       int port,
@@ -73,6 +103,21 @@ public final class HttpApi implements AutoCloseable {
       TaskQueries tasks,
       LockQueries locks,
       BatonClient client) {
+    return start(host, port, state, tasks, locks, client, null);
+  }
+
+  /**
+   * Starts serving with explicit collaborators (tests give in-memory ones); {@code agents} (null
+   * for none) adds the MCP server and the hooks.
+   */
+  static HttpApi start(
+      String host,
+      int port,
+      Supplier<KafkaStreams.State> state,
+      TaskQueries tasks,
+      LockQueries locks,
+      BatonClient client,
+      AgentSurface agents) {
     ExecutorService responses =
         Executors.newFixedThreadPool(RESPONSE_THREADS, daemonThreads("baton-http-answer-"));
     HealthResource health = new HealthResource(state);
@@ -106,14 +151,20 @@ public final class HttpApi implements AutoCloseable {
               cfg.routes.post("/v1/locks/{workspace}/release", lockCommands::release);
               cfg.routes.post("/v1/locks/{workspace}/cancel", lockCommands::cancel);
               cfg.routes.post("/v1/decisions/{workspace}", decisions::record);
+              if (agents != null) {
+                agents.mount(cfg);
+              }
             });
     try {
       app.start();
     } catch (RuntimeException e) {
       responses.shutdownNow();
+      if (agents != null) {
+        agents.close();
+      }
       throw e;
     }
-    return new HttpApi(app, responses);
+    return new HttpApi(app, responses, agents);
   }
 
   public int port() {
@@ -124,6 +175,9 @@ public final class HttpApi implements AutoCloseable {
   public void close() {
     app.stop();
     responses.shutdownNow();
+    if (agents != null) {
+      agents.close();
+    }
   }
 
   private static ThreadFactory daemonThreads(String prefix) {

@@ -80,7 +80,7 @@ public final class BatonService implements AutoCloseable {
               .agent("baton-http")
               .topics(effective.topics())
               .build();
-      HttpApi http = HttpApi.start(effective.httpHost(), effective.httpPort(), streams, client);
+      HttpApi http = HttpApi.start(effective, streams, client);
       LOG.info(
           "Baton is up: HTTP on http://{}:{}, Kafka at {}",
           effective.httpHost(),
