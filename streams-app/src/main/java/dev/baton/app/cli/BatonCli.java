@@ -1,5 +1,7 @@
 package dev.baton.app.cli;
 
+import dev.baton.app.cli.agent.AgentCommand;
+import dev.baton.app.cli.agent.McpCommand;
 import dev.baton.app.cli.audit.AuditCommand;
 import dev.baton.app.cli.decision.DecisionCommand;
 import dev.baton.app.cli.lock.LockCommand;
@@ -29,6 +31,8 @@ import picocli.CommandLine.Command;
       CheckpointCommand.class,
       VerifyCommand.class,
       BenchCommand.class,
+      McpCommand.class,
+      AgentCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class BatonCli implements Runnable {
@@ -49,7 +53,45 @@ public final class BatonCli implements Runnable {
   }
 
   public static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new BatonCli());
+    return configured(new CommandLine(new BatonCli()));
+  }
+
+  /**
+   * The lean start path of the client verbs ({@code task}, {@code lock}, {@code decision}, {@code
+   * mcp}, {@code agent}): a {@code baton} command that holds only {@code verb}, so that picocli
+   * builds the model of one verb group instead of every command (the service commands reach Kafka,
+   * Streams and JDBC types). Null for any other verb, which takes the full command.
+   */
+  public static CommandLine clientCommandLine(String verb) {
+    Object group =
+        switch (verb) {
+          case "task" -> new TaskCommand();
+          case "lock" -> new LockCommand();
+          case "decision" -> new DecisionCommand();
+          case "mcp" -> new McpCommand();
+          case "agent" -> new AgentCommand();
+          default -> null;
+        };
+    if (group == null) {
+      return null;
+    }
+    CommandLine cli = new CommandLine(new ClientRoot());
+    cli.addSubcommand(verb, group);
+    return configured(cli);
+  }
+
+  /** The root of {@link #clientCommandLine}: {@code baton} with one verb group added. */
+  @Command(name = "baton", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class)
+  static final class ClientRoot implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
+    }
+  }
+
+  private static CommandLine configured(CommandLine cli) {
     cli.setExitCodeExceptionMapper(
         e -> e instanceof CommandLine.ParameterException ? USAGE : FAILED);
     cli.setExecutionExceptionHandler(

@@ -77,7 +77,10 @@ public final class HookResource {
   private void claudeHook(Context ctx) {
     ClaudeHook hook = parse(ctx, ClaudeHook::parse);
     if (ClaudeHook.SESSION_END.equals(hook.event()) && hook.sessionId() != null) {
-      ctx.future(() -> gate.endSession(hook.sessionId()).thenAccept(n -> ctx.json(empty())));
+      ctx.future(
+          () ->
+              gate.endSession(sessionKey("claude", hook.sessionId()))
+                  .thenAccept(n -> ctx.json(empty())));
       return;
     }
     if (!hook.isEdit()) {
@@ -95,7 +98,7 @@ public final class HookResource {
     if (ClaudeHook.SESSION_END.equals(hook.event()) && hook.sessionId() != null) {
       ctx.future(
           () ->
-              gate.endSession(hook.sessionId())
+              gate.endSession(sessionKey("codex", hook.sessionId()))
                   .thenAccept(n -> ctx.json(Json.mapper().createObjectNode().put("released", n))));
       return;
     }
@@ -118,7 +121,7 @@ public final class HookResource {
       }
       ctx.future(
           () ->
-              gate.endSession(session)
+              gate.endSession(sessionKey("opencode", session))
                   .thenAccept(n -> ctx.json(Json.mapper().createObjectNode().put("released", n))));
       return;
     }
@@ -177,8 +180,8 @@ public final class HookResource {
       }
       targets.add(((EditTarget.Mapped) mapping).target());
     }
-    String sessionKey = session == null ? null : client + "/" + session;
-    return gate.acquireAll(agent, workspace, targets, sessionKey, wait(ctx));
+    return gate.acquireAll(
+        agent, workspace, targets, session == null ? null : sessionKey(client, session), wait(ctx));
   }
 
   private Duration wait(Context ctx) {
@@ -233,6 +236,11 @@ public final class HookResource {
     } else {
       ctx.json(Json.mapper().createObjectNode().put("decision", "allow"));
     }
+  }
+
+  /** Sessions are tracked per client: two clients may use the same session id. */
+  private static String sessionKey(String client, String session) {
+    return client + "/" + session;
   }
 
   private static ObjectNode empty() {

@@ -10,12 +10,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * Calls the Baton HTTP API with {@link HttpClient}: JSON in, JSON out, the agent in {@code
- * X-Baton-Agent}. Any answer with a JSON body is returned, error statuses included; only when no
- * such answer comes does it throw {@link ClientFailure}.
+ * Calls the Baton HTTP API: JSON in, JSON out, the agent in {@code X-Baton-Agent}. Any answer with
+ * a JSON body is returned, error statuses included; only when no such answer comes does it throw
+ * {@link ClientFailure}. Plain {@code http://} goes through {@link PlainHttp} (no TLS set-up on the
+ * CLI's start path), {@code https://} through {@link HttpClient}.
  */
 public final class BatonHttpClient {
   public static final String AGENT_HEADER = "X-Baton-Agent";
@@ -32,19 +36,18 @@ public final class BatonHttpClient {
   private final URI server;
   private final String agent;
   private final String idempotencyKey;
-  private final HttpClient http;
+  private HttpClient https;
 
   /** With {@code idempotencyKey} (null for none) sent on every request. */
   public BatonHttpClient(URI server, String agent, String idempotencyKey) {
     this.server = server;
     this.agent = agent;
     this.idempotencyKey = idempotencyKey;
-    this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
   }
 
   /** {@code pathAndQuery} starts with {@code /} and is already encoded. */
   public ApiResponse get(String pathAndQuery) {
-    return send(request(pathAndQuery).GET());
+    return send("GET", pathAndQuery, null, REQUEST_TIMEOUT);
   }
 
   public ApiResponse post(String path, JsonNode body) {
@@ -53,43 +56,49 @@ public final class BatonHttpClient {
 
   /** A POST that may take up to {@code timeout} to be answered (a long poll). */
   public ApiResponse post(String path, JsonNode body, Duration timeout) {
-    return send(request(path, timeout).POST(json(body)), timeout);
+    return send("POST", path, json(body), timeout);
   }
 
   public ApiResponse patch(String path, JsonNode body) {
-    return send(request(path).method("PATCH", json(body)));
+    return send("PATCH", path, json(body), REQUEST_TIMEOUT);
   }
 
-  private HttpRequest.Builder request(String pathAndQuery) {
-    return request(pathAndQuery, REQUEST_TIMEOUT);
+  private Map<String, String> headers() {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Accept", "application/json");
+    headers.put("Content-Type", "application/json");
+    headers.put(AGENT_HEADER, agent);
+    if (idempotencyKey != null) {
+      headers.put(IDEMPOTENCY_HEADER, idempotencyKey);
+    }
+    return headers;
   }
 
-  private HttpRequest.Builder request(String pathAndQuery, Duration timeout) {
-    HttpRequest.Builder builder =
-        HttpRequest.newBuilder(URI.create(server + pathAndQuery))
-            .timeout(timeout)
-            .header("Accept", "application/json")
-            .header("Content-Type", "application/json")
-            .header(AGENT_HEADER, agent);
-    return idempotencyKey == null ? builder : builder.header(IDEMPOTENCY_HEADER, idempotencyKey);
-  }
-
-  private static HttpRequest.BodyPublisher json(JsonNode body) {
+  private static byte[] json(JsonNode body) {
     try {
-      return HttpRequest.BodyPublishers.ofByteArray(Json.mapper().writeValueAsBytes(body));
+      return Json.mapper().writeValueAsBytes(body);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write a JSON tree", e);
     }
   }
 
-  private ApiResponse send(HttpRequest.Builder builder) {
-    return send(builder, REQUEST_TIMEOUT);
-  }
-
-  private ApiResponse send(HttpRequest.Builder builder, Duration timeout) {
-    HttpResponse<String> response;
+  private ApiResponse send(String method, String pathAndQuery, byte[] body, Duration timeout) {
+    URI uri = URI.create(server + pathAndQuery);
+    int status;
+    String text;
     try {
-      response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+      if ("http".equals(uri.getScheme())) {
+        PlainHttp.Answer answer =
+            PlainHttp.send(uri, method, headers(), body, CONNECT_TIMEOUT, timeout);
+        status = answer.status();
+        text = answer.body();
+      } else {
+        HttpResponse<String> response =
+            httpsClient()
+                .send(request(uri, method, body, timeout), HttpResponse.BodyHandlers.ofString());
+        status = response.statusCode();
+        text = response.body();
+      }
     } catch (HttpTimeoutException e) {
       throw new ClientFailure(
           "no answer from Baton at " + server + " within " + timeout.toSeconds() + " s", e);
@@ -99,16 +108,38 @@ public final class BatonHttpClient {
       Thread.currentThread().interrupt();
       throw new ClientFailure("interrupted while waiting for Baton at " + server, e);
     }
+    return parse(status, text);
+  }
+
+  private synchronized HttpClient httpsClient() {
+    if (https == null) {
+      https = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    }
+    return https;
+  }
+
+  private HttpRequest request(URI uri, String method, byte[] body, Duration timeout) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(timeout);
+    headers().forEach(builder::header);
+    return builder
+        .method(
+            method,
+            body == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(body))
+        .build();
+  }
+
+  private ApiResponse parse(int status, String text) {
     JsonNode body;
     try {
-      body = Json.mapper().readTree(response.body());
-    } catch (JsonProcessingException | IllegalArgumentException e) {
-      String text = response.body();
+      body = Json.mapper().readTree(text.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException | IllegalArgumentException e) {
       throw new ClientFailure(
           "unexpected answer from "
               + server
               + " (is it Baton?): HTTP "
-              + response.statusCode()
+              + status
               + " "
               + (text.length() > 200 ? text.substring(0, 200) + "..." : text),
           e);
@@ -118,11 +149,11 @@ public final class BatonHttpClient {
           "unexpected answer from "
               + server
               + " (is it Baton?): HTTP "
-              + response.statusCode()
+              + status
               + " without a JSON object",
           null);
     }
-    return new ApiResponse(response.statusCode(), body);
+    return new ApiResponse(status, body);
   }
 
   private static String describe(IOException e) {
