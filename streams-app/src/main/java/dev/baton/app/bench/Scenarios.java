@@ -15,7 +15,8 @@ public final class Scenarios {
         new ExportScenario(),
         new RecoverScenario(),
         new ReadScenario(),
-        new CheckpointScenario());
+        new CheckpointScenario(),
+        new HooksScenario());
   }
 
   public static List<String> names() {

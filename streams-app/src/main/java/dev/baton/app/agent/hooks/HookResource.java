@@ -261,7 +261,8 @@ public final class HookResource {
     StringBuilder id = new StringBuilder(client).append('-');
     for (int i = 0; i < session.length() && id.length() < client.length() + 13; i++) {
       char c = session.charAt(i);
-      id.append(Character.isLetterOrDigit(c) && c < 128 ? c : '_');
+      boolean allowed = c < 128 && Character.isLetterOrDigit(c) || c == '-' || c == '.' || c == '_';
+      id.append(allowed ? c : '_');
     }
     return checkedId("agent derived from the session id", id.toString());
   }
