@@ -32,12 +32,6 @@ public final class HooksScenario implements Scenario {
     return "hooks";
   }
 
-  /** One timed operation. */
-  @FunctionalInterface
-  private interface Operation {
-    void run(long i) throws Exception;
-  }
-
   @Override
   public BenchResult run(BenchEnvironment env) throws Exception {
     Duration measure =
@@ -68,15 +62,16 @@ public final class HooksScenario implements Scenario {
       Latency mcp = new Latency();
       try (KeepAliveHttp http = new KeepAliveHttp("127.0.0.1", port);
           KeepAliveHttp mcpHttp = new KeepAliveHttp("127.0.0.1", port)) {
-        loop(warmup, measure, get, i -> expect(http.get("/v1/tasks/default/h-1"), "GET task"));
-        loop(
+        TimedLoop.run(
+            warmup, measure, get, i -> expect(http.get("/v1/tasks/default/h-1"), "GET task"));
+        TimedLoop.run(
             warmup,
             measure,
             first,
             i -> hook(http, hookHeaders, "src/First" + System.nanoTime() + ".java"));
-        loop(warmup, measure, repeat, i -> hook(http, hookHeaders, "src/Repeat.java"));
+        TimedLoop.run(warmup, measure, repeat, i -> hook(http, hookHeaders, "src/Repeat.java"));
         Map<String, String> session = initialize(mcpHttp);
-        loop(
+        TimedLoop.run(
             warmup,
             measure,
             mcp,
@@ -99,23 +94,6 @@ public final class HooksScenario implements Scenario {
       result.ratio("mcp_lock_pair_p99_ms/get_task", mcp.p99Ms(), get.p99Ms());
     }
     return result;
-  }
-
-  private static void loop(Duration warmup, Duration measure, Latency latency, Operation op)
-      throws Exception {
-    long start = System.nanoTime();
-    long recordFrom = start + warmup.toNanos();
-    long end = recordFrom + measure.toNanos();
-    for (long i = 0; ; i++) {
-      long t0 = System.nanoTime();
-      if (t0 >= end) {
-        return;
-      }
-      op.run(i);
-      if (t0 >= recordFrom) {
-        latency.recordNanos(System.nanoTime() - t0);
-      }
-    }
   }
 
   private static void hook(KeepAliveHttp http, Map<String, String> headers, String file)

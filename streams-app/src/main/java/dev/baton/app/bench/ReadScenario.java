@@ -88,20 +88,8 @@ public final class ReadScenario implements Scenario {
   private static void loop(
       int tasks, Duration warmup, Duration measure, Latency latency, Lookup lookup)
       throws Exception {
-    long start = System.nanoTime();
-    long recordFrom = start + warmup.toNanos();
-    long end = recordFrom + measure.toNanos();
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    while (true) {
-      long t0 = System.nanoTime();
-      if (t0 >= end) {
-        return;
-      }
-      lookup.get(id(random.nextInt(tasks)));
-      if (t0 >= recordFrom) {
-        latency.recordNanos(System.nanoTime() - t0);
-      }
-    }
+    TimedLoop.run(warmup, measure, latency, i -> lookup.get(id(random.nextInt(tasks))));
   }
 
   private static void get(KeepAliveHttp http, String path) throws Exception {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.app.config.AppConfig;
+import dev.baton.app.http.TestHttp;
 import dev.baton.app.testing.TestBaton;
 import dev.baton.sdk.protocol.Json;
 import java.io.IOException;
@@ -32,14 +33,14 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HooksIT {
   private TestBaton baton;
-  private Http http;
+  private TestHttp http;
   private Path repo;
 
   @BeforeAll
   void start(@TempDir Path dataDir, @TempDir Path repoDir) throws IOException {
     // A short wait keeps the denials quick; the lease is the default ten minutes.
     baton = TestBaton.start(dataDir, Map.of(AppConfig.HOOKS_WAIT_MS, 300));
-    http = new Http(baton.httpBase());
+    http = new TestHttp(baton.httpBase());
     repo = repoDir.toRealPath();
     Files.createDirectories(repo.resolve(".git"));
     Files.createDirectories(repo.resolve("src"));
@@ -64,23 +65,23 @@ class HooksIT {
     return body;
   }
 
-  private Http.Reply claude(String agent, JsonNode body) {
+  private TestHttp.Reply claude(String agent, JsonNode body) {
     return http.post(
         "/v1/hooks/claude",
         body.toString(),
         agent == null ? Map.of() : Map.of("X-Baton-Agent", agent));
   }
 
-  private static String decision(Http.Reply reply) {
+  private static String decision(TestHttp.Reply reply) {
     return reply.json().path("hookSpecificOutput").path("permissionDecision").asText("");
   }
 
-  private static String reason(Http.Reply reply) {
+  private static String reason(TestHttp.Reply reply) {
     return reply.json().path("hookSpecificOutput").path("permissionDecisionReason").asText("");
   }
 
   private JsonNode lock(String resource) {
-    Http.Reply reply =
+    TestHttp.Reply reply =
         http.get(
             "/v1/locks/default?resource=" + URLEncoder.encode(resource, StandardCharsets.UTF_8));
     return reply.status() == 200 ? reply.json() : null;
@@ -104,11 +105,11 @@ class HooksIT {
           Map.of("X-Baton-Agent", alice));
       http.post("/v1/tasks/default/" + task + "/claim", "{}", Map.of("X-Baton-Agent", alice));
 
-      Http.Reply first = claude(alice, preToolUse("s-alice", "Edit", "file_path", file));
+      TestHttp.Reply first = claude(alice, preToolUse("s-alice", "Edit", "file_path", file));
       assertThat(first.status()).isEqualTo(200);
       assertThat(decision(first)).isEmpty();
 
-      Http.Reply second = claude(bob, preToolUse("s-bob", "Write", "file_path", file));
+      TestHttp.Reply second = claude(bob, preToolUse("s-bob", "Write", "file_path", file));
       assertThat(second.status()).isEqualTo(200);
       assertThat(decision(second)).isEqualTo("deny");
       assertThat(reason(second)).contains(alice).contains(task).contains("Fix login");
@@ -119,7 +120,7 @@ class HooksIT {
       end.put("hook_event_name", "SessionEnd").put("session_id", "s-alice").put("reason", "exit");
       assertThat(claude(alice, end).status()).isEqualTo(200);
 
-      Http.Reply retried = claude(bob, preToolUse("s-bob", "Write", "file_path", file));
+      TestHttp.Reply retried = claude(bob, preToolUse("s-bob", "Write", "file_path", file));
       assertThat(decision(retried)).as(retried.raw()).isEmpty();
       String resource = "file/" + repo.relativize(Path.of(file));
       assertThat(lock(resource).path("holders").get(0).path("agent").asText()).isEqualTo(bob);
@@ -131,7 +132,7 @@ class HooksIT {
       String name = "src/Renew-" + suffix() + ".java";
       claude(agent, preToolUse("s-c", "Edit", "file_path", repo.resolve(name).toString()));
       JsonNode before = lock("file/" + name).path("holders").get(0);
-      Http.Reply again =
+      TestHttp.Reply again =
           claude(agent, preToolUse("s-c", "MultiEdit", "file_path", repo.resolve(name).toString()));
       assertThat(decision(again)).isEmpty();
       JsonNode after = lock("file/" + name).path("holders").get(0);
@@ -143,7 +144,7 @@ class HooksIT {
     @Test
     void shouldLockNotebooksByTheirPathAndNameTheAgentAfterTheSessionWithoutHeader() {
       String name = "nb-" + suffix() + ".ipynb";
-      Http.Reply reply =
+      TestHttp.Reply reply =
           claude(null, preToolUse("sess-1234567890abcdef", "NotebookEdit", "notebook_path", name));
       assertThat(decision(reply)).as(reply.raw()).isEmpty();
       assertThat(lock("file/" + name).path("holders").get(0).path("agent").asText())
@@ -152,7 +153,7 @@ class HooksIT {
 
     @Test
     void shouldGiveNoOpinionOnToolsThatDoNotEdit() {
-      Http.Reply reply = claude("dave", preToolUse("s-d", "Read", "file_path", "/etc/passwd"));
+      TestHttp.Reply reply = claude("dave", preToolUse("s-d", "Read", "file_path", "/etc/passwd"));
       assertThat(reply.status()).isEqualTo(200);
       assertThat(reply.json().isEmpty()).isTrue();
     }
@@ -160,13 +161,13 @@ class HooksIT {
 
   @Nested
   class HostileBodies {
-    private void assertInvalid(Http.Reply reply, String mentions) {
+    private void assertInvalid(TestHttp.Reply reply, String mentions) {
       assertThat(reply.status()).as(reply.raw()).isEqualTo(400);
       assertThat(reply.json().path("error").asText()).isEqualTo("INVALID");
       assertThat(reply.json().path("message").asText()).contains(mentions);
     }
 
-    private void assertDenied(Http.Reply reply, String mentions) {
+    private void assertDenied(TestHttp.Reply reply, String mentions) {
       assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
       assertThat(decision(reply)).isEqualTo("deny");
       assertThat(reason(reply)).contains(mentions);
@@ -225,14 +226,14 @@ class HooksIT {
     @Test
     void shouldRefuseHugePathsWithoutAServerError() {
       String longName = "a".repeat(200_000);
-      Http.Reply tooLongForALock =
+      TestHttp.Reply tooLongForALock =
           claude("eve", preToolUse("s-e", "Write", "file_path", "src/" + longName));
       assertDenied(tooLongForALock, "cannot be locked");
-      Http.Reply megabyte =
+      TestHttp.Reply megabyte =
           claude("eve", preToolUse("s-e", "Write", "file_path", "b".repeat(1024 * 1024)));
       assertThat(megabyte.status()).as(megabyte.raw()).isEqualTo(413);
       assertThat(megabyte.json().path("error").asText()).isEqualTo("TOO_LARGE");
-      Http.Reply nul = claude("eve", preToolUse("s-e", "Write", "file_path", "src/a\u0000b"));
+      TestHttp.Reply nul = claude("eve", preToolUse("s-e", "Write", "file_path", "src/a\u0000b"));
       assertThat(nul.status()).isIn(200, 400);
       if (nul.status() == 200) {
         assertThat(decision(nul)).isEqualTo("deny");
@@ -242,7 +243,7 @@ class HooksIT {
 
     @Test
     void shouldRejectARelativeRootHeader() {
-      Http.Reply reply =
+      TestHttp.Reply reply =
           http.post(
               "/v1/hooks/claude",
               preToolUse("s", "Edit", "file_path", "src/A.java").toString(),
@@ -268,14 +269,14 @@ class HooksIT {
                   + "\n@@\n-x\n+y\n*** Add File: "
                   + b
                   + "\n+z\n*** End Patch\n");
-      Http.Reply granted =
+      TestHttp.Reply granted =
           http.post("/v1/hooks/codex", body.toString(), Map.of("X-Baton-Agent", "codex-1"));
       assertThat(granted.status()).as(granted.raw()).isEqualTo(200);
       assertThat(lock("file/" + a).path("holders").get(0).path("agent").asText())
           .isEqualTo("codex-1");
       assertThat(lock("file/" + b).path("holders").get(0).path("agent").asText())
           .isEqualTo("codex-1");
-      Http.Reply denied =
+      TestHttp.Reply denied =
           http.post("/v1/hooks/codex", body.toString(), Map.of("X-Baton-Agent", "codex-2"));
       assertThat(denied.status()).isEqualTo(409);
       assertThat(denied.json().path("message").asText()).contains("codex-1");
@@ -293,16 +294,17 @@ class HooksIT {
               + "\",\"worktree\":\""
               + repo
               + "\"}";
-      Http.Reply allowed = http.post("/v1/hooks/opencode", before, Map.of("X-Baton-Agent", "oc-a"));
+      TestHttp.Reply allowed =
+          http.post("/v1/hooks/opencode", before, Map.of("X-Baton-Agent", "oc-a"));
       assertThat(allowed.json().path("decision").asText()).as(allowed.raw()).isEqualTo("allow");
-      Http.Reply denied =
+      TestHttp.Reply denied =
           http.post(
               "/v1/hooks/opencode",
               before.replace("oc-1", "oc-2"),
               Map.of("X-Baton-Agent", "oc-b"));
       assertThat(denied.json().path("decision").asText()).isEqualTo("deny");
       assertThat(denied.json().path("reason").asText()).contains("oc-a");
-      Http.Reply released =
+      TestHttp.Reply released =
           http.post(
               "/v1/hooks/opencode",
               "{\"event\":\"session.deleted\",\"sessionID\":\"oc-1\"}",

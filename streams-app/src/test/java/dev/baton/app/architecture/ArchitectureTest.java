@@ -46,7 +46,7 @@ class ArchitectureTest {
   void shouldNeverWriteStoresFromHttpOrCli() {
     noClasses()
         .that()
-        .resideInAnyPackage("dev.baton.app.http..", "dev.baton.app.cli..")
+        .resideInAnyPackage("dev.baton.app.http..", "dev.baton.app.cli..", "dev.baton.app.agent..")
         .should()
         .dependOnClassesThat()
         .haveFullyQualifiedName("org.apache.kafka.streams.state.KeyValueStore")
@@ -69,7 +69,27 @@ class ArchitectureTest {
             "dev.baton.app.cli..",
             "dev.baton.app.sink..",
             "dev.baton.app.runtime..",
-            "dev.baton.app.bench..")
+            "dev.baton.app.bench..",
+            "dev.baton.app.agent..")
+        .check(classes);
+  }
+
+  /**
+   * The client verbs and {@code baton mcp} start a JVM per call: their classes must not pull in
+   * Kafka, Streams, the MCP server or the web server (the lean start path, docs/operations.md).
+   */
+  @Test
+  void shouldKeepTheClientStartPathLean() {
+    noClasses()
+        .that()
+        .resideInAnyPackage("dev.baton.app.cli.client..", "dev.baton.app.agent.bridge..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.apache.kafka..",
+            "io.modelcontextprotocol..",
+            "io.javalin..",
+            "org.eclipse.jetty..")
         .check(classes);
   }
 }

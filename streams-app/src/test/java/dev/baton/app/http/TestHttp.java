@@ -11,12 +11,12 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** A small JSON-over-HTTP client for tests of the API. */
-final class TestHttp {
+public final class TestHttp {
   static final String AGENT = "X-Baton-Agent";
 
   /** One answer: status, parsed JSON body (null when it is not JSON) and headers. */
-  record Reply(int status, JsonNode json, String raw, HttpHeaders headers) {
-    String error() {
+  public record Reply(int status, JsonNode json, String raw, HttpHeaders headers) {
+    public String error() {
       return json == null ? null : json.path("error").asText(null);
     }
   }
@@ -25,21 +25,26 @@ final class TestHttp {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  TestHttp(String base) {
+  public TestHttp(String base) {
     this.base = base;
   }
 
-  Reply get(String path) {
+  public Reply get(String path) {
     return send("GET", path, null, null);
   }
 
   /** {@code agent} null sends no agent header; {@code body} null sends an empty body. */
-  Reply send(String method, String path, String agent, String body) {
+  public Reply send(String method, String path, String agent, String body) {
     return send(method, path, agent, body, java.util.Map.of());
   }
 
+  /** A POST with {@code headers} (the agent among them, if any). */
+  public Reply post(String path, String body, java.util.Map<String, String> headers) {
+    return send("POST", path, null, body, headers);
+  }
+
   /** As above, with more request headers. */
-  Reply send(
+  public Reply send(
       String method,
       String path,
       String agent,

@@ -80,6 +80,9 @@ public final class BatonMcpServer implements AutoCloseable {
             .serverInfo("baton", version)
             .instructions(INSTRUCTIONS)
             .jsonMapper(mapper)
+            // Each tool checks its own arguments (ToolArgs), so that a bad argument is an isError
+            // result in the same JSON shape as every other failure, naming the argument.
+            .validateToolInputs(false)
             .capabilities(
                 McpSchema.ServerCapabilities.builder().tools(false).resources(false, false).build())
             .tools(specs)
@@ -137,14 +140,17 @@ public final class BatonMcpServer implements AutoCloseable {
 
   private static McpServerFeatures.SyncToolSpecification toolSpec(
       McpJsonMapper mapper, McpTool tool) {
-    McpSchema.Tool schema =
+    McpSchema.Tool.Builder schema =
         McpSchema.Tool.builder()
             .name(tool.name())
             .description(tool.description())
-            .inputSchema(mapper, tool.inputSchema())
-            .build();
+            .inputSchema(mapper, tool.inputSchema());
+    if (tool.readOnly()) {
+      // Only where it is true: clients may skip confirmations for reads; absent costs no tokens.
+      schema.annotations(McpSchema.ToolAnnotations.builder().readOnlyHint(true).build());
+    }
     return McpServerFeatures.SyncToolSpecification.builder()
-        .tool(schema)
+        .tool(schema.build())
         .callHandler((exchange, request) -> call(tool, exchange, request))
         .build();
   }

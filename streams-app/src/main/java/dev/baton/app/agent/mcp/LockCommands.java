@@ -1,6 +1,5 @@
 package dev.baton.app.agent.mcp;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.app.state.LockQueries;
 import dev.baton.sdk.protocol.CommandBodies;
@@ -88,9 +87,5 @@ public final class LockCommands {
       }
     }
     return 0;
-  }
-
-  static JsonNode compact(LockState lock) {
-    return lock == null ? null : Compact.lock(ToolJson.tree(lock));
   }
 }
