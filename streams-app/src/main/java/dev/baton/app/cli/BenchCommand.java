@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Measure Baton side by side with its baselines, in one run, against an embedded broker"
           + " (or --bootstrap).",
-      "Scenarios: produce, e2e, contention, export, recover, read, checkpoint; all runs each and"
-          + " writes <json-dir>/<scenario>.json.",
+      "Scenarios: produce, e2e, contention, export, recover, read, checkpoint, hooks; all runs"
+          + " each and writes <json-dir>/<scenario>.json.",
       "Benchmarks report numbers; they never pass or fail on speed."
     })
 public final class BenchCommand implements Callable<Integer> {
@@ -41,7 +41,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Parameters(
       index = "0",
       paramLabel = "SCENARIO",
-      description = "produce, e2e, contention, export, recover, read, checkpoint or all.")
+      description = "produce, e2e, contention, export, recover, read, checkpoint, hooks or all.")
   String scenario;
 
   @Option(

@@ -366,6 +366,76 @@ class HooksIT {
     }
   }
 
+  @Nested
+  class CommitGuard {
+    private int git(Path dir, String... args) throws Exception {
+      java.util.List<String> command =
+          new java.util.ArrayList<>(java.util.List.of("git", "-C", dir.toString()));
+      command.addAll(java.util.List.of(args));
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      return p.exitValue();
+    }
+
+    @Test
+    void shouldRefuseACommitTouchingAFileAnotherAgentHolds(@TempDir Path dir) throws Exception {
+      assumeTrue(onPath("git"), "needs git");
+      Path clone = dir.toRealPath();
+      assertThat(git(clone, "init", "-q")).isZero();
+      String name = "src/G-" + suffix() + ".java";
+      Files.createDirectories(clone.resolve("src"));
+      Files.writeString(clone.resolve(name), "class G {}\n");
+      Files.writeString(clone.resolve("free.txt"), "free\n");
+      assertThat(git(clone, "add", name, "free.txt")).isZero();
+
+      TestHttp.Reply locked =
+          http.post(
+              "/v1/hooks/claude",
+              preToolUse("guard", "Write", "file_path", clone.resolve(name).toString()).toString(),
+              Map.of("X-Baton-Agent", "holder-g", "X-Baton-Root", clone.toString()));
+      assertThat(decision(locked)).as(locked.raw()).isEmpty();
+
+      dev.baton.app.cli.CliRun refused =
+          dev.baton.app.cli.CliRun.of(
+              "agent",
+              "guard",
+              "--dir",
+              clone.toString(),
+              "--server",
+              baton.httpBase(),
+              "--agent",
+              "committer");
+      assertThat(refused.exitCode()).isEqualTo(1);
+      assertThat(refused.err()).contains(name).contains("holder-g").doesNotContain("free.txt");
+
+      dev.baton.app.cli.CliRun own =
+          dev.baton.app.cli.CliRun.of(
+              "agent",
+              "guard",
+              "--dir",
+              clone.toString(),
+              "--server",
+              baton.httpBase(),
+              "--agent",
+              "holder-g");
+      assertThat(own.exitCode()).as(own.err()).isZero();
+
+      dev.baton.app.cli.CliRun offline =
+          dev.baton.app.cli.CliRun.of(
+              "agent",
+              "guard",
+              "--dir",
+              clone.toString(),
+              "--server",
+              "http://127.0.0.1:9",
+              "--agent",
+              "committer");
+      assertThat(offline.exitCode()).isEqualTo(1);
+      assertThat(offline.err()).contains("cannot reach Baton");
+    }
+  }
+
   static boolean onPath(String command) {
     try {
       return new ProcessBuilder("sh", "-c", "command -v " + command).start().waitFor() == 0;

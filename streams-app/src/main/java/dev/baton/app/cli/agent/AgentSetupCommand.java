@@ -123,9 +123,12 @@ final class AgentSetupCommand implements Callable<Integer> {
   }
 
   private void claude(ConfigFiles files, String url) throws IOException {
+    // Every file is read (and refused if unreadable) before anything is written.
+    ObjectNode settings = files.readObject(".claude/settings.json");
+    ObjectNode mcp = files.readObject(".mcp.json");
+    ObjectNode local = agent == null ? null : files.readObject(".claude/settings.local.json");
     files.ensureFile(HOOK_SCRIPT, ConfigFiles.template("hook.sh", url), true);
     String command = "bash \"$CLAUDE_PROJECT_DIR/" + HOOK_SCRIPT + "\" claude";
-    ObjectNode settings = files.readObject(".claude/settings.json");
     ObjectNode hooks = objectField(settings, "hooks", ".claude/settings.json");
     boolean added = addHook(hooks, "PreToolUse", EDIT_MATCHER, command, 65);
     added |= addHook(hooks, "SessionEnd", null, command, 30);
@@ -136,15 +139,13 @@ final class AgentSetupCommand implements Callable<Integer> {
     } else {
       files.note("unchanged .claude/settings.json (Baton's hooks are there)");
     }
-    ObjectNode mcp = files.readObject(".mcp.json");
     ObjectNode servers = objectField(mcp, "mcpServers", ".mcp.json");
     ObjectNode baton = Json.mapper().createObjectNode();
     baton.put("type", "http");
     baton.put("url", url + "/mcp");
     baton.putObject("headers").put("X-Baton-Agent", "${BATON_AGENT:-}");
     mergeEntry(files, ".mcp.json", mcp, servers, "mcpServers.baton", baton);
-    if (agent != null) {
-      ObjectNode local = files.readObject(".claude/settings.local.json");
+    if (local != null) {
       ObjectNode env = objectField(local, "env", ".claude/settings.local.json");
       JsonNode existing = env.get("BATON_AGENT");
       if (existing != null && !agent.equals(existing.asText())) {
@@ -163,9 +164,9 @@ final class AgentSetupCommand implements Callable<Integer> {
   }
 
   private void opencode(ConfigFiles files, String url) throws IOException {
+    ObjectNode config = files.readObject("opencode.json");
     files.ensureFile(
         ".opencode/plugin/baton.js", ConfigFiles.template("baton-opencode.js", url), false);
-    ObjectNode config = files.readObject("opencode.json");
     if (!config.has("$schema")) {
       config.put("$schema", "https://opencode.ai/config.json");
     }
