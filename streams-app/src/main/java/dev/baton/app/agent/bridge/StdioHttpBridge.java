@@ -241,11 +241,22 @@ public final class StdioHttpBridge {
     return out;
   }
 
+  /** The most telling message of a failure chain: a refused connection says so by name. */
   private static String rootMessage(Throwable failure) {
-    Throwable e = failure;
-    while (e.getCause() != null) {
-      e = e.getCause();
+    String message = null;
+    for (Throwable e = failure; e != null; e = e.getCause()) {
+      if (e instanceof java.net.ConnectException) {
+        return "connection refused";
+      }
+      if (e instanceof java.net.http.HttpTimeoutException) {
+        return "timed out";
+      }
+      if (message == null
+          && e.getMessage() != null
+          && !(e instanceof java.util.concurrent.CompletionException)) {
+        message = e.getMessage();
+      }
     }
-    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    return message != null ? message : failure.getClass().getSimpleName();
   }
 }
