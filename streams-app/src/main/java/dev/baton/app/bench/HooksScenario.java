@@ -60,8 +60,7 @@ public final class HooksScenario implements Scenario {
       Latency first = new Latency();
       Latency repeat = new Latency();
       Latency mcp = new Latency();
-      try (KeepAliveHttp http = new KeepAliveHttp("127.0.0.1", port);
-          KeepAliveHttp mcpHttp = new KeepAliveHttp("127.0.0.1", port)) {
+      try (KeepAliveHttp http = new KeepAliveHttp("127.0.0.1", port)) {
         TimedLoop.run(
             warmup, measure, get, i -> expect(http.get("/v1/tasks/default/h-1"), "GET task"));
         TimedLoop.run(
@@ -70,6 +69,9 @@ public final class HooksScenario implements Scenario {
             first,
             i -> hook(http, hookHeaders, "src/First" + System.nanoTime() + ".java"));
         TimedLoop.run(warmup, measure, repeat, i -> hook(http, hookHeaders, "src/Repeat.java"));
+      }
+      // A connection of its own, opened now: an idle one would have been closed by the server.
+      try (KeepAliveHttp mcpHttp = new KeepAliveHttp("127.0.0.1", port)) {
         Map<String, String> session = initialize(mcpHttp);
         TimedLoop.run(
             warmup,
