@@ -11,7 +11,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    CommandLine lean = args.length > 0 ? BatonCli.clientCommandLine(args[0]) : null;
+    CommandLine lean = BatonCli.clientCommandLine(args);
     System.exit(lean != null ? lean.execute(args) : BatonCli.run(args));
   }
 }

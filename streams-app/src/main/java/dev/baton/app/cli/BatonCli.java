@@ -58,26 +58,54 @@ public final class BatonCli implements Runnable {
 
   /**
    * The lean start path of the client verbs ({@code task}, {@code lock}, {@code decision}, {@code
-   * mcp}, {@code agent}): a {@code baton} command that holds only {@code verb}, so that picocli
-   * builds the model of one verb group instead of every command (the service commands reach Kafka,
-   * Streams and JDBC types). Null for any other verb, which takes the full command.
+   * mcp}, {@code agent}): a {@code baton} command holding only the verb called, so that picocli
+   * inspects the options of one verb instead of every command (picocli builds its model by
+   * reflection, and that dominated a client call's start). {@code baton task get ...} gets a {@code
+   * task} group with {@code get} alone; an unknown or missing verb gets the whole group, so its
+   * usage message lists them all. Null for the service commands, which take the full CLI.
    */
-  public static CommandLine clientCommandLine(String verb) {
-    Object group =
-        switch (verb) {
-          case "task" -> new TaskCommand();
-          case "lock" -> new LockCommand();
-          case "decision" -> new DecisionCommand();
-          case "mcp" -> new McpCommand();
-          case "agent" -> new AgentCommand();
+  public static CommandLine clientCommandLine(String... args) {
+    if (args.length == 0) {
+      return null;
+    }
+    Class<?> group =
+        switch (args[0]) {
+          case "task" -> TaskCommand.class;
+          case "lock" -> LockCommand.class;
+          case "decision" -> DecisionCommand.class;
+          case "mcp" -> McpCommand.class;
+          case "agent" -> AgentCommand.class;
           default -> null;
         };
     if (group == null) {
       return null;
     }
+    CommandLine verb = args.length > 1 ? onlyVerb(group, args[0], args[1]) : null;
     CommandLine cli = new CommandLine(new ClientRoot());
-    cli.addSubcommand(verb, group);
+    cli.addSubcommand(
+        args[0], verb != null ? verb : new CommandLine(group, CommandLine.defaultFactory()));
     return configured(cli);
+  }
+
+  /** The group {@code groupName} holding only its verb {@code name}, or null if it has none. */
+  private static CommandLine onlyVerb(Class<?> group, String groupName, String name) {
+    Command annotation = group.getAnnotation(Command.class);
+    if (annotation == null) {
+      return null;
+    }
+    for (Class<?> sub : annotation.subcommands()) {
+      Command verb = sub.getAnnotation(Command.class);
+      if (verb != null && verb.name().equals(name)) {
+        CommandLine only =
+            new CommandLine(
+                CommandLine.Model.CommandSpec.create()
+                    .name(groupName)
+                    .mixinStandardHelpOptions(true));
+        only.addSubcommand(name, new CommandLine(sub, CommandLine.defaultFactory()));
+        return only;
+      }
+    }
+    return null;
   }
 
   /** The root of {@link #clientCommandLine}: {@code baton} with one verb group added. */
