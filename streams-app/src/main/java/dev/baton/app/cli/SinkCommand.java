@@ -109,7 +109,7 @@ public final class SinkCommand implements Callable<Integer>, NodeSettings.NodeCo
         READY_LINE,
         config.topics().events(),
         audit != null ? config.auditDir().toAbsolutePath() : "(audit off)",
-        projection != null ? " and " + config.projectionJdbcUrl() : "");
+        projection != null ? " and " + withoutCredentials(config.projectionJdbcUrl()) : "");
     System.out.flush();
     try {
       stopped.get();
@@ -127,5 +127,15 @@ public final class SinkCommand implements Callable<Integer>, NodeSettings.NodeCo
         // Already shutting down: the hook is running.
       }
     }
+  }
+
+  /**
+   * The JDBC URL with its password masked, for the log: in a deployment the URL comes from a Secret
+   * and must not end up in the pod's output.
+   */
+  static String withoutCredentials(String jdbcUrl) {
+    return jdbcUrl
+        .replaceAll("(?i)(password=)[^&;]*", "$1***")
+        .replaceAll("(//[^/@:?]*:)[^/@?]*@", "$1***@");
   }
 }
