@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -50,24 +51,16 @@ class NodeEnvironmentIT {
     String prefix = KafkaTestCluster.uniqueTopicPrefix();
     int port = freePort();
     Path log = dir.resolve("serve.log");
-    start(
-        log,
+    Map<String, String> env = new HashMap<>(cluster(prefix));
+    env.putAll(
         Map.of(
-            "BATON_BOOTSTRAP_SERVERS",
-            KafkaTestCluster.bootstrapServers(),
-            "BATON_DATA_DIR",
-            dir.resolve("data").toString(),
             "BATON_HTTP_PORT",
             String.valueOf(port),
-            "BATON_TOPIC_PREFIX",
-            prefix,
-            "BATON_APPLICATION_ID",
-            prefix + "baton",
             "BATON_APPLICATION_SERVER",
             "127.0.0.1:" + port,
             "BATON_PARTITIONS",
-            "2"),
-        "serve");
+            "2"));
+    start(log, env, "serve");
 
     HttpClient http = HttpClient.newHttpClient();
     await(
@@ -96,20 +89,9 @@ class NodeEnvironmentIT {
     String prefix = KafkaTestCluster.uniqueTopicPrefix();
     KafkaTestCluster.createTopics(2, prefix + "baton.events");
     Path log = dir.resolve("sink.log");
-    start(
-        log,
-        Map.of(
-            "BATON_BOOTSTRAP_SERVERS",
-            KafkaTestCluster.bootstrapServers(),
-            "BATON_DATA_DIR",
-            dir.resolve("data").toString(),
-            "BATON_TOPIC_PREFIX",
-            prefix,
-            "BATON_APPLICATION_ID",
-            prefix + "baton",
-            "BATON_PROJECTION_ENABLED",
-            "false"),
-        "sink");
+    Map<String, String> env = new HashMap<>(cluster(prefix));
+    env.put("BATON_PROJECTION_ENABLED", "false");
+    start(log, env, "sink");
 
     await(
         "the sink is running",
@@ -132,6 +114,19 @@ class NodeEnvironmentIT {
     assertThat(read(log))
         .contains("unknown Baton environment variable BATON_HTTP_PROT")
         .contains("did you mean BATON_HTTP_PORT?");
+  }
+
+  /** The settings every node of a test system shares: the broker, the topics, the data. */
+  private Map<String, String> cluster(String prefix) {
+    return Map.of(
+        "BATON_BOOTSTRAP_SERVERS",
+        KafkaTestCluster.bootstrapServers(),
+        "BATON_DATA_DIR",
+        dir.resolve("data").toString(),
+        "BATON_TOPIC_PREFIX",
+        prefix,
+        "BATON_APPLICATION_ID",
+        prefix + "baton");
   }
 
   private Process start(Path log, Map<String, String> env, String... args) throws IOException {
