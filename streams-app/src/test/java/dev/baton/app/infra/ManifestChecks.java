@@ -256,11 +256,12 @@ final class ManifestChecks {
     factors.put(
         "baton.replication.factor (Streams internal topics)",
         (int) node("serve").config().replicationFactor());
+    // Kafka's defaults where the cluster leaves a key out.
+    factors.put(
+        "default.replication.factor",
+        number(kafkaConfig.getOrDefault("default.replication.factor", 1)));
     for (String key :
-        List.of(
-            "default.replication.factor",
-            "offsets.topic.replication.factor",
-            "transaction.state.log.replication.factor")) {
+        List.of("offsets.topic.replication.factor", "transaction.state.log.replication.factor")) {
       factors.put(key, number(kafkaConfig.getOrDefault(key, 3)));
     }
     for (GenericKubernetesResource t : m.strimzi("KafkaTopic")) {
