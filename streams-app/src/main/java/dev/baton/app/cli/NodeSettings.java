@@ -37,10 +37,11 @@ public final class NodeSettings {
 
   /**
    * {@code BATON_*} variables read outside the CLI's options: the {@code baton} launcher's JVM
-   * options and the test suite's external cluster. The client verbs' variables ({@code
-   * BATON_SERVER}, ...) come from the CLI model itself ({@link #otherVariables()}).
+   * options and freshness check, and the test suite's external cluster. The client verbs' variables
+   * ({@code BATON_SERVER}, ...) come from the CLI model itself ({@link #otherVariables()}).
    */
-  static final Set<String> OUTSIDE_THE_CLI = Set.of("BATON_JAVA_OPTS", "BATON_TEST_BOOTSTRAP");
+  static final Set<String> OUTSIDE_THE_CLI =
+      Set.of("BATON_JAVA_OPTS", "BATON_NO_REBUILD", "BATON_TEST_BOOTSTRAP");
 
   private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{env:([A-Za-z0-9_]+)");
 
