@@ -5,6 +5,9 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.nio.file.CopyOption;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +73,17 @@ class ArchitectureTest {
             "dev.baton.app.sink..",
             "dev.baton.app.runtime..",
             "dev.baton.app.bench..")
+        .check(classes);
+  }
+
+  /** Files are replaced only through the one durable writer (temp, fsync, rename, dir fsync). */
+  @Test
+  void shouldReplaceFilesOnlyThroughTheDurableWriter() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.baton.app.io..")
+        .should()
+        .callMethod(Files.class, "move", Path.class, Path.class, CopyOption[].class)
         .check(classes);
   }
 }

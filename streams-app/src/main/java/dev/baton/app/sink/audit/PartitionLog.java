@@ -1,5 +1,6 @@
 package dev.baton.app.sink.audit;
 
+import dev.baton.app.io.DurableFiles;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
-import dev.baton.app.sink.projection.DurableFile;
+import dev.baton.app.io.DurableFiles;
 import dev.baton.app.sink.projection.ProjectionDatabase;
 import dev.baton.app.sink.projection.ProjectionReader;
 import dev.baton.app.sink.projection.ProjectionRow;
@@ -151,7 +151,7 @@ public final class CheckpointStore {
       MessageDigest sha = sha256();
       long[] size = new long[1];
       Map<Integer, Long> since = parent == null ? null : parent.offsets();
-      DurableFile.write(
+      DurableFiles.write(
           dir.resolve(dataFile), out -> writeRows(reader, since, counts, sha, size, out));
       Map<String, Long> rows = new LinkedHashMap<>();
       for (RowKind k : RowKind.values()) {
@@ -170,7 +170,7 @@ public final class CheckpointStore {
               dataFile,
               size[0],
               HexFormat.of().formatHex(sha.digest()));
-      DurableFile.write(
+      DurableFiles.write(
           dir.resolve(id + CheckpointManifest.MANIFEST_SUFFIX),
           mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
       LOG.info("checkpoint {} written: {} rows, {} bytes", id, manifest.totalRows(), size[0]);
@@ -419,14 +419,14 @@ public final class CheckpointStore {
       boolean olderThanKept = m.id().compareTo(fulls.get(keepFull - 1).id()) < 0;
       if ((root == null && olderThanKept) || (root != null && !keptRoots.contains(root))) {
         Files.deleteIfExists(dir.resolve(m.id() + CheckpointManifest.MANIFEST_SUFFIX));
-        DurableFile.fsyncDirectory(dir);
+        DurableFiles.fsyncDirectory(dir);
         if (m.dataFile() != null && !m.dataFile().contains("/")) {
           Files.deleteIfExists(dir.resolve(m.dataFile()));
         }
         deleted.add(m.id());
       }
     }
-    DurableFile.fsyncDirectory(dir);
+    DurableFiles.fsyncDirectory(dir);
     deleteOrphans(manifests());
     if (!deleted.isEmpty()) {
       LOG.info("checkpoint retention deleted {}", deleted);
@@ -446,7 +446,7 @@ public final class CheckpointStore {
         String name = f.getFileName().toString();
         boolean leftover =
             (name.endsWith(CheckpointManifest.DATA_SUFFIX) && !referenced.contains(name))
-                || name.endsWith(DurableFile.TEMP_SUFFIX);
+                || name.endsWith(DurableFiles.TEMP_SUFFIX);
         if (leftover && Files.getLastModifiedTime(f).compareTo(cutoff) < 0) {
           Files.deleteIfExists(f);
         }

@@ -1,6 +1,6 @@
 package dev.baton.app.sink.projection.export;
 
-import dev.baton.app.sink.projection.DurableFile;
+import dev.baton.app.io.DurableFiles;
 import dev.baton.app.sink.projection.ProjectionDatabase;
 import dev.baton.app.sink.projection.ProjectionReader;
 import dev.baton.app.sink.projection.ProjectionWriter;
@@ -173,7 +173,7 @@ public final class Exports implements AutoCloseable {
           DecisionsMarkdown.render(
               reader.all(RowKind.DECISION), topics.isEmpty() ? null : topics.get(0));
     }
-    DurableFile.write(exportDir.resolve("decisions.md"), doc);
+    DurableFiles.write(exportDir.resolve("decisions.md"), doc);
   }
 
   /** Writes pending exports once more and stops. */

@@ -2,7 +2,7 @@ package dev.baton.app.sink.projection.export;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.baton.app.sink.projection.DurableFile;
+import dev.baton.app.io.DurableFiles;
 import dev.baton.app.sink.projection.ProjectionDatabase;
 import dev.baton.app.sink.projection.ProjectionReader;
 import dev.baton.app.sink.projection.RowKind;
@@ -39,7 +39,7 @@ public final class StateJson {
       List<String> topics = reader.topics();
       String topic = topics.isEmpty() ? null : topics.get(0);
       Map<Integer, Long> offsets = topic == null ? Map.of() : reader.offsets(topic);
-      DurableFile.write(
+      DurableFiles.write(
           target,
           out -> {
             try (JsonGenerator g =
