@@ -1,6 +1,7 @@
 package dev.baton.app.cli;
 
 import dev.baton.app.config.AppConfig;
+import dev.baton.app.config.Redaction;
 import dev.baton.app.sink.audit.AuditSink;
 import dev.baton.app.sink.projection.ProjectionSink;
 import java.nio.file.Path;
@@ -104,13 +105,14 @@ public final class SinkCommand implements Callable<Integer> {
         READY_LINE,
         config.topics().events(),
         audit != null ? config.auditDir().toAbsolutePath() : "(audit off)",
-        projection != null ? " and " + config.projectionJdbcUrl() : "");
+        projection != null ? " and " + Redaction.jdbcUrl(config.projectionJdbcUrl()) : "");
     System.out.flush();
     try {
       stopped.get();
       return BatonCli.OK;
     } catch (ExecutionException e) {
-      System.err.println("error: the audit sink stopped: " + e.getCause().getMessage());
+      System.err.println(
+          "error: the audit sink stopped: " + Redaction.secretsIn(e.getCause().getMessage()));
       if (projection != null) {
         projection.close();
       }

@@ -1,12 +1,13 @@
 package dev.baton.app.http;
 
+import dev.baton.app.sink.SinkStatus;
 import dev.baton.app.state.LockQueries;
 import dev.baton.app.state.TaskQueries;
 import dev.baton.sdk.BatonClient;
-import dev.baton.sdk.protocol.Json;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -18,7 +19,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * The HTTP API (default port 7070). Routes:
  *
  * <pre>
- * GET   /v1/health                            200 {"status":"RUNNING"}, else 503 with the state
+ * GET   /v1/health                            200 {"status":"RUNNING",...} while serving, else 503
+ *                                             (see HealthResource)
  * GET   /v1/tasks?workspace=&amp;status=&amp;assignee=&amp;limit=&amp;after=
  *                                             {"tasks":[...], "next": cursor or null}
  * GET   /v1/tasks/{workspace}/{id}            the task
@@ -61,8 +63,26 @@ public final class HttpApi implements AutoCloseable {
 
   /** Starts serving on {@code host:port} (0 = any free port). */
   public static HttpApi start(String host, int port, KafkaStreams streams, BatonClient client) {
+    return start(host, port, streams, client, List::of);
+  }
+
+  /**
+   * Starts serving on {@code host:port} (0 = any free port); {@code sinks} tells {@code /v1/health}
+   * how the sinks of this node are doing.
+   */
+  public static HttpApi start(
+      String host,
+      int port,
+      KafkaStreams streams,
+      BatonClient client,
+      Supplier<List<SinkStatus>> sinks) {
     return start(
-        host, port, streams::state, TaskQueries.of(streams), LockQueries.of(streams), client);
+        host,
+        port,
+        HealthResource.of(streams, sinks),
+        TaskQueries.of(streams),
+        LockQueries.of(streams),
+        client);
   }
 
   /** Starts serving with explicit collaborators (tests give in-memory ones). */
@@ -73,9 +93,18 @@ public final class HttpApi implements AutoCloseable {
       TaskQueries tasks,
       LockQueries locks,
       BatonClient client) {
+    return start(host, port, new HealthResource(state, () -> null, List::of), tasks, locks, client);
+  }
+
+  private static HttpApi start(
+      String host,
+      int port,
+      HealthResource health,
+      TaskQueries tasks,
+      LockQueries locks,
+      BatonClient client) {
     ExecutorService responses =
         Executors.newFixedThreadPool(RESPONSE_THREADS, daemonThreads("baton-http-answer-"));
-    HealthResource health = new HealthResource(state);
     CommandReplies replies = new CommandReplies(responses, COMMAND_DEADLINE);
     TaskQueryResource taskReads = new TaskQueryResource(tasks);
     TaskCommandResource taskCommands = new TaskCommandResource(client, replies);
@@ -90,7 +119,7 @@ public final class HttpApi implements AutoCloseable {
               cfg.jetty.port = port;
               cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
               cfg.http.prefer405over404 = true;
-              cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
+              cfg.jsonMapper(new JavalinJackson(HttpJson.mapper(), false));
               cfg.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrorHandler()));
               ErrorMapper.register(cfg.routes);
               cfg.routes.get("/v1/health", health::health);

@@ -1,6 +1,7 @@
 package dev.baton.app.cli.projection;
 
 import dev.baton.app.cli.BatonCli;
+import dev.baton.app.config.Redaction;
 import dev.baton.app.sink.projection.verify.Verifier;
 import dev.baton.sdk.protocol.Topics;
 import java.io.PrintWriter;
@@ -109,7 +110,7 @@ public final class VerifyCommand implements Callable<Integer> {
                   })
               .run();
     } catch (Exception e) {
-      err.println("error: " + e.getMessage());
+      err.println("error: " + Redaction.secretsIn(String.valueOf(e.getMessage())));
       return BatonCli.FAILED;
     }
     report.notes().forEach(n -> out.println("checked " + n));

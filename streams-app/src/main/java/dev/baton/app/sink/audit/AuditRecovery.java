@@ -3,8 +3,10 @@ package dev.baton.app.sink.audit;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.baton.app.io.FixedWidthTimes;
 import dev.baton.sdk.protocol.EventType;
 import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.LockState;
@@ -61,6 +63,9 @@ import java.util.function.ToLongFunction;
 public final class AuditRecovery {
   public static final String FORMAT = "baton-audit-state/1";
 
+  // Times of fixed width, as the HTTP API shows them.
+  private static final ObjectMapper OUTPUT = FixedWidthTimes.on(Json.mapper());
+
   // One partition's replay: newest data per key, then bound.
   private final Map<String, Newest<Task>> tasks = new HashMap<>();
   private final Map<String, Newest<LockState>> locks = new HashMap<>();
@@ -90,8 +95,7 @@ public final class AuditRecovery {
      * document is never built in memory as a whole). Does not close {@code out}.
      */
     public void writeTo(Writer out) throws IOException {
-      ObjectWriter writer =
-          Json.mapper().writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
+      ObjectWriter writer = OUTPUT.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
       try (JsonGenerator gen =
           Json.mapper()
               .getFactory()

@@ -1,12 +1,14 @@
 package dev.baton.app.sink.audit;
 
 import dev.baton.app.config.AppConfig;
+import dev.baton.app.sink.SinkStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -65,6 +67,8 @@ public final class AuditSink implements AutoCloseable {
   private final Set<TopicPartition> waitingForLock = new HashSet<>();
   private final Map<Integer, Long> committed = new HashMap<>();
   private volatile boolean closing;
+  private volatile List<Integer> assigned = List.of();
+  private volatile SinkStatus.Stall failed;
 
   private record Owned(PartitionLog log, PartitionLock lock) {}
 
@@ -111,6 +115,15 @@ public final class AuditSink implements AutoCloseable {
     return settings.dir();
   }
 
+  /** How the sink is doing: its partitions, or where it stopped when its thread failed. */
+  public SinkStatus status() {
+    SinkStatus.Stall stall = failed;
+    if (stall != null) {
+      return new SinkStatus("audit", SinkStatus.State.STALLED, assigned, stall);
+    }
+    return SinkStatus.consuming("audit", assigned);
+  }
+
   private void run() {
     Throwable failure = null;
     try {
@@ -134,6 +147,9 @@ public final class AuditSink implements AutoCloseable {
       }
     } catch (Throwable t) {
       failure = t;
+      failed =
+          new SinkStatus.Stall(
+              settings.topic(), -1, -1, "the sink stopped: " + t, 1, Instant.now().toString());
       LOG.error("audit sink stopped: {}", t.toString(), t);
     } finally {
       try {
@@ -269,6 +285,7 @@ public final class AuditSink implements AutoCloseable {
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      updateAssigned();
       for (TopicPartition tp : partitions) {
         try {
           acquire(tp);
@@ -281,13 +298,19 @@ public final class AuditSink implements AutoCloseable {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       partitions.forEach(tp -> release(tp.partition(), true));
+      updateAssigned();
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       // Another instance may own them now; it waits for the folder lock released here.
       partitions.forEach(tp -> release(tp.partition(), false));
+      updateAssigned();
     }
+  }
+
+  private void updateAssigned() {
+    assigned = consumer.assignment().stream().map(TopicPartition::partition).sorted().toList();
   }
 
   /** Stops polling, writes and closes every open segment, and leaves the group. */

@@ -44,6 +44,7 @@ public final class Exports implements AutoCloseable {
       Duration decisionsDebounce,
       long stateMaxChanges,
       Duration stateMaxDelay,
+      boolean statePretty,
       Duration checkpointInterval,
       int checkpointFullEvery,
       int checkpointRetainFull) {}
@@ -144,7 +145,7 @@ public final class Exports implements AutoCloseable {
         writeDecisions(db, settings.exportDir());
       }
       if (state) {
-        StateJson.write(db, settings.exportDir().resolve("state.json"));
+        StateJson.write(db, settings.exportDir().resolve("state.json"), settings.statePretty());
       }
       Duration interval = settings.checkpointInterval();
       if (!interval.isZero() && now - lastCheckpointNanos >= interval.toNanos()) {
@@ -194,7 +195,7 @@ public final class Exports implements AutoCloseable {
         writeDecisions(db, settings.exportDir());
       }
       if (state) {
-        StateJson.write(db, settings.exportDir().resolve("state.json"));
+        StateJson.write(db, settings.exportDir().resolve("state.json"), settings.statePretty());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

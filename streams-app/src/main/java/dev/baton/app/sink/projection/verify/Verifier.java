@@ -1,6 +1,7 @@
 package dev.baton.app.sink.projection.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.app.config.Redaction;
 import dev.baton.app.sink.audit.AuditDirectory;
 import dev.baton.app.sink.audit.PartitionScanner;
 import dev.baton.app.sink.projection.EventRows;
@@ -104,7 +105,7 @@ public final class Verifier {
     SortedMap<Integer, Long> projectionAt = null;
     String projectionTopic = s.topic();
     if (s.checks().contains(Check.PROJECTION)) {
-      progress.accept("reading the projection at " + s.jdbcUrl());
+      progress.accept("reading the projection at " + Redaction.jdbcUrl(s.jdbcUrl()));
       try (ProjectionDatabase db = ProjectionDatabase.openReadOnly(s.jdbcUrl())) {
         awaitCatchUp(db, end);
         projection = new ProjectionState();
