@@ -73,10 +73,29 @@ public final class CheckpointStore {
     return dir;
   }
 
-  /** What {@link #list()} found under one manifest name. */
+  /**
+   * What {@link #list()} found under one manifest name.
+   *
+   * @param manifest the manifest, when it is readable and its checksum matches
+   * @param problem why it cannot be used (unreadable, damaged, or its chain is broken), or null
+   */
   public record Entry(String id, CheckpointManifest manifest, String problem) {
     public boolean readable() {
       return manifest != null;
+    }
+
+    /** Whether it can be restored as far as manifests tell (data files are checked apart). */
+    public boolean ok() {
+      return manifest != null && problem == null;
+    }
+  }
+
+  private String chainProblem(CheckpointManifest m) {
+    try {
+      chain(m.id());
+      return null;
+    } catch (CheckpointException e) {
+      return e.getMessage();
     }
   }
 
@@ -99,7 +118,7 @@ public final class CheckpointStore {
           if (!id.equals(m.id())) {
             entries.add(new Entry(id, null, "manifest names id " + m.id()));
           } else {
-            entries.add(new Entry(id, m, null));
+            entries.add(new Entry(id, m, chainProblem(m)));
           }
         } catch (CheckpointException e) {
           entries.add(new Entry(id, null, e.getMessage()));
@@ -159,17 +178,20 @@ public final class CheckpointStore {
       }
       CheckpointManifest manifest =
           new CheckpointManifest(
-              CheckpointManifest.FORMAT,
-              id,
-              kind,
-              parent == null ? null : parent.id(),
-              now,
-              topic,
-              offsets,
-              rows,
-              dataFile,
-              size[0],
-              HexFormat.of().formatHex(sha.digest()));
+                  CheckpointManifest.FORMAT,
+                  id,
+                  kind,
+                  parent == null ? null : parent.id(),
+                  now,
+                  topic,
+                  offsets,
+                  rows,
+                  dataFile,
+                  size[0],
+                  HexFormat.of().formatHex(sha.digest()),
+                  parent == null ? null : parent.manifestSha256(),
+                  null)
+              .sealed();
       DurableFiles.write(
           dir.resolve(id + CheckpointManifest.MANIFEST_SUFFIX),
           mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
@@ -254,6 +276,7 @@ public final class CheckpointStore {
         throw new CheckpointException(
             "checkpoint " + current.id() + " is incremental but names no parent");
       }
+      CheckpointManifest child = current;
       try {
         current = manifest(current.parent());
       } catch (CheckpointException e) {
@@ -265,6 +288,18 @@ public final class CheckpointStore {
                 + ", which is missing or unreadable: "
                 + e.getMessage(),
             e);
+      }
+      if (!current.manifestSha256().equals(child.parentSha256())) {
+        throw new CheckpointException(
+            "checkpoint "
+                + child.id()
+                + " builds on a manifest of "
+                + current.id()
+                + " with checksum "
+                + child.parentSha256()
+                + ", but that manifest now has "
+                + current.manifestSha256()
+                + ": the parent was replaced or edited");
       }
     }
   }
@@ -480,6 +515,15 @@ public final class CheckpointStore {
   private static CheckpointManifest readManifest(Path file) {
     try {
       CheckpointManifest m = mapper().readValue(file.toFile(), CheckpointManifest.class);
+      if (CheckpointManifest.FORMAT_1.equals(m.format())) {
+        throw new CheckpointException(
+            "manifest "
+                + file.getFileName()
+                + " has format "
+                + CheckpointManifest.FORMAT_1
+                + ", written before manifests were checksummed, so its offsets cannot be"
+                + " trusted; take a new checkpoint (baton checkpoint create)");
+      }
       if (!CheckpointManifest.FORMAT.equals(m.format())) {
         throw new CheckpointException(
             "manifest "
@@ -489,8 +533,23 @@ public final class CheckpointStore {
                 + ", expected "
                 + CheckpointManifest.FORMAT);
       }
-      if (m.id() == null || m.kind() == null || m.offsets() == null) {
+      if (m.id() == null || m.kind() == null || m.offsets() == null || m.manifestSha256() == null) {
         throw new CheckpointException("manifest " + file.getFileName() + " is incomplete");
+      }
+      if (!CheckpointManifest.FULL.equals(m.kind())
+          && !CheckpointManifest.INCREMENTAL.equals(m.kind())) {
+        throw new CheckpointException(
+            "manifest " + file.getFileName() + " has an unknown kind " + m.kind());
+      }
+      String actual = m.checksum();
+      if (!actual.equalsIgnoreCase(m.manifestSha256())) {
+        throw new CheckpointException(
+            "manifest "
+                + file.getFileName()
+                + " is damaged: its content hashes to "
+                + actual
+                + ", its manifestSha256 says "
+                + m.manifestSha256());
       }
       return m;
     } catch (IOException e) {

@@ -164,7 +164,7 @@ public final class Verifier {
     CheckpointStore store = new CheckpointStore(s.exportDir().resolve("checkpoints"));
     List<CheckpointManifest> all = store.manifests();
     store.list().stream()
-        .filter(e -> !e.readable())
+        .filter(e -> !e.ok())
         .forEach(e -> differences.add("checkpoint " + e.id() + ": " + e.problem()));
     if (all.isEmpty()) {
       notes.add("checkpoint: none in " + store.dir() + "; not compared");
