@@ -2,6 +2,7 @@ package dev.baton.app.cli.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.app.io.ResponseJson;
 import dev.baton.sdk.protocol.Json;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -10,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -87,9 +89,9 @@ public final class BatonHttpClient {
   }
 
   private ApiResponse send(HttpRequest.Builder builder, Duration timeout) {
-    HttpResponse<String> response;
+    HttpResponse<byte[]> response;
     try {
-      response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+      response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (HttpTimeoutException e) {
       throw new ClientFailure(
           "no answer from Baton at " + server + " within " + timeout.toSeconds() + " s", e);
@@ -100,29 +102,47 @@ public final class BatonHttpClient {
       throw new ClientFailure("interrupted while waiting for Baton at " + server, e);
     }
     JsonNode body;
+    byte[] bytes = response.body();
     try {
-      body = Json.mapper().readTree(response.body());
-    } catch (JsonProcessingException | IllegalArgumentException e) {
-      String text = response.body();
+      // Answers may be larger than any request (a page of tasks): no document limit here.
+      body = ResponseJson.mapper().readTree(bytes);
+    } catch (IOException | IllegalArgumentException e) {
+      String text = new String(bytes, 0, Math.min(bytes.length, 200), StandardCharsets.UTF_8);
+      String why =
+          e instanceof JsonProcessingException j ? j.getOriginalMessage() : String.valueOf(e);
       throw new ClientFailure(
           "unexpected answer from "
               + server
-              + " (is it Baton?): HTTP "
+              + ": HTTP "
               + response.statusCode()
-              + " "
-              + (text.length() > 200 ? text.substring(0, 200) + "..." : text),
+              + " with "
+              + bytes.length
+              + " bytes of "
+              + response.headers().firstValue("Content-Type").orElse("no content type")
+              + " that are not JSON ("
+              + why
+              + ")"
+              + (bytes.length == 0
+                  ? ""
+                  : ", starting: " + text + (bytes.length > 200 ? "..." : "")),
           e);
     }
     if (body == null || !body.isObject()) {
       throw new ClientFailure(
           "unexpected answer from "
               + server
-              + " (is it Baton?): HTTP "
+              + ": HTTP "
               + response.statusCode()
-              + " without a JSON object",
+              + (body == null || body.isMissingNode()
+                  ? " with an empty body"
+                  : " with JSON that is not an object: " + abbreviate(body.toString())),
           null);
     }
     return new ApiResponse(response.statusCode(), body);
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() > 200 ? text.substring(0, 200) + "..." : text;
   }
 
   private static String describe(IOException e) {

@@ -2,6 +2,7 @@ package dev.baton.app.sink.projection.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.app.config.Redaction;
+import dev.baton.app.io.ResponseJson;
 import dev.baton.app.sink.audit.AuditDirectory;
 import dev.baton.app.sink.audit.PartitionScanner;
 import dev.baton.app.sink.projection.EventRows;
@@ -210,16 +211,25 @@ public final class Verifier {
                   + "/v1/tasks?limit=1000&workspace="
                   + encode(ws)
                   + (after == null ? "" : "&after=" + encode(after));
-          HttpResponse<String> response =
+          // One page at a time, read without the request-side document limit.
+          HttpResponse<java.io.InputStream> response =
               http.send(
                   HttpRequest.newBuilder(URI.create(uri)).timeout(s.timeout()).GET().build(),
-                  HttpResponse.BodyHandlers.ofString());
-          if (response.statusCode() != 200) {
-            differences.add(
-                "live: GET " + uri + " answered " + response.statusCode() + " " + response.body());
-            return;
+                  HttpResponse.BodyHandlers.ofInputStream());
+          JsonNode page;
+          try (java.io.InputStream body = response.body()) {
+            if (response.statusCode() != 200) {
+              differences.add(
+                  "live: GET "
+                      + uri
+                      + " answered "
+                      + response.statusCode()
+                      + " "
+                      + new String(body.readNBytes(500), StandardCharsets.UTF_8));
+              return;
+            }
+            page = ResponseJson.mapper().readTree(body);
           }
-          JsonNode page = Json.mapper().readTree(response.body());
           for (JsonNode task : page.path("tasks")) {
             live.apply(
                 new ProjectionRow(
@@ -281,7 +291,7 @@ public final class Verifier {
           differences.add("live: lock " + row.key() + ": GET answered " + response.statusCode());
           continue;
         }
-        JsonNode lock = Json.mapper().readTree(response.body());
+        JsonNode lock = ResponseJson.mapper().readTree(response.body());
         read++;
         long version = lock.path("version").asLong();
         long token = lock.path("lastToken").asLong();
