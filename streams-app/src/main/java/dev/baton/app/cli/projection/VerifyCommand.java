@@ -67,6 +67,13 @@ public final class VerifyCommand implements Callable<Integer> {
   long catchUpMs;
 
   @Option(
+      names = "--allow-behind",
+      description =
+          "Compare a projection that is still behind the log after --catch-up-ms at its own"
+              + " offsets (a restored copy) instead of failing.")
+  boolean allowBehind;
+
+  @Option(
       names = "--timeout-ms",
       paramLabel = "MS",
       defaultValue = "60000",
@@ -98,7 +105,8 @@ public final class VerifyCommand implements Callable<Integer> {
             server.replaceAll("/+$", ""),
             checks,
             Duration.ofMillis(catchUpMs),
-            Duration.ofMillis(timeoutMs));
+            Duration.ofMillis(timeoutMs),
+            allowBehind);
     Verifier.Report report;
     try {
       report =
