@@ -196,7 +196,10 @@ class LogConsumersTest {
       db.writer().apply(rows, "baton.events", Map.of(0, (long) log.size()));
       Path stateJson = dir.resolve("state.json");
       StateJson.write(db, stateJson);
-      JsonNode state = Json.mapper().readTree(Files.readAllBytes(stateJson));
+      String text = Files.readString(stateJson);
+      assertThat(text.strip()).as("compact by default").doesNotContain("\n");
+      assertThat(text).contains("\"createdAt\":\"2025-01-01T00:00:00.000Z\"");
+      JsonNode state = Json.mapper().readTree(text);
       Map<String, Task> tasks = new TreeMap<>();
       for (JsonNode t : state.path("tasks")) {
         Task task = Json.mapper().treeToValue(t, Task.class);
