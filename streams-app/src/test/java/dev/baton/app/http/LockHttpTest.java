@@ -469,7 +469,7 @@ class LockHttpTest {
       assertThat(body.path("queue").get(1).path("agent").asText()).isEqualTo("carol");
       assertThat(body.path("queue").get(1).path("position").asInt()).isEqualTo(2);
       assertThat(body.path("queue").get(1).path("waitDeadline").asText())
-          .isEqualTo("2025-01-01T00:00:30Z");
+          .isEqualTo("2025-01-01T00:00:30.000Z");
       assertThat(reply.raw()).doesNotContain("replyTo", "recentlyExpired");
     }
 
