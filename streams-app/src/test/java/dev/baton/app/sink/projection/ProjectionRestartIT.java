@@ -8,9 +8,6 @@ import dev.baton.sdk.protocol.Event;
 import dev.baton.sdk.protocol.EventType;
 import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.JsonSerde;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Properties;
@@ -50,12 +47,12 @@ class ProjectionRestartIT {
     String url = "jdbc:sqlite:" + dir.resolve(name + ".db");
     String group = prefix + "projection";
     produce(topic, 0, 300);
-    Process first = start(topic, url, group, instance);
+    Process first = SinkProcess.start(topic, url, group, instance);
     awaitApplied(url, topic, 300);
     first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     produce(topic, 300, 3);
     long restarted = System.nanoTime();
-    Process second = start(topic, url, group, instance);
+    Process second = SinkProcess.start(topic, url, group, instance);
     try {
       awaitApplied(url, topic, 303);
       return (System.nanoTime() - restarted) / 1e9;
@@ -107,48 +104,5 @@ class ProjectionRestartIT {
       }
     }
     throw new AssertionError("the projection did not reach " + tasks + " tasks in 3 minutes");
-  }
-
-  private static Process start(String topic, String url, String group, String instance)
-      throws Exception {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder pb =
-        instance == null
-            ? new ProcessBuilder(
-                java.toString(),
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                ProjectionSinkMain.class.getName(),
-                KafkaTestCluster.bootstrapServers(),
-                topic,
-                url,
-                group,
-                "500")
-            : new ProcessBuilder(
-                java.toString(),
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                ProjectionSinkMain.class.getName(),
-                KafkaTestCluster.bootstrapServers(),
-                topic,
-                url,
-                group,
-                "500",
-                instance);
-    pb.redirectErrorStream(true);
-    Process process = pb.start();
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    for (String line; (line = out.readLine()) != null; ) {
-      if (line.contains(ProjectionSinkMain.READY)) {
-        Thread drain = new Thread(() -> out.lines().forEach(l -> {}), "sink-output");
-        drain.setDaemon(true);
-        drain.start();
-        return process;
-      }
-    }
-    throw new AssertionError("the sink process exited with " + process.waitFor());
   }
 }

@@ -78,6 +78,20 @@ public record CheckpointManifest(
 
   /** This manifest with {@code manifestSha256} set to {@link #checksum}. */
   public CheckpointManifest sealed() {
+    return withManifestSha256(checksum());
+  }
+
+  /** The SHA-256 of this manifest's content: everything but {@code manifestSha256}. */
+  public String checksum() {
+    try {
+      byte[] bytes = Json.mapper().writeValueAsBytes(withManifestSha256(null));
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+      throw new IllegalStateException("cannot checksum manifest " + id, e);
+    }
+  }
+
+  private CheckpointManifest withManifestSha256(String checksum) {
     return new CheckpointManifest(
         format,
         id,
@@ -91,32 +105,7 @@ public record CheckpointManifest(
         dataBytes,
         sha256,
         parentSha256,
-        checksum());
-  }
-
-  /** The SHA-256 of this manifest's content: everything but {@code manifestSha256}. */
-  public String checksum() {
-    CheckpointManifest content =
-        new CheckpointManifest(
-            format,
-            id,
-            kind,
-            parent,
-            createdAt,
-            topic,
-            offsets,
-            rows,
-            dataFile,
-            dataBytes,
-            sha256,
-            parentSha256,
-            null);
-    try {
-      byte[] bytes = Json.mapper().writeValueAsBytes(content);
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (JsonProcessingException | NoSuchAlgorithmException e) {
-      throw new IllegalStateException("cannot checksum manifest " + id, e);
-    }
+        checksum);
   }
 
   /** Total rows in the data file. */
