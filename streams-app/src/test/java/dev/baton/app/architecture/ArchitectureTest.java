@@ -86,4 +86,22 @@ class ArchitectureTest {
         .callMethod(Files.class, "move", Path.class, Path.class, CopyOption[].class)
         .check(classes);
   }
+
+  /** The file and time helpers every part uses depend on no part of the service. */
+  @Test
+  void shouldKeepTheIoHelpersFreeOfTheService() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.baton.app.io..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.baton.app.sink..",
+            "dev.baton.app.http..",
+            "dev.baton.app.cli..",
+            "dev.baton.app.runtime..",
+            "dev.baton.app.processor..",
+            "dev.baton.app.topology..")
+        .check(classes);
+  }
 }
