@@ -8,38 +8,46 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code baton serve}: the topology and the HTTP API against an existing cluster, without the sinks
  * (run {@code baton sink} for those). The unit to scale out: instances with the same application id
- * share the partitions.
+ * share the partitions. Settings come from the environment too ({@link NodeSettings}).
  */
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
+    defaultValueProvider = NodeSettings.KeyDefaults.class,
     description = {
       "Run the topology and the HTTP API against an existing Kafka cluster, without the sinks"
           + " (run 'baton sink' for those). Instances with the same application id share the"
-          + " partitions."
+          + " partitions.",
+      "Every setting can also come from the environment: BATON_X_Y sets baton.x.y (see 'baton"
+          + " config'); --config and the options below win over it."
     })
-final class ServeCommand implements Callable<Integer> {
+final class ServeCommand implements Callable<Integer>, NodeSettings.NodeCommand {
+  @Spec CommandSpec spec;
+
   @Option(
       names = "--bootstrap",
-      required = true,
-      description = "Kafka bootstrap servers (host:port,...).")
+      description =
+          "Kafka bootstrap servers (host:port,...); required unless BATON_BOOTSTRAP_SERVERS or"
+              + " --config baton.bootstrap.servers gives them.")
   String bootstrap;
 
   @Option(
       names = "--data-dir",
-      defaultValue = "baton-data",
-      description = "Directory for the RocksDB state (default: ${DEFAULT-VALUE}).")
+      description =
+          "Directory for the RocksDB state (env BATON_DATA_DIR; default: ${DEFAULT-VALUE}).")
   Path dataDir;
 
   @Option(
       names = "--http-port",
-      defaultValue = "7070",
-      description = "HTTP API port (default: ${DEFAULT-VALUE}).")
+      description = "HTTP API port (env BATON_HTTP_PORT; default: ${DEFAULT-VALUE}).")
   int httpPort;
 
   @Option(
@@ -49,16 +57,25 @@ final class ServeCommand implements Callable<Integer> {
   Map<String, String> extra = new HashMap<>();
 
   @Override
-  public Integer call() throws InterruptedException {
-    Map<String, Object> props = new HashMap<>(extra);
-    props.put(AppConfig.BOOTSTRAP_SERVERS, bootstrap);
-    props.put(AppConfig.DATA_DIR, dataDir.toString());
-    props.put(AppConfig.HTTP_PORT, httpPort);
+  public AppConfig config(Map<String, String> env) {
+    Map<String, Object> props = NodeSettings.merge(spec, env, extra);
+    if (!props.containsKey(AppConfig.BOOTSTRAP_SERVERS)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "Missing the Kafka cluster: give --bootstrap, BATON_BOOTSTRAP_SERVERS or --config "
+              + AppConfig.BOOTSTRAP_SERVERS
+              + "=...");
+    }
     props.put(AppConfig.AUDIT_ENABLED, false);
     props.put(AppConfig.PROJECTION_ENABLED, false);
+    return AppConfig.parse(props);
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
     BatonService service =
         BatonService.start(
-            AppConfig.parse(props), new BatonService.Options(false, 0, Duration.ofSeconds(60)));
+            config(System.getenv()), new BatonService.Options(false, 0, Duration.ofSeconds(60)));
     return Foreground.runUntilStopped(
         service,
         String.format(

@@ -11,7 +11,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code baton sink}: the audit and projection sinks alone, against a running cluster, until
@@ -21,25 +23,29 @@ import picocli.CommandLine.Option;
 @Command(
     name = "sink",
     mixinStandardHelpOptions = true,
+    defaultValueProvider = NodeSettings.KeyDefaults.class,
     description = {
       "Run the sinks on their own until stopped: the audit trail (JSONL segments in"
           + " <data-dir>/export/audit) and the SQL projection with decisions.md, state.json and"
-          + " checkpoints. Several instances with the same group share the partitions."
+          + " checkpoints. Several instances with the same group share the partitions.",
+      "Every setting can also come from the environment: BATON_X_Y sets baton.x.y (see 'baton"
+          + " config'); --config and the options below win over it."
     })
-public final class SinkCommand implements Callable<Integer> {
+public final class SinkCommand implements Callable<Integer>, NodeSettings.NodeCommand {
   /** Printed to stdout once the sink runs. */
   public static final String READY_LINE = "Audit sink running";
 
+  @Spec CommandSpec spec;
+
   @Option(
       names = "--data-dir",
-      defaultValue = "baton-data",
-      description = "Directory the exports go to (default: ${DEFAULT-VALUE}).")
+      description = "Directory the exports go to (env BATON_DATA_DIR; default: ${DEFAULT-VALUE}).")
   Path dataDir;
 
   @Option(
       names = "--bootstrap",
-      defaultValue = "localhost:9092",
-      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+      description =
+          "Kafka bootstrap servers (env BATON_BOOTSTRAP_SERVERS; default: ${DEFAULT-VALUE}).")
   String bootstrap;
 
   @Option(
@@ -53,19 +59,18 @@ public final class SinkCommand implements Callable<Integer> {
   @Option(
       names = "--jdbc-url",
       description =
-          "Projection database (default: SQLite at <data-dir>/baton.db), e.g."
-              + " jdbc:postgresql://127.0.0.1:5432/baton?user=baton.")
+          "Projection database (env BATON_PROJECTION_JDBC_URL; default: SQLite at"
+              + " <data-dir>/baton.db), e.g. jdbc:postgresql://127.0.0.1:5432/baton?user=baton.")
   String jdbcUrl;
 
   @Override
+  public AppConfig config(Map<String, String> env) {
+    return AppConfig.parse(NodeSettings.merge(spec, env, extra));
+  }
+
+  @Override
   public Integer call() throws InterruptedException {
-    Map<String, Object> props = new HashMap<>(extra);
-    props.put(AppConfig.DATA_DIR, dataDir.toString());
-    props.put(AppConfig.BOOTSTRAP_SERVERS, bootstrap);
-    if (jdbcUrl != null) {
-      props.put(AppConfig.PROJECTION_JDBC_URL, jdbcUrl);
-    }
-    AppConfig config = AppConfig.parse(props);
+    AppConfig config = config(System.getenv());
     AuditSink audit = AuditSink.startIfEnabled(config);
     ProjectionSink projection;
     try {
@@ -105,7 +110,7 @@ public final class SinkCommand implements Callable<Integer> {
         READY_LINE,
         config.topics().events(),
         audit != null ? config.auditDir().toAbsolutePath() : "(audit off)",
-        projection != null ? " and " + Redaction.jdbcUrl(config.projectionJdbcUrl()) : "");
+        projection != null ? " and " + withoutCredentials(config.projectionJdbcUrl()) : "");
     System.out.flush();
     try {
       stopped.get();
@@ -124,5 +129,13 @@ public final class SinkCommand implements Callable<Integer> {
         // Already shutting down: the hook is running.
       }
     }
+  }
+
+  /**
+   * The JDBC URL with its password masked, for the log: in a deployment the URL comes from a Secret
+   * and must not end up in the pod's output.
+   */
+  static String withoutCredentials(String jdbcUrl) {
+    return Redaction.jdbcUrl(jdbcUrl);
   }
 }

@@ -8,28 +8,39 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code baton up}: broker (unless --bootstrap), topics, topology and HTTP API in one process. */
+/**
+ * {@code baton up}: broker (unless a Kafka cluster is named: --bootstrap, {@code
+ * BATON_BOOTSTRAP_SERVERS} or --config), topics, topology, HTTP API and sinks in one process.
+ * Settings come from the environment too ({@link NodeSettings}).
+ */
 @Command(
     name = "up",
     mixinStandardHelpOptions = true,
+    defaultValueProvider = NodeSettings.KeyDefaults.class,
     description = {
-      "Start Baton in one process: an embedded single-node Kafka broker (unless --bootstrap is"
-          + " given), the topics, the topology and the HTTP API. Ctrl-C stops everything."
+      "Start Baton in one process: an embedded single-node Kafka broker (unless a cluster is"
+          + " named by --bootstrap or BATON_BOOTSTRAP_SERVERS), the topics, the topology and the"
+          + " HTTP API. Ctrl-C stops everything.",
+      "Every setting can also come from the environment: BATON_X_Y sets baton.x.y (see 'baton"
+          + " config'); --config and the options below win over it."
     })
-final class UpCommand implements Callable<Integer> {
+final class UpCommand implements Callable<Integer>, NodeSettings.NodeCommand {
+  @Spec CommandSpec spec;
+
   @Option(
       names = "--data-dir",
-      defaultValue = "baton-data",
       description =
-          "Directory for broker data, state stores and exports (default: ${DEFAULT-VALUE}).")
+          "Directory for broker data, state stores and exports (env BATON_DATA_DIR; default:"
+              + " ${DEFAULT-VALUE}).")
   Path dataDir;
 
   @Option(
       names = "--http-port",
-      defaultValue = "7070",
-      description = "HTTP API port (default: ${DEFAULT-VALUE}).")
+      description = "HTTP API port (env BATON_HTTP_PORT; default: ${DEFAULT-VALUE}).")
   int httpPort;
 
   @Option(
@@ -40,21 +51,23 @@ final class UpCommand implements Callable<Integer> {
 
   @Option(
       names = "--bootstrap",
-      description = "Use this Kafka cluster (host:port) instead of starting an embedded broker.")
+      description =
+          "Use this Kafka cluster (host:port) instead of starting an embedded broker (env"
+              + " BATON_BOOTSTRAP_SERVERS).")
   String bootstrap;
 
   @Option(
       names = "--partitions",
-      defaultValue = "6",
       description =
-          "Partitions of the Baton topics when they are created (default: ${DEFAULT-VALUE}).")
+          "Partitions of the Baton topics when they are created (env BATON_PARTITIONS; default:"
+              + " ${DEFAULT-VALUE}).")
   int partitions;
 
   @Option(
       names = "--jdbc-url",
       description =
-          "Projection database (default: SQLite at <data-dir>/baton.db), e.g."
-              + " jdbc:postgresql://127.0.0.1:5432/baton?user=baton.")
+          "Projection database (env BATON_PROJECTION_JDBC_URL; default: SQLite at"
+              + " <data-dir>/baton.db), e.g. jdbc:postgresql://127.0.0.1:5432/baton?user=baton.")
   String jdbcUrl;
 
   @Option(
@@ -63,26 +76,23 @@ final class UpCommand implements Callable<Integer> {
   Map<String, String> extra = new HashMap<>();
 
   @Override
+  public AppConfig config(Map<String, String> env) {
+    return AppConfig.parse(NodeSettings.merge(spec, env, extra));
+  }
+
+  @Override
   public Integer call() throws InterruptedException {
-    Map<String, Object> props = new HashMap<>(extra);
-    props.put(AppConfig.DATA_DIR, dataDir.toString());
-    props.put(AppConfig.HTTP_PORT, httpPort);
-    props.put(AppConfig.PARTITIONS, partitions);
-    if (bootstrap != null) {
-      props.put(AppConfig.BOOTSTRAP_SERVERS, bootstrap);
-    }
-    if (jdbcUrl != null) {
-      props.put(AppConfig.PROJECTION_JDBC_URL, jdbcUrl);
-    }
+    Map<String, Object> props = NodeSettings.merge(spec, System.getenv(), extra);
     AppConfig config = AppConfig.parse(props);
+    // A named cluster, from wherever it came, replaces the embedded broker.
+    boolean embeddedBroker = !props.containsKey(AppConfig.BOOTSTRAP_SERVERS);
     BatonService service =
         BatonService.start(
-            config,
-            new BatonService.Options(bootstrap == null, brokerPort, Duration.ofSeconds(60)));
+            config, new BatonService.Options(embeddedBroker, brokerPort, Duration.ofSeconds(60)));
     return Foreground.runUntilStopped(
         service,
         String.format(
             "Baton is up%n  HTTP API : http://localhost:%d%n  Kafka    : %s%n  data dir : %s%n",
-            service.httpPort(), service.bootstrapServers(), dataDir.toAbsolutePath()));
+            service.httpPort(), service.bootstrapServers(), config.dataDir().toAbsolutePath()));
   }
 }

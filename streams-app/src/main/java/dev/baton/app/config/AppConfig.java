@@ -55,6 +55,7 @@ public record AppConfig(
   public static final String STREAM_THREADS = "baton.stream.threads";
   public static final String HTTP_PORT = "baton.http.port";
   public static final String HTTP_HOST = "baton.http.host";
+  public static final String APPLICATION_SERVER = "baton.application.server";
   public static final String DEDUP_RETENTION_MS = "baton.dedup.retention.ms";
   public static final String PUNCTUATE_INTERVAL_MS = "baton.punctuate.interval.ms";
   public static final String LOCK_MAX_LEASE_MS = "baton.lock.max.lease.ms";
@@ -179,6 +180,15 @@ public record AppConfig(
               "127.0.0.1",
               Importance.MEDIUM,
               "Address the HTTP API binds to.")
+          .define(
+              APPLICATION_SERVER,
+              Type.STRING,
+              "",
+              new HostAndPort(),
+              Importance.MEDIUM,
+              "host:port at which other nodes reach this node's HTTP API, advertised to Kafka"
+                  + " Streams as application.server (in Kubernetes, the pod's stable DNS name"
+                  + " under its headless Service). Empty means baton.http.host:baton.http.port.")
           .define(
               DEDUP_RETENTION_MS,
               Type.LONG,
@@ -388,6 +398,15 @@ public record AppConfig(
     return n == 0 ? partitions : n;
   }
 
+  /**
+   * Where other nodes reach this node's HTTP API: {@value #APPLICATION_SERVER}, or {@code <http
+   * host>:<http port>} when it is empty.
+   */
+  public String applicationServer() {
+    String advertised = (String) values.get(APPLICATION_SERVER);
+    return advertised.isEmpty() ? httpHost + ":" + httpPort : advertised;
+  }
+
   /** Parses and validates; throws {@link ConfigException} naming the key and the value. */
   public static AppConfig parse(Map<?, ?> props) {
     Map<String, Object> v = DEFINITION.parse(props);
@@ -462,5 +481,32 @@ public record AppConfig(
     Map<String, Object> props = new HashMap<>(values);
     props.put(key, value);
     return parse(props);
+  }
+
+  /** Empty, or {@code host:port} with a port from 1 to 65535. */
+  private static final class HostAndPort implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      String s = (String) value;
+      if (s == null || s.isEmpty()) {
+        return;
+      }
+      int colon = s.lastIndexOf(':');
+      String host = colon < 0 ? "" : s.substring(0, colon);
+      int port;
+      try {
+        port = colon < 0 ? -1 : Integer.parseInt(s.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        port = -1;
+      }
+      if (host.isBlank() || host.contains("/") || port < 1 || port > 65535) {
+        throw new ConfigException(name, value, "must be host:port with a port from 1 to 65535");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "empty, or host:port";
+    }
   }
 }

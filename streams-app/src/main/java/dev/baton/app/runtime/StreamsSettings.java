@@ -19,7 +19,9 @@ public final class StreamsSettings {
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
-    p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.httpHost() + ":" + config.httpPort());
+    // What other nodes' interactive queries are pointed to: the node's advertised address, not
+    // the bind address (0.0.0.0 in a container).
+    p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.applicationServer());
     // After processing a command the stream thread waits up to poll.ms (100 ms by default) for
     // more input before it reaches the commit that makes the outcome visible; a chain of
     // dependent commands (a lock handover) would pay that wait every hop. Measured with

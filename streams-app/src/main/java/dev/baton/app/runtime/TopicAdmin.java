@@ -32,15 +32,8 @@ public final class TopicAdmin {
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
       Set<String> existing = admin.listTopics().names().get();
       List<NewTopic> missing =
-          List.of(topics.commands(), topics.outcomes(), topics.events()).stream()
-              .filter(t -> !existing.contains(t))
-              .map(
-                  t ->
-                      new NewTopic(
-                              t,
-                              t.equals(topics.outcomes()) ? outcomePartitions : partitions,
-                              replication)
-                          .configs(configFor(t.equals(topics.outcomes()))))
+          plan(topics, partitions, outcomePartitions, replication).stream()
+              .filter(t -> !existing.contains(t.name()))
               .collect(Collectors.toList());
       if (missing.isEmpty()) {
         return;
@@ -60,6 +53,22 @@ public final class TopicAdmin {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
     }
+  }
+
+  /**
+   * The topics Baton creates when they are missing, with their partitions, replication and configs:
+   * what a deployment that creates the topics itself (Strimzi {@code KafkaTopic}s) must match.
+   */
+  public static List<NewTopic> plan(
+      Topics topics, int partitions, int outcomePartitions, short replication) {
+    return List.of(topics.commands(), topics.outcomes(), topics.events()).stream()
+        .map(
+            t -> {
+              boolean outcomes = t.equals(topics.outcomes());
+              return new NewTopic(t, outcomes ? outcomePartitions : partitions, replication)
+                  .configs(configFor(outcomes));
+            })
+        .toList();
   }
 
   private static Map<String, String> configFor(boolean outcomes) {

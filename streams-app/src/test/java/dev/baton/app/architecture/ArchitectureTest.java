@@ -104,4 +104,25 @@ class ArchitectureTest {
             "dev.baton.app.topology..")
         .check(classes);
   }
+
+  @Test
+  void shouldKeepTheConfigALeafThatEveryPartMayRead() {
+    // Config (keys, their environment variables) is read by every part, so it may read none:
+    // the CLI, the runtime and the sinks build on it, never the other way round.
+    noClasses()
+        .that()
+        .resideInAPackage("dev.baton.app.config..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.baton.app.cli..",
+            "dev.baton.app.runtime..",
+            "dev.baton.app.http..",
+            "dev.baton.app.sink..",
+            "dev.baton.app.topology..",
+            "dev.baton.app.processor..",
+            "dev.baton.app.state..",
+            "dev.baton.app.bench..")
+        .check(classes);
+  }
 }

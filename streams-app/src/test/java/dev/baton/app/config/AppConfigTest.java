@@ -47,4 +47,46 @@ class AppConfigTest {
         .hasMessageContaining(AppConfig.LOCK_DEFAULT_LEASE_MS)
         .hasMessageContaining("must not exceed");
   }
+
+  @Test
+  void shouldAdvertiseTheBindAddressWhenNoApplicationServerIsSet() {
+    AppConfig config =
+        AppConfig.parse(Map.of(AppConfig.HTTP_HOST, "10.0.0.7", AppConfig.HTTP_PORT, "7071"));
+
+    assertThat(config.applicationServer()).isEqualTo("10.0.0.7:7071");
+  }
+
+  @Test
+  void shouldAdvertiseTheApplicationServerWhenSet() {
+    AppConfig config =
+        AppConfig.parse(
+            Map.of(
+                AppConfig.HTTP_HOST,
+                "0.0.0.0",
+                AppConfig.APPLICATION_SERVER,
+                "baton-serve-0.baton-headless.baton.svc.cluster.local:7070"));
+
+    assertThat(config.applicationServer())
+        .isEqualTo("baton-serve-0.baton-headless.baton.svc.cluster.local:7070");
+  }
+
+  @Test
+  void shouldRefuseAnApplicationServerThatIsNotHostAndPort() {
+    for (String bad :
+        new String[] {
+          "node-0",
+          "node-0:",
+          ":7070",
+          "node-0:0",
+          "node-0:70000",
+          "http://node-0:7070",
+          "node-0:http"
+        }) {
+      assertThatThrownBy(() -> AppConfig.parse(Map.of(AppConfig.APPLICATION_SERVER, bad)))
+          .as(bad)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining(AppConfig.APPLICATION_SERVER)
+          .hasMessageContaining("host:port");
+    }
+  }
 }
