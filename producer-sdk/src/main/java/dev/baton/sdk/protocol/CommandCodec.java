@@ -72,6 +72,7 @@ public final class CommandCodec {
     try {
       Command command = STRICT.treeToValue(object, Command.class);
       Command normalized = validateEnvelope(command);
+      StorableText.check("body", normalized.body());
       Object body = CommandBodies.read(normalized);
       return new ParsedCommand.Valid(normalized, body, CommandBodies.keyOf(normalized, body));
     } catch (InvalidCommandException e) {

@@ -9,6 +9,7 @@ import dev.baton.app.cli.projection.CheckpointCommand;
 import dev.baton.app.cli.projection.QueryCommand;
 import dev.baton.app.cli.projection.VerifyCommand;
 import dev.baton.app.cli.task.TaskCommand;
+import dev.baton.app.config.Redaction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -124,7 +125,7 @@ public final class BatonCli implements Runnable {
         e -> e instanceof CommandLine.ParameterException ? USAGE : FAILED);
     cli.setExecutionExceptionHandler(
         (e, cmd, parseResult) -> {
-          cmd.getErr().println("error: " + e.getMessage());
+          cmd.getErr().println("error: " + Redaction.secretsIn(e.getMessage()));
           return FAILED;
         });
     return cli;

@@ -1,6 +1,7 @@
 package dev.baton.app.cli;
 
 import dev.baton.app.config.AppConfig;
+import dev.baton.app.config.Redaction;
 import dev.baton.app.sink.audit.AuditSink;
 import dev.baton.app.sink.projection.ProjectionSink;
 import java.nio.file.Path;
@@ -115,7 +116,8 @@ public final class SinkCommand implements Callable<Integer>, NodeSettings.NodeCo
       stopped.get();
       return BatonCli.OK;
     } catch (ExecutionException e) {
-      System.err.println("error: the audit sink stopped: " + e.getCause().getMessage());
+      System.err.println(
+          "error: the audit sink stopped: " + Redaction.secretsIn(e.getCause().getMessage()));
       if (projection != null) {
         projection.close();
       }
@@ -134,8 +136,6 @@ public final class SinkCommand implements Callable<Integer>, NodeSettings.NodeCo
    * and must not end up in the pod's output.
    */
   static String withoutCredentials(String jdbcUrl) {
-    return jdbcUrl
-        .replaceAll("(?i)(password=)[^&;]*", "$1***")
-        .replaceAll("(//[^/@:?]*:)[^/@?]*@", "$1***@");
+    return Redaction.jdbcUrl(jdbcUrl);
   }
 }

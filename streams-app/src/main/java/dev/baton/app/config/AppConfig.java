@@ -75,10 +75,12 @@ public record AppConfig(
   public static final String PROJECTION_ENABLED = "baton.projection.enabled";
   public static final String PROJECTION_JDBC_URL = "baton.projection.jdbc.url";
   public static final String PROJECTION_GROUP_ID = "baton.projection.group.id";
+  public static final String PROJECTION_GROUP_INSTANCE_ID = "baton.projection.group.instance.id";
   public static final String PROJECTION_BATCH_MAX_RECORDS = "baton.projection.batch.max.records";
   public static final String DECISIONS_DEBOUNCE_MS = "baton.export.decisions.debounce.ms";
   public static final String STATE_MAX_CHANGES = "baton.export.state.max.changes";
   public static final String STATE_MAX_DELAY_MS = "baton.export.state.max.delay.ms";
+  public static final String STATE_PRETTY = "baton.export.state.pretty";
   public static final String CHECKPOINT_INTERVAL_MS = "baton.checkpoint.interval.ms";
   public static final String CHECKPOINT_FULL_EVERY = "baton.checkpoint.full.every";
   public static final String CHECKPOINT_RETAIN_FULL = "baton.checkpoint.retain.full";
@@ -329,6 +331,14 @@ public record AppConfig(
               "Consumer group of the projection sink instances (they share the partitions when"
                   + " the target is PostgreSQL); empty means <application id>-projection.")
           .define(
+              PROJECTION_GROUP_INSTANCE_ID,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              "Static group membership id of this projection sink instance (e.g. the pod name);"
+                  + " a restarted instance with the same id gets its partitions back at once"
+                  + " instead of after the session timeout. Empty means dynamic membership.")
+          .define(
               PROJECTION_BATCH_MAX_RECORDS,
               Type.INT,
               1000,
@@ -356,6 +366,13 @@ public record AppConfig(
               Range.between(0, 3_600_000),
               Importance.LOW,
               "state.json is replaced at most this long after the first pending change.")
+          .define(
+              STATE_PRETTY,
+              Type.BOOLEAN,
+              false,
+              Importance.LOW,
+              "Write state.json indented for people to read; false writes it compact (about a"
+                  + " third of the size).")
           .define(
               CHECKPOINT_INTERVAL_MS,
               Type.LONG,

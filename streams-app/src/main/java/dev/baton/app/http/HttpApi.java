@@ -5,13 +5,14 @@ import dev.baton.app.agent.AgentSettings;
 import dev.baton.app.agent.AgentSurface;
 import dev.baton.app.agent.ProjectionDecisions;
 import dev.baton.app.config.AppConfig;
+import dev.baton.app.sink.SinkStatus;
 import dev.baton.app.state.LockQueries;
 import dev.baton.app.state.TaskQueries;
 import dev.baton.sdk.BatonClient;
-import dev.baton.sdk.protocol.Json;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -23,7 +24,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * The HTTP API (default port 7070). Routes:
  *
  * <pre>
- * GET   /v1/health                            200 {"status":"RUNNING"}, else 503 with the state
+ * GET   /v1/health                            200 {"status":"RUNNING",...} while serving, else 503
+ *                                             (see HealthResource)
  * GET   /v1/tasks?workspace=&amp;status=&amp;assignee=&amp;limit=&amp;after=
  *                                             {"tasks":[...], "next": cursor or null}
  * GET   /v1/tasks/{workspace}/{id}            the task
@@ -68,17 +70,31 @@ public final class HttpApi implements AutoCloseable {
     this.agents = agents;
   }
 
-  /** Starts serving on {@code host:port} (0 = any free port). */
+  /**
+   * Starts serving on {@code host:port} (0 = any free port) with the task, lock and decision routes
+   * and health; no agent surfaces, no sinks.
+   */
   public static HttpApi start(String host, int port, KafkaStreams streams, BatonClient client) {
     return start(
-        host, port, streams::state, TaskQueries.of(streams), LockQueries.of(streams), client);
+        host,
+        port,
+        HealthResource.of(streams, List::of),
+        TaskQueries.of(streams),
+        LockQueries.of(streams),
+        client,
+        null);
   }
 
   /**
-   * Starts serving on the configured host and port, with the agent surfaces (MCP at {@code /mcp},
-   * the hooks at {@code /v1/hooks/...}).
+   * The node's API: on the configured host and port, with the agent surfaces (MCP at {@code /mcp},
+   * the hooks at {@code /v1/hooks/...}); {@code sinks} tells {@code /v1/health} how the sinks of
+   * this node are doing.
    */
-  public static HttpApi start(AppConfig config, KafkaStreams streams, BatonClient client) {
+  public static HttpApi start(
+      AppConfig config,
+      KafkaStreams streams,
+      BatonClient client,
+      Supplier<List<SinkStatus>> sinks) {
     TaskQueries tasks = TaskQueries.of(streams);
     LockQueries locks = LockQueries.of(streams);
     AgentSettings settings = AgentSettings.of(config);
@@ -93,9 +109,16 @@ public final class HttpApi implements AutoCloseable {
             (Boolean) config.values().get(AppConfig.HOOKS_CLAUDE_ALLOW),
             String.valueOf(HttpApi.class.getPackage().getImplementationVersion()));
     return start(
-        config.httpHost(), config.httpPort(), streams::state, tasks, locks, client, agents);
+        config.httpHost(),
+        config.httpPort(),
+        HealthResource.of(streams, sinks),
+        tasks,
+        locks,
+        client,
+        agents);
   }
 
+  /** Starts serving with explicit collaborators (tests give in-memory ones). */
   static HttpApi start(
       String host,
       int port,
@@ -103,24 +126,21 @@ public final class HttpApi implements AutoCloseable {
       TaskQueries tasks,
       LockQueries locks,
       BatonClient client) {
-    return start(host, port, state, tasks, locks, client, null);
+    return start(
+        host, port, new HealthResource(state, () -> null, List::of), tasks, locks, client, null);
   }
 
-  /**
-   * Starts serving with explicit collaborators (tests give in-memory ones); {@code agents} (null
-   * for none) adds the MCP server and the hooks.
-   */
-  static HttpApi start(
+  /** {@code agents} (null for none) adds the MCP server and the hooks. */
+  private static HttpApi start(
       String host,
       int port,
-      Supplier<KafkaStreams.State> state,
+      HealthResource health,
       TaskQueries tasks,
       LockQueries locks,
       BatonClient client,
       AgentSurface agents) {
     ExecutorService responses =
         Executors.newFixedThreadPool(RESPONSE_THREADS, daemonThreads("baton-http-answer-"));
-    HealthResource health = new HealthResource(state);
     CommandReplies replies = new CommandReplies(responses, COMMAND_DEADLINE);
     TaskQueryResource taskReads = new TaskQueryResource(tasks);
     TaskCommandResource taskCommands = new TaskCommandResource(client, replies);
@@ -135,7 +155,7 @@ public final class HttpApi implements AutoCloseable {
               cfg.jetty.port = port;
               cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
               cfg.http.prefer405over404 = true;
-              cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
+              cfg.jsonMapper(new JavalinJackson(HttpJson.mapper(), false));
               cfg.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrorHandler()));
               ErrorMapper.register(cfg.routes);
               cfg.routes.get("/v1/health", health::health);

@@ -3,12 +3,15 @@ package dev.baton.app.runtime;
 import dev.baton.app.broker.EmbeddedKafkaBroker;
 import dev.baton.app.config.AppConfig;
 import dev.baton.app.http.HttpApi;
+import dev.baton.app.sink.SinkStatus;
 import dev.baton.app.sink.audit.AuditSink;
 import dev.baton.app.sink.projection.ProjectionSink;
 import dev.baton.app.topology.TopologyFactory;
 import dev.baton.sdk.BatonClient;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.CloseOptions;
@@ -18,90 +21,110 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Baton node: optionally an embedded broker, then the topics, the topology and the HTTP API,
- * started in that order and closed in reverse.
+ * One Baton node: optionally an embedded broker, then the topics, the topology, the SDK client of
+ * the gateway, the HTTP API and the sinks, started in that order as {@link Parts} and closed in
+ * reverse, on shutdown and at once when a part fails to start. "Baton is up" is logged only once
+ * every part runs.
  */
 public final class BatonService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BatonService.class);
 
-  private final EmbeddedKafkaBroker broker;
+  /** Logged once every part of the node has started. */
+  public static final String UP_LINE = "Baton is up";
+
+  private final Parts parts;
   private final KafkaStreams streams;
   private final BatonClient client;
   private final HttpApi http;
   private final String bootstrapServers;
-  private final AuditSink audit;
-  private ProjectionSink projection;
 
   private BatonService(
-      EmbeddedKafkaBroker broker,
+      Parts parts,
       KafkaStreams streams,
       BatonClient client,
       HttpApi http,
-      String bootstrapServers,
-      AuditSink audit) {
-    this.broker = broker;
+      String bootstrapServers) {
+    this.parts = parts;
     this.streams = streams;
     this.client = client;
     this.http = http;
     this.bootstrapServers = bootstrapServers;
-    this.audit = audit;
   }
 
   /** How to start: with an embedded broker on {@code brokerPort}, or against {@code config}'s. */
   public record Options(boolean embeddedBroker, int brokerPort, Duration startTimeout) {}
 
+  /**
+   * Starts every part in order; when one fails, the ones already started are closed (newest first)
+   * and the failure is thrown.
+   */
   public static BatonService start(AppConfig config, Options options) {
-    EmbeddedKafkaBroker broker = null;
-    KafkaStreams streams = null;
-    BatonClient client = null;
-    AuditSink audit = null;
-    ProjectionSink projection = null;
-    try {
-      AppConfig effective = config;
-      if (options.embeddedBroker()) {
-        broker =
-            EmbeddedKafkaBroker.start(
-                new EmbeddedKafkaBroker.Settings(
-                    config.dataDir().resolve("kafka"),
-                    options.brokerPort(),
-                    Map.of("num.partitions", String.valueOf(config.partitions()))));
-        effective = config.with(AppConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
-      }
-      TopicAdmin.ensureTopics(
-          effective.bootstrapServers(),
-          effective.topics(),
-          effective.partitions(),
-          effective.outcomePartitions(),
-          effective.replicationFactor());
-      streams = startStreams(effective, options.startTimeout());
-      client =
-          BatonClient.builder()
-              .bootstrapServers(effective.bootstrapServers())
-              .agent("baton-http")
-              .topics(effective.topics())
-              .build();
-      HttpApi http = HttpApi.start(effective, streams, client);
-      LOG.info(
-          "Baton is up: HTTP on http://{}:{}, Kafka at {}",
-          effective.httpHost(),
-          http.port(),
-          effective.bootstrapServers());
-      audit = AuditSink.startIfEnabled(effective);
-      projection = ProjectionSink.startIfEnabled(effective);
-      BatonService service =
-          new BatonService(broker, streams, client, http, effective.bootstrapServers(), audit);
-      service.projection = projection;
-      return service;
-    } catch (RuntimeException e) {
-      closeQuietly(projection);
-      closeQuietly(audit);
-      closeQuietly(client);
-      if (streams != null) {
-        closeStreams(streams, Duration.ofSeconds(10));
-      }
-      closeQuietly(broker);
-      throw e;
+    Parts parts = new Parts();
+    AppConfig effective = config;
+    if (options.embeddedBroker()) {
+      EmbeddedKafkaBroker broker =
+          parts.start(
+              "the embedded Kafka broker",
+              () ->
+                  EmbeddedKafkaBroker.start(
+                      new EmbeddedKafkaBroker.Settings(
+                          config.dataDir().resolve("kafka"),
+                          options.brokerPort(),
+                          Map.of("num.partitions", String.valueOf(config.partitions())))));
+      effective = config.with(AppConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
     }
+    AppConfig c = effective;
+    parts.start(
+        "the topics",
+        () -> {
+          TopicAdmin.ensureTopics(
+              c.bootstrapServers(),
+              c.topics(),
+              c.partitions(),
+              c.outcomePartitions(),
+              c.replicationFactor());
+          return null;
+        },
+        nothing -> {});
+    KafkaStreams streams =
+        parts.start(
+            "the topology",
+            () -> startStreams(c, options.startTimeout()),
+            s -> closeStreams(s, Duration.ofSeconds(30)));
+    BatonClient client =
+        parts.start(
+            "the gateway's Kafka client",
+            () ->
+                BatonClient.builder()
+                    .bootstrapServers(c.bootstrapServers())
+                    .agent("baton-http")
+                    .topics(c.topics())
+                    .build());
+    List<SinkStatus.Source> sinks = new CopyOnWriteArrayList<>();
+    HttpApi http =
+        parts.start("the HTTP API", () -> HttpApi.start(c, streams, client, statusesOf(sinks)));
+    AuditSink audit = parts.start("the audit sink", () -> AuditSink.startIfEnabled(c));
+    if (audit != null) {
+      sinks.add(audit::status);
+    }
+    ProjectionSink projection =
+        parts.start("the projection sink", () -> ProjectionSink.startIfEnabled(c));
+    if (projection != null) {
+      sinks.add(projection::status);
+    }
+    LOG.info(
+        "{}: HTTP on http://{}:{}, Kafka at {}, running {}",
+        UP_LINE,
+        c.httpHost(),
+        http.port(),
+        c.bootstrapServers(),
+        parts.names());
+    return new BatonService(parts, streams, client, http, c.bootstrapServers());
+  }
+
+  private static java.util.function.Supplier<List<SinkStatus>> statusesOf(
+      List<SinkStatus.Source> sinks) {
+    return () -> sinks.stream().map(SinkStatus.Source::status).toList();
   }
 
   private static KafkaStreams startStreams(AppConfig config, Duration timeout) {
@@ -150,14 +173,7 @@ public final class BatonService implements AutoCloseable {
 
   @Override
   public void close() {
-    closeQuietly(projection);
-    closeQuietly(audit);
-    closeQuietly(http);
-    closeQuietly(client);
-    if (streams != null) {
-      closeStreams(streams, Duration.ofSeconds(30));
-    }
-    closeQuietly(broker);
+    parts.close();
     LOG.info("Baton stopped");
   }
 
@@ -169,16 +185,5 @@ public final class BatonService implements AutoCloseable {
     streams.close(
         CloseOptions.timeout(timeout)
             .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
-  }
-
-  private static void closeQuietly(AutoCloseable c) {
-    if (c == null) {
-      return;
-    }
-    try {
-      c.close();
-    } catch (Exception e) {
-      LOG.warn("error while closing {}", c.getClass().getSimpleName(), e);
-    }
   }
 }

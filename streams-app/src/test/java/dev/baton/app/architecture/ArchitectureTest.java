@@ -5,6 +5,9 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.nio.file.CopyOption;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -90,6 +93,35 @@ class ArchitectureTest {
             "io.modelcontextprotocol..",
             "io.javalin..",
             "org.eclipse.jetty..")
+        .check(classes);
+  }
+
+  /** Files are replaced only through the one durable writer (temp, fsync, rename, dir fsync). */
+  @Test
+  void shouldReplaceFilesOnlyThroughTheDurableWriter() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.baton.app.io..")
+        .should()
+        .callMethod(Files.class, "move", Path.class, Path.class, CopyOption[].class)
+        .check(classes);
+  }
+
+  /** The file and time helpers every part uses depend on no part of the service. */
+  @Test
+  void shouldKeepTheIoHelpersFreeOfTheService() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.baton.app.io..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.baton.app.sink..",
+            "dev.baton.app.http..",
+            "dev.baton.app.cli..",
+            "dev.baton.app.runtime..",
+            "dev.baton.app.processor..",
+            "dev.baton.app.topology..")
         .check(classes);
   }
 

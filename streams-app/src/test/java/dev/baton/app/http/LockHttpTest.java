@@ -183,7 +183,7 @@ class LockHttpTest {
       assertThat(body.path("resource").asText()).isEqualTo("src/App.java");
       assertThat(body.path("mode").asText()).isEqualTo("EXCLUSIVE");
       assertThat(body.path("token").asLong()).isEqualTo(7);
-      assertThat(body.path("leaseDeadline").asText()).isEqualTo("2025-01-01T00:01:00Z");
+      assertThat(body.path("leaseDeadline").asText()).isEqualTo("2025-01-01T00:01:00.000Z");
       assertThat(body.path("holders").get(0).asText()).isEqualTo(AGENT);
       assertThat(body.path("version").asLong()).isEqualTo(12);
       assertThat(body.path("status").asText()).isEqualTo("GRANTED");
@@ -462,14 +462,14 @@ class LockHttpTest {
       JsonNode holder = body.path("holders").get(0);
       assertThat(holder.path("agent").asText()).isEqualTo("alice");
       assertThat(holder.path("token").asLong()).isEqualTo(7);
-      assertThat(holder.path("leaseDeadline").asText()).isEqualTo("2025-01-01T00:01:00Z");
+      assertThat(holder.path("leaseDeadline").asText()).isEqualTo("2025-01-01T00:01:00.000Z");
       assertThat(body.path("queue")).hasSize(2);
       assertThat(body.path("queue").get(0).path("agent").asText()).isEqualTo("bob");
       assertThat(body.path("queue").get(0).path("position").asInt()).isEqualTo(1);
       assertThat(body.path("queue").get(1).path("agent").asText()).isEqualTo("carol");
       assertThat(body.path("queue").get(1).path("position").asInt()).isEqualTo(2);
       assertThat(body.path("queue").get(1).path("waitDeadline").asText())
-          .isEqualTo("2025-01-01T00:00:30Z");
+          .isEqualTo("2025-01-01T00:00:30.000Z");
       assertThat(reply.raw()).doesNotContain("replyTo", "recentlyExpired");
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.app.config.AppConfig;
 import dev.baton.sdk.protocol.Event;
 import dev.baton.sdk.protocol.JsonSerde;
+import dev.baton.sdk.protocol.LockState;
 import dev.baton.sdk.protocol.Outcome;
 import dev.baton.sdk.protocol.Task;
 import dev.baton.sdk.protocol.Topics;
@@ -122,6 +123,18 @@ public final class TopologyHarness implements AutoCloseable {
   public Task task(String key) {
     KeyValueStore<String, Task> tasks = driver.getKeyValueStore(StoreNames.TASKS);
     return tasks.get(key);
+  }
+
+  /** The lock as the processor stored it, or null. */
+  public LockState lock(String key) {
+    KeyValueStore<String, LockState> locks = driver.getKeyValueStore(StoreNames.LOCKS);
+    return locks.get(key);
+  }
+
+  /** Moves the wall clock by {@code by} and returns what the punctuations produced. */
+  public Reply advance(Duration by) {
+    advanceWallClock(by);
+    return new Reply(outcomes.readKeyValuesToList(), events.readKeyValuesToList());
   }
 
   /** The remembered first outcome of {@code commandId}, or null. */

@@ -3,16 +3,13 @@ package dev.baton.app.cli.agent;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.app.io.DurableFiles;
 import dev.baton.sdk.protocol.Json;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,35 +70,19 @@ final class ConfigFiles {
     return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : null;
   }
 
-  /** Writes {@code text} atomically; {@code executable} sets rwxr-xr-x where POSIX allows. */
+  /**
+   * Writes {@code text} atomically and durably; {@code executable} then sets rwxr-xr-x where POSIX
+   * allows.
+   */
   void write(String relative, String text, boolean executable) throws IOException {
     Path file = dir.resolve(relative);
-    Files.createDirectories(file.getParent());
-    Path temp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
-    try {
-      Files.writeString(temp, text, StandardCharsets.UTF_8);
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        channel.force(true);
-      }
-      if (executable) {
-        try {
-          Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        } catch (UnsupportedOperationException e) {
-          // Not a POSIX file system: the script is run through bash by the hook command.
-        }
-      }
+    DurableFiles.write(file, text.getBytes(StandardCharsets.UTF_8));
+    if (executable) {
       try {
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+      } catch (UnsupportedOperationException e) {
+        // Not a POSIX file system: the script is run through bash by the hook command.
       }
-      try (FileChannel parent = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-        parent.force(true);
-      } catch (IOException e) {
-        // Some file systems cannot sync a directory; the rename itself is done.
-      }
-    } finally {
-      Files.deleteIfExists(temp);
     }
   }
 

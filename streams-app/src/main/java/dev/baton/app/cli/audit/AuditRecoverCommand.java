@@ -1,9 +1,9 @@
 package dev.baton.app.cli.audit;
 
 import dev.baton.app.cli.BatonCli;
+import dev.baton.app.io.DurableFiles;
 import dev.baton.app.sink.audit.AuditDirectory;
 import dev.baton.app.sink.audit.AuditRecovery;
-import dev.baton.app.sink.projection.DurableFile;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -59,7 +59,7 @@ final class AuditRecoverCommand extends AuditVerb {
         state.writeTo(out);
         out.flush();
       } else {
-        DurableFile.write(
+        DurableFiles.write(
             outFile,
             file -> {
               Writer writer =

@@ -2,6 +2,7 @@ package dev.baton.app.cli.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.app.io.ResponseJson;
 import dev.baton.sdk.protocol.Json;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -84,20 +85,19 @@ public final class BatonHttpClient {
 
   private ApiResponse send(String method, String pathAndQuery, byte[] body, Duration timeout) {
     URI uri = URI.create(server + pathAndQuery);
-    int status;
-    String text;
+    PlainHttp.Answer answer;
     try {
       if ("http".equals(uri.getScheme())) {
-        PlainHttp.Answer answer =
-            PlainHttp.send(uri, method, headers(), body, CONNECT_TIMEOUT, timeout);
-        status = answer.status();
-        text = answer.body();
+        answer = PlainHttp.send(uri, method, headers(), body, CONNECT_TIMEOUT, timeout);
       } else {
-        HttpResponse<String> response =
+        HttpResponse<byte[]> response =
             httpsClient()
-                .send(request(uri, method, body, timeout), HttpResponse.BodyHandlers.ofString());
-        status = response.statusCode();
-        text = response.body();
+                .send(request(uri, method, body, timeout), HttpResponse.BodyHandlers.ofByteArray());
+        answer =
+            new PlainHttp.Answer(
+                response.statusCode(),
+                response.headers().firstValue("Content-Type").orElse(null),
+                response.body());
       }
     } catch (HttpTimeoutException e) {
       throw new ClientFailure(
@@ -108,7 +108,7 @@ public final class BatonHttpClient {
       Thread.currentThread().interrupt();
       throw new ClientFailure("interrupted while waiting for Baton at " + server, e);
     }
-    return parse(status, text);
+    return parse(answer);
   }
 
   private synchronized HttpClient httpsClient() {
@@ -130,30 +130,50 @@ public final class BatonHttpClient {
         .build();
   }
 
-  private ApiResponse parse(int status, String text) {
+  private ApiResponse parse(PlainHttp.Answer answer) {
+    int status = answer.status();
+    byte[] bytes = answer.body();
     JsonNode body;
     try {
-      body = Json.mapper().readTree(text.getBytes(StandardCharsets.UTF_8));
+      // Answers may be larger than any request (a page of tasks): no document limit here.
+      body = ResponseJson.mapper().readTree(bytes);
     } catch (IOException | IllegalArgumentException e) {
+      String text = new String(bytes, 0, Math.min(bytes.length, 200), StandardCharsets.UTF_8);
+      String why =
+          e instanceof JsonProcessingException j ? j.getOriginalMessage() : String.valueOf(e);
       throw new ClientFailure(
           "unexpected answer from "
               + server
-              + " (is it Baton?): HTTP "
+              + ": HTTP "
               + status
-              + " "
-              + (text.length() > 200 ? text.substring(0, 200) + "..." : text),
+              + " with "
+              + bytes.length
+              + " bytes of "
+              + (answer.contentType() == null ? "no content type" : answer.contentType())
+              + " that are not JSON ("
+              + why
+              + ")"
+              + (bytes.length == 0
+                  ? ""
+                  : ", starting: " + text + (bytes.length > 200 ? "..." : "")),
           e);
     }
     if (body == null || !body.isObject()) {
       throw new ClientFailure(
           "unexpected answer from "
               + server
-              + " (is it Baton?): HTTP "
+              + ": HTTP "
               + status
-              + " without a JSON object",
+              + (body == null || body.isMissingNode()
+                  ? " with an empty body"
+                  : " with JSON that is not an object: " + abbreviate(body.toString())),
           null);
     }
     return new ApiResponse(status, body);
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() > 200 ? text.substring(0, 200) + "..." : text;
   }
 
   private static String describe(IOException e) {

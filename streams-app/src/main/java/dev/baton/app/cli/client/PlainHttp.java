@@ -25,8 +25,8 @@ import java.util.Map;
  * node over plain HTTP almost always; {@code https://} still goes through {@code HttpClient}.
  */
 final class PlainHttp {
-  /** One answer: status and body text. */
-  record Answer(int status, String body) {}
+  /** One answer: status, content type (null when absent) and body bytes. */
+  record Answer(int status, String contentType, byte[] body) {}
 
   private static final int MAX_HEADER_BYTES = 64 * 1024;
   private static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -87,6 +87,7 @@ final class PlainHttp {
     }
     long length = -1;
     boolean chunked = false;
+    String contentType = null;
     int headerBytes = 0;
     for (String header = line(in); !header.isEmpty(); header = line(in)) {
       headerBytes += header.length();
@@ -101,6 +102,8 @@ final class PlainHttp {
       String value = header.substring(colon + 1).trim();
       if (name.equals("content-length")) {
         length = Long.parseLong(value);
+      } else if (name.equals("content-type")) {
+        contentType = value;
       } else if (name.equals("transfer-encoding")
           && value.toLowerCase(Locale.ROOT).contains("chunked")) {
         chunked = true;
@@ -117,7 +120,7 @@ final class PlainHttp {
     } else {
       copy(in, body, MAX_BODY_BYTES);
     }
-    return new Answer(status, body.toString(StandardCharsets.UTF_8));
+    return new Answer(status, contentType, body.toByteArray());
   }
 
   private static long chunkSize(InputStream in) throws IOException {

@@ -48,11 +48,13 @@ public final class CheckpointListCommand implements Callable<Integer> {
       CheckpointManifest m = e.manifest();
       if (m == null) {
         status = "DAMAGED: " + e.problem();
+      } else if (e.problem() != null) {
+        status = "BROKEN: " + e.problem();
       } else {
         String problem = noVerify ? null : store.checkData(m);
         status = problem == null ? (noVerify ? "unchecked" : "ok") : "DAMAGED: " + problem;
       }
-      damaged |= status.startsWith("DAMAGED");
+      damaged |= status.startsWith("DAMAGED") || status.startsWith("BROKEN");
       if (json) {
         ObjectNode node =
             m == null

@@ -1,6 +1,7 @@
 package dev.baton.app.cli.projection;
 
 import dev.baton.app.cli.BatonCli;
+import dev.baton.app.config.Redaction;
 import dev.baton.app.sink.projection.Dialect;
 import dev.baton.app.sink.projection.ProjectionState;
 import dev.baton.app.sink.projection.checkpoint.CheckpointException;
@@ -89,7 +90,7 @@ public final class CheckpointRestoreCommand implements Callable<Integer> {
         CheckpointRestore.Result r = CheckpointRestore.into(store, id, url, replace);
         out.printf(
             "restored %s into %s: chain %s, %d rows, offsets %s%n",
-            id, url, ids(r.chain()), r.rows(), r.target().offsets());
+            id, Redaction.jdbcUrl(url), ids(r.chain()), r.rows(), r.target().offsets());
         out.flush();
         return BatonCli.OK;
       }
@@ -106,7 +107,7 @@ public final class CheckpointRestoreCommand implements Callable<Integer> {
       out.flush();
       return r.failures().isEmpty() ? BatonCli.OK : BatonCli.FAILED;
     } catch (CheckpointException | IllegalStateException e) {
-      err.println("error: " + e.getMessage());
+      err.println("error: " + Redaction.secretsIn(e.getMessage()));
       return BatonCli.FAILED;
     }
   }

@@ -3,6 +3,7 @@ package dev.baton.app.cli.projection;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.app.cli.BatonCli;
+import dev.baton.app.config.Redaction;
 import dev.baton.app.sink.projection.Dialect;
 import dev.baton.app.sink.projection.ProjectionDatabase;
 import dev.baton.sdk.protocol.Json;
@@ -86,7 +87,7 @@ public final class QueryCommand implements Callable<Integer> {
       out.flush();
       return BatonCli.OK;
     } catch (SQLException e) {
-      err.println("error: " + e.getMessage());
+      err.println("error: " + Redaction.secretsIn(e.getMessage()));
       return BatonCli.FAILED;
     }
   }

@@ -1,6 +1,7 @@
 package dev.baton.app.cli.projection;
 
 import dev.baton.app.cli.BatonCli;
+import dev.baton.app.config.Redaction;
 import dev.baton.app.sink.projection.verify.Verifier;
 import dev.baton.sdk.protocol.Topics;
 import java.io.PrintWriter;
@@ -66,6 +67,13 @@ public final class VerifyCommand implements Callable<Integer> {
   long catchUpMs;
 
   @Option(
+      names = "--allow-behind",
+      description =
+          "Compare a projection that is still behind the log after --catch-up-ms at its own"
+              + " offsets (a restored copy) instead of failing.")
+  boolean allowBehind;
+
+  @Option(
       names = "--timeout-ms",
       paramLabel = "MS",
       defaultValue = "60000",
@@ -97,7 +105,8 @@ public final class VerifyCommand implements Callable<Integer> {
             server.replaceAll("/+$", ""),
             checks,
             Duration.ofMillis(catchUpMs),
-            Duration.ofMillis(timeoutMs));
+            Duration.ofMillis(timeoutMs),
+            allowBehind);
     Verifier.Report report;
     try {
       report =
@@ -109,7 +118,7 @@ public final class VerifyCommand implements Callable<Integer> {
                   })
               .run();
     } catch (Exception e) {
-      err.println("error: " + e.getMessage());
+      err.println("error: " + Redaction.secretsIn(String.valueOf(e.getMessage())));
       return BatonCli.FAILED;
     }
     report.notes().forEach(n -> out.println("checked " + n));

@@ -1,24 +1,16 @@
 package dev.baton.app.sink.audit;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonParser.NumberType;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -78,7 +70,7 @@ public final class AuditLine {
   /** Longest line read; a longer one is reported as garbage. */
   public static final int MAX_LINE_BYTES = 8 * 1024 * 1024;
 
-  private static final byte[] HASH_FIELD = ",\"hash\":\"".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] HASH_FIELD = ",\"hash\":\"".getBytes(StandardCharsets.US_ASCII);
   static final int SUFFIX_LENGTH = HASH_FIELD.length + 64 + 2;
   private static final HexFormat HEX = HexFormat.of();
 
@@ -95,7 +87,7 @@ public final class AuditLine {
    */
   private static final ObjectMapper VALUE_MAPPER = lineMapper(JsonValues.MAX_DEPTH);
 
-  private static final List<String> FIELDS =
+  static final List<String> FIELDS =
       List.of("v", "partition", "offset", "ts", "key", "event", "raw", "prev", "hash");
 
   private final int partition;
@@ -109,7 +101,7 @@ public final class AuditLine {
   private final String hash;
   private JsonNode event;
 
-  private AuditLine(Fields f) {
+  AuditLine(AuditLineParser.Fields f) {
     this.partition = f.partition;
     this.offset = f.offset;
     this.timestamp = f.ts;
@@ -147,6 +139,11 @@ public final class AuditLine {
     public byte[] data(byte[] eventBytes) {
       return dataFrom < 0 ? null : Arrays.copyOfRange(eventBytes, dataFrom, dataTo);
     }
+  }
+
+  /** The mapper for values the encoder must parse before writing them compactly. */
+  static ObjectMapper valueMapper() {
+    return VALUE_MAPPER;
   }
 
   /** The mapper for audit lines: the protocol's limits, with room for a whole line. */
@@ -274,250 +271,10 @@ public final class AuditLine {
 
   /**
    * Reads one line (without its newline) and checks its own hash; the chain to the line before is
-   * the caller's to check.
+   * the caller's to check. See {@link AuditLineParser}.
    */
   public static AuditLine parse(byte[] buf, int length) throws BadLineException {
-    Fields f;
-    try (JsonParser p = MAPPER.getFactory().createParser(buf, 0, length)) {
-      f = readFields(p, buf);
-    } catch (JsonProcessingException e) {
-      throw new BadLineException("not JSON: " + e.getOriginalMessage(), false);
-    } catch (IOException e) {
-      throw new BadLineException("not JSON: " + e.getMessage(), false);
-    }
-    int prefix = length - SUFFIX_LENGTH;
-    if (prefix <= 0
-        || !Arrays.equals(buf, prefix, prefix + HASH_FIELD.length, HASH_FIELD, 0, HASH_FIELD.length)
-        || buf[length - 2] != '"'
-        || buf[length - 1] != '}') {
-      throw new BadLineException("does not end with ,\"hash\":\"<64 hex>\"}", false);
-    }
-    String computed = sha256(buf, 0, prefix);
-    if (!computed.equals(f.hash)) {
-      throw new BadLineException(
-          "the line's bytes hash to " + computed + ", not to its \"hash\"", true);
-    }
-    return new AuditLine(f);
-  }
-
-  /** The envelope's fields as read, before the hash is checked. */
-  private static final class Fields {
-    int seen;
-    int version = -1;
-    int partition;
-    long offset;
-    long ts;
-    String key;
-    byte[] eventBytes;
-    EventSummary summary;
-    byte[] raw;
-    String prev;
-    String hash;
-  }
-
-  private static Fields readFields(JsonParser p, byte[] buf) throws IOException, BadLineException {
-    if (p.nextToken() != JsonToken.START_OBJECT) {
-      throw new BadLineException("not a JSON object", false);
-    }
-    Fields f = new Fields();
-    List<String> unexpected = null;
-    JsonToken t;
-    while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      JsonToken value = p.nextToken();
-      int index = FIELDS.indexOf(name);
-      if (index < 0) {
-        if (unexpected == null) {
-          unexpected = new ArrayList<>();
-        }
-        unexpected.add(name);
-        p.skipChildren();
-        continue;
-      }
-      if ((f.seen & (1 << index)) != 0) {
-        throw new BadLineException("not JSON: duplicate field '" + name + "'", false);
-      }
-      f.seen |= 1 << index;
-      switch (name) {
-        case "v" -> {
-          if (value != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != NumberType.INT) {
-            throw new BadLineException("no format version \"v\"", false);
-          }
-          f.version = p.getIntValue();
-        }
-        case "partition" -> {
-          if (value != JsonToken.VALUE_NUMBER_INT
-              || p.getNumberType() != NumberType.INT
-              || p.getIntValue() < 0) {
-            throw new BadLineException("\"partition\" must be a non-negative int", false);
-          }
-          f.partition = p.getIntValue();
-        }
-        case "offset" -> f.offset = longValue(p, value, name);
-        case "ts" -> f.ts = longValue(p, value, name);
-        case "key" -> {
-          if (value != JsonToken.VALUE_STRING && value != JsonToken.VALUE_NULL) {
-            throw new BadLineException("\"key\" must be a string or null", false);
-          }
-          f.key = value == JsonToken.VALUE_NULL ? null : p.getText();
-        }
-        case "event" -> readEvent(p, value, buf, f);
-        case "raw" -> {
-          byte[] raw = null;
-          if (value == JsonToken.VALUE_STRING) {
-            try {
-              raw = p.getBinaryValue();
-            } catch (IOException e) {
-              raw = null;
-            }
-          }
-          if (raw == null) {
-            throw new BadLineException("\"raw\" must be base64", false);
-          }
-          f.raw = raw;
-        }
-        case "prev" -> f.prev = hexValue(p, value, name);
-        case "hash" -> f.hash = hexValue(p, value, name);
-        default -> throw new IllegalStateException("unhandled field " + name);
-      }
-    }
-    if (t != JsonToken.END_OBJECT) {
-      throw new BadLineException("not a JSON object", false);
-    }
-    if ((f.seen & 1) == 0) {
-      throw new BadLineException("no format version \"v\"", false);
-    }
-    if (f.version != VERSION) {
-      throw new BadLineException("unsupported format version " + f.version, false);
-    }
-    for (String name : List.of("partition", "offset", "ts", "key")) {
-      if ((f.seen & (1 << FIELDS.indexOf(name))) == 0) {
-        throw new BadLineException(
-            "key".equals(name) ? "\"key\" must be a string or null" : "\"" + name + "\" is missing",
-            false);
-      }
-    }
-    boolean hasEvent = (f.seen & (1 << FIELDS.indexOf("event"))) != 0;
-    boolean hasRaw = (f.seen & (1 << FIELDS.indexOf("raw"))) != 0;
-    if (hasEvent == hasRaw) {
-      throw new BadLineException("exactly one of \"event\" and \"raw\" must be present", false);
-    }
-    if (f.prev == null || f.hash == null) {
-      throw new BadLineException(
-          "\"" + (f.prev == null ? "prev" : "hash") + "\" must be 64 lowercase hex digits", false);
-    }
-    if (unexpected != null) {
-      throw new BadLineException("unexpected fields " + unexpected, false);
-    }
-    if (p.nextToken() != null) {
-      throw new BadLineException("more than one JSON value on the line", false);
-    }
-    return f;
-  }
-
-  /** Keeps the event's bytes as they stand in the line (none for a JSON null) and its summary. */
-  private static void readEvent(JsonParser p, JsonToken value, byte[] buf, Fields f)
-      throws IOException {
-    if (value == JsonToken.VALUE_NULL) {
-      return;
-    }
-    if (value != JsonToken.START_OBJECT) {
-      // An array or a scalar: rare (the topology writes objects), kept as it stands too.
-      int from = (int) p.currentTokenLocation().getByteOffset();
-      if (value == JsonToken.START_ARRAY) {
-        p.skipChildren();
-      } else {
-        p.finishToken();
-      }
-      f.eventBytes = Arrays.copyOfRange(buf, from, (int) p.currentLocation().getByteOffset());
-      return;
-    }
-    int from = (int) p.currentTokenLocation().getByteOffset();
-    String type = null;
-    String eventKey = null;
-    String agent = null;
-    Long version = null;
-    boolean hasData = false;
-    int dataFrom = -1;
-    int dataTo = -1;
-    long dataVersion = -1;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      JsonToken t = p.nextToken();
-      switch (name) {
-        case "type" -> type = textOrSkip(p, t);
-        case "key" -> eventKey = textOrSkip(p, t);
-        case "agent" -> agent = textOrSkip(p, t);
-        case "version" -> {
-          version = isLong(p, t) ? p.getLongValue() : null;
-          p.skipChildren();
-        }
-        case "data" -> {
-          hasData = t != JsonToken.VALUE_NULL;
-          dataFrom = -1;
-          dataTo = -1;
-          dataVersion = -1;
-          if (t == JsonToken.START_OBJECT) {
-            dataFrom = (int) p.currentTokenLocation().getByteOffset() - from;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-              boolean isVersion = "version".equals(p.currentName());
-              JsonToken v = p.nextToken();
-              if (isVersion) {
-                dataVersion = isLong(p, v) ? p.getLongValue() : -1;
-              }
-              p.skipChildren();
-            }
-            dataTo = (int) p.currentLocation().getByteOffset() - from;
-          } else {
-            p.skipChildren();
-          }
-        }
-        default -> p.skipChildren();
-      }
-    }
-    f.eventBytes = Arrays.copyOfRange(buf, from, (int) p.currentLocation().getByteOffset());
-    f.summary =
-        new EventSummary(type, eventKey, agent, version, hasData, dataFrom, dataTo, dataVersion);
-  }
-
-  private static String textOrSkip(JsonParser p, JsonToken t) throws IOException {
-    if (t == JsonToken.VALUE_STRING) {
-      return p.getText();
-    }
-    p.skipChildren();
-    return null;
-  }
-
-  private static boolean isLong(JsonParser p, JsonToken t) throws IOException {
-    return t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != NumberType.BIG_INTEGER;
-  }
-
-  private static long longValue(JsonParser p, JsonToken value, String name)
-      throws IOException, BadLineException {
-    if (value != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == NumberType.BIG_INTEGER) {
-      throw new BadLineException("\"" + name + "\" must be an integer", false);
-    }
-    return p.getLongValue();
-  }
-
-  private static String hexValue(JsonParser p, JsonToken value, String name)
-      throws IOException, BadLineException {
-    if (value != JsonToken.VALUE_STRING
-        || p.getTextLength() != 64
-        || !isHash(p.getTextCharacters(), p.getTextOffset())) {
-      throw new BadLineException("\"" + name + "\" must be 64 lowercase hex digits", false);
-    }
-    return new String(p.getTextCharacters(), p.getTextOffset(), 64);
-  }
-
-  private static boolean isHash(char[] chars, int from) {
-    for (int i = from; i < from + 64; i++) {
-      char c = chars[i];
-      if (!(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f')) {
-        return false;
-      }
-    }
-    return true;
+    return AuditLineParser.parse(buf, length);
   }
 
   static String sha256(byte[] buf, int from, int length) {
@@ -536,166 +293,4 @@ public final class AuditLine {
               throw new IllegalStateException("the JVM has no SHA-256", e);
             }
           });
-
-  /** Writes lines in the format above; one instance per writer thread. */
-  static final class Encoder {
-    private static final byte[] V = "{\"v\":1,\"partition\":".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] OFFSET = ",\"offset\":".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] TS = ",\"ts\":".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] KEY = ",\"key\":".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] EVENT = ",\"event\":".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] RAW = ",\"raw\":\"".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] PREV = ",\"prev\":\"".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
-
-    private final Buffer out = new Buffer();
-
-    /** The bytes of one line including its newline, and its hash. */
-    record Encoded(byte[] buf, int length, String hash) {}
-
-    /**
-     * Encodes a record. The returned buffer is reused by the next call.
-     *
-     * @param value the record value: written as {@code event} when it is JSON (byte for byte when
-     *     {@link JsonValues#isOneLine} says it can be), else as {@code raw}
-     */
-    Encoded encode(
-        int partition, long offset, long timestamp, String key, byte[] value, String prev) {
-      byte[] event = null;
-      byte[] raw = null;
-      if (value != null) {
-        if (JsonValues.isOneLine(value)) {
-          event = value;
-        } else {
-          event = compactOrNull(value);
-          raw = event == null ? value : null;
-        }
-      }
-      return encode(partition, offset, timestamp, key, event, raw, prev, true);
-    }
-
-    /** Other JSON (several lines, another encoding) written compactly; null when not JSON. */
-    private static byte[] compactOrNull(byte[] value) {
-      try (JsonParser p = VALUE_MAPPER.getFactory().createParser(value)) {
-        JsonNode tree = VALUE_MAPPER.readTree(p);
-        if (tree == null || tree.isMissingNode() || p.nextToken() != null) {
-          return null;
-        }
-        return tree.isNull() ? NULL : MAPPER.writeValueAsBytes(tree);
-      } catch (IOException | RuntimeException e) {
-        return null;
-      }
-    }
-
-    private Encoded encode(
-        int partition,
-        long offset,
-        long timestamp,
-        String key,
-        byte[] event,
-        byte[] raw,
-        String prev,
-        boolean newline) {
-      out.reset();
-      out.write(V);
-      out.writeDecimal(partition);
-      out.write(OFFSET);
-      out.writeDecimal(offset);
-      out.write(TS);
-      out.writeDecimal(timestamp);
-      out.write(KEY);
-      if (key == null) {
-        out.write(NULL);
-      } else {
-        out.write('"');
-        out.write(JsonStringEncoder.getInstance().quoteAsUTF8(key));
-        out.write('"');
-      }
-      if (raw != null) {
-        out.write(RAW);
-        out.write(Base64.getEncoder().encode(raw));
-        out.write('"');
-      } else {
-        out.write(EVENT);
-        out.write(event == null ? NULL : event);
-      }
-      out.write(PREV);
-      out.write(prev.getBytes(StandardCharsets.US_ASCII));
-      out.write('"');
-      int prefix = out.size();
-      String hash = sha256(out.bytes(), 0, prefix);
-      out.write(HASH_FIELD);
-      out.write(hash.getBytes(StandardCharsets.US_ASCII));
-      out.write('"');
-      out.write('}');
-      if (newline) {
-        out.write('\n');
-      }
-      return new Encoded(out.bytes(), out.size(), hash);
-    }
-
-    /**
-     * A line as it would be written (without newline) for an event given as a tree: tests build
-     * forged or expected lines with it.
-     */
-    static byte[] encode(
-        int partition,
-        long offset,
-        long timestamp,
-        String key,
-        JsonNode event,
-        byte[] raw,
-        String prev)
-        throws IOException {
-      byte[] eventBytes =
-          raw != null || event == null || event.isNull() ? null : MAPPER.writeValueAsBytes(event);
-      Encoded e =
-          new Encoder().encode(partition, offset, timestamp, key, eventBytes, raw, prev, false);
-      return Arrays.copyOf(e.buf(), e.length());
-    }
-  }
-
-  /** A byte buffer that exposes its array, to hash and write without copying. */
-  static final class Buffer extends ByteArrayOutputStream {
-    Buffer() {
-      super(1024);
-    }
-
-    byte[] bytes() {
-      return buf;
-    }
-
-    /** Writes {@code v} in decimal ASCII without allocating. */
-    void writeDecimal(long v) {
-      if (v < 0) {
-        if (v == Long.MIN_VALUE) {
-          write(Long.toString(v).getBytes(StandardCharsets.US_ASCII));
-          return;
-        }
-        write('-');
-        v = -v;
-      }
-      int digits = 1;
-      for (long p = 10; p <= v && digits < 19; p *= 10) {
-        digits++;
-      }
-      ensureCapacity(count + digits);
-      for (int k = count + digits - 1; k >= count; k--) {
-        buf[k] = (byte) ('0' + v % 10);
-        v /= 10;
-      }
-      count += digits;
-    }
-
-    private void ensureCapacity(int min) {
-      if (min > buf.length) {
-        buf = Arrays.copyOf(buf, Math.max(min, buf.length * 2));
-      }
-    }
-
-    @Override
-    public void write(byte[] b) {
-      write(b, 0, b.length);
-    }
-  }
 }

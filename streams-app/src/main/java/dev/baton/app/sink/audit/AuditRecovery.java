@@ -3,8 +3,11 @@ package dev.baton.app.sink.audit;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.baton.app.io.FixedWidthTimes;
+import dev.baton.app.sink.projection.EventRows;
 import dev.baton.sdk.protocol.EventType;
 import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.LockState;
@@ -38,9 +41,11 @@ import java.util.function.ToLongFunction;
  * interleave.
  *
  * <p>Every task and lock event carries the aggregate's whole state after the change ({@code data}),
- * so the newest version per key wins; an older version seen later is ignored. Tasks and locks are
- * kept apart (a lock on {@code task/<id>} shares the task's key but has its own versions). Lines
- * with a problem (see {@link PartitionScanner}) are reported with their location, counted and never
+ * and a {@code state.restored} event the restored state ({@code data.state}, a task or a lock by
+ * {@code data.kind}, at its new version), so the newest version per key wins ({@link #effectOf}
+ * says what each event type does); an older version seen later is ignored. Tasks and locks are kept
+ * apart (a lock on {@code task/<id>} shares the task's key but has its own versions). Lines with a
+ * problem (see {@link PartitionScanner}) are reported with their location, counted and never
  * applied; so are readable lines whose event cannot be read.
  *
  * <p>Full recovery starts from nothing; partial recovery starts from a previous result (its state
@@ -60,6 +65,9 @@ import java.util.function.ToLongFunction;
  */
 public final class AuditRecovery {
   public static final String FORMAT = "baton-audit-state/1";
+
+  // Times of fixed width, as the HTTP API shows them.
+  private static final ObjectMapper OUTPUT = FixedWidthTimes.on(Json.mapper());
 
   // One partition's replay: newest data per key, then bound.
   private final Map<String, Newest<Task>> tasks = new HashMap<>();
@@ -90,8 +98,7 @@ public final class AuditRecovery {
      * document is never built in memory as a whole). Does not close {@code out}.
      */
     public void writeTo(Writer out) throws IOException {
-      ObjectWriter writer =
-          Json.mapper().writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
+      ObjectWriter writer = OUTPUT.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
       try (JsonGenerator gen =
           Json.mapper()
               .getFactory()
@@ -133,16 +140,96 @@ public final class AuditRecovery {
     Segment segment;
     long lineNumber;
 
-    Newest(AuditLine.EventSummary head, AuditLine line, PartitionScanner.Item item) {
-      replace(head, line, item);
+    Newest(Change change, PartitionScanner.Item item) {
+      replace(change, item);
     }
 
-    void replace(AuditLine.EventSummary head, AuditLine line, PartitionScanner.Item item) {
-      version = head.dataVersion();
-      data = head.data(line.eventBytes());
+    void replace(Change change, PartitionScanner.Item item) {
+      version = change.version();
+      data = change.data();
       segment = item.segment();
       lineNumber = item.lineNumber();
     }
+  }
+
+  /** What recovery does with an event, by type: the one table of this consumer of the log. */
+  enum Effect {
+    /** {@code data} is the task after the change. */
+    TASK,
+    /** {@code data} is the lock after the change. */
+    LOCK,
+    /** {@code data.state} is the restored task or lock, by {@code data.kind}. */
+    RESTORED,
+    /** Carries no task or lock state (decisions are not part of the recovered state). */
+    NONE
+  }
+
+  /**
+   * The effect of every event type. An exhaustive switch: a new event type does not compile until
+   * it is given an effect here.
+   */
+  static Effect effectOf(EventType type) {
+    return switch (type) {
+      case TASK_CREATED, TASK_UPDATED, TASK_CLAIMED, TASK_STATUS_CHANGED -> Effect.TASK;
+      case LOCK_GRANTED,
+          LOCK_QUEUED,
+          LOCK_RENEWED,
+          LOCK_RELEASED,
+          LOCK_CANCELLED,
+          LOCK_EXPIRED,
+          LOCK_WAIT_EXPIRED ->
+          Effect.LOCK;
+      case STATE_RESTORED -> Effect.RESTORED;
+      case DECISION_RECORDED, AGENT_EVENT, COMMAND_REJECTED -> Effect.NONE;
+    };
+  }
+
+  /**
+   * The state one line sets: a task or a lock, its version and its JSON bytes.
+   *
+   * @param task true for a task, false for a lock
+   */
+  private record Change(boolean task, long version, byte[] data) {}
+
+  /**
+   * The change {@code line} makes, or null when it makes none.
+   *
+   * @throws IOException when the event should carry state but does not in readable form
+   */
+  private static Change changeOf(AuditLine line, AuditLine.EventSummary head) throws IOException {
+    EventType type =
+        EventType.fromWire(String.valueOf(head.type()))
+            .orElseThrow(() -> new IOException("unknown event type \"" + head.type() + "\""));
+    Effect effect = effectOf(type);
+    if (effect == Effect.NONE) {
+      return null;
+    }
+    if (effect == Effect.RESTORED) {
+      // Rare (admin restores): read the whole event.
+      JsonNode data = line.event() == null ? null : line.event().get("data");
+      JsonNode state = data == null ? null : data.get("state");
+      String kind = data == null ? "" : data.path("kind").asText("");
+      if (state == null || !state.isObject() || !state.path("version").canConvertToLong()) {
+        throw new IOException("the state.restored event has no state with a version");
+      }
+      boolean task;
+      if (EventRows.RESTORED_TASK.equals(kind)) {
+        task = true;
+      } else if (EventRows.RESTORED_LOCK.equals(kind)) {
+        task = false;
+      } else {
+        throw new IOException("the state.restored event restores an unknown kind \"" + kind + "\"");
+      }
+      return new Change(
+          task, state.get("version").asLong(), Json.mapper().writeValueAsBytes(state));
+    }
+    if (head.dataFrom() < 0) {
+      throw new IOException("the event's data is not an object");
+    }
+    if (head.dataVersion() < 0) {
+      throw new IOException("the event's data has no version");
+    }
+    return new Change(effect == Effect.TASK, head.dataVersion(), head.data(line.eventBytes()));
   }
 
   /**
@@ -280,14 +367,23 @@ public final class AuditRecovery {
         damaged -> {},
         (line, item) -> {
           AuditLine.EventSummary head = line.summary();
-          if (head == null || head.key() == null || head.dataFrom() < 0) {
+          if (head == null || head.key() == null) {
             return;
           }
-          EventType type = EventType.fromWire(String.valueOf(head.type())).orElse(null);
-          if (type != null && isTask(type) && failedTasks.contains(head.key())) {
-            bindOlder(tasksDone, Task.class, Task::version, line, head, item, onProblem);
-          } else if (type != null && isLock(type) && failedLocks.contains(head.key())) {
-            bindOlder(locksDone, LockState.class, LockState::version, line, head, item, onProblem);
+          Change change;
+          try {
+            change = changeOf(line, head);
+          } catch (IOException | RuntimeException e) {
+            return; // reported by the first pass
+          }
+          if (change == null) {
+            return;
+          }
+          if (change.task() && failedTasks.contains(head.key())) {
+            bindOlder(tasksDone, Task.class, Task::version, change, head, item, onProblem);
+          } else if (!change.task() && failedLocks.contains(head.key())) {
+            bindOlder(
+                locksDone, LockState.class, LockState::version, change, head, item, onProblem);
           }
         });
   }
@@ -296,16 +392,16 @@ public final class AuditRecovery {
       Map<String, T> done,
       Class<T> type,
       ToLongFunction<T> version,
-      AuditLine line,
+      Change change,
       AuditLine.EventSummary head,
       PartitionScanner.Item item,
       Consumer<PartitionScanner.Problem> onProblem) {
     T known = done.get(head.key());
-    if (known != null && version.applyAsLong(known) >= head.dataVersion()) {
+    if (known != null && version.applyAsLong(known) >= change.version()) {
       return;
     }
     try {
-      done.put(head.key(), Json.mapper().readValue(head.data(line.eventBytes()), type));
+      done.put(head.key(), Json.mapper().readValue(change.data(), type));
     } catch (IOException | RuntimeException ex) {
       if (reported.add(item.segment().name() + ":" + item.lineNumber())) {
         events--;
@@ -394,13 +490,11 @@ public final class AuditRecovery {
       if (head.type() == null || head.key() == null || !head.hasData()) {
         return true;
       }
-      EventType type =
-          EventType.fromWire(head.type())
-              .orElseThrow(() -> new IOException("unknown event type \"" + head.type() + "\""));
-      if (isTask(type)) {
-        keepNewest(tasks, line, head, item);
-      } else if (isLock(type)) {
-        keepNewest(locks, line, head, item);
+      Change change = changeOf(line, head);
+      if (change != null && change.task()) {
+        keepNewest(tasks, change, head, item);
+      } else if (change != null) {
+        keepNewest(locks, change, head, item);
       }
       return true;
     } catch (IOException | RuntimeException e) {
@@ -411,30 +505,15 @@ public final class AuditRecovery {
 
   private static <T> void keepNewest(
       Map<String, Newest<T>> newest,
-      AuditLine line,
+      Change change,
       AuditLine.EventSummary head,
-      PartitionScanner.Item item)
-      throws IOException {
-    if (head.dataFrom() < 0) {
-      throw new IOException("the event's data is not an object");
-    }
-    if (head.dataVersion() < 0) {
-      throw new IOException("the event's data has no version");
-    }
+      PartitionScanner.Item item) {
     Newest<T> known = newest.get(head.key());
     if (known == null) {
-      newest.put(head.key(), new Newest<>(head, line, item));
-    } else if (head.dataVersion() > known.version) {
-      known.replace(head, line, item);
+      newest.put(head.key(), new Newest<>(change, item));
+    } else if (change.version() > known.version) {
+      known.replace(change, item);
     }
-  }
-
-  private static boolean isTask(EventType type) {
-    return type.wire().startsWith("task.");
-  }
-
-  private static boolean isLock(EventType type) {
-    return type.wire().startsWith("lock.");
   }
 
   /** Reads a previous result (the format above) as the base of a partial recovery. */

@@ -1,12 +1,15 @@
 package dev.baton.app.sink.audit;
 
 import dev.baton.app.config.AppConfig;
+import dev.baton.app.io.FixedWidthTimes;
+import dev.baton.app.sink.SinkStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -65,6 +68,11 @@ public final class AuditSink implements AutoCloseable {
   private final Set<TopicPartition> waitingForLock = new HashSet<>();
   private final Map<Integer, Long> committed = new HashMap<>();
   private volatile boolean closing;
+  private volatile List<Integer> assigned = List.of();
+  private volatile SinkStatus.Stall failed;
+  // Partitions left alone because their newest segment is damaged; written by the sink thread.
+  private final Map<Integer, SinkStatus.Stall> damaged =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private record Owned(PartitionLog log, PartitionLock lock) {}
 
@@ -111,6 +119,26 @@ public final class AuditSink implements AutoCloseable {
     return settings.dir();
   }
 
+  /**
+   * How the sink is doing: its partitions, or where it stopped: its thread failed, or it leaves a
+   * partition alone because the files of that partition are damaged (the lowest such partition is
+   * named).
+   */
+  public SinkStatus status() {
+    SinkStatus.Stall stall = failed;
+    if (stall == null) {
+      stall =
+          damaged.entrySet().stream()
+              .min(Map.Entry.comparingByKey())
+              .map(Map.Entry::getValue)
+              .orElse(null);
+    }
+    if (stall != null) {
+      return new SinkStatus("audit", SinkStatus.State.STALLED, assigned, stall);
+    }
+    return SinkStatus.consuming("audit", assigned);
+  }
+
   private void run() {
     Throwable failure = null;
     try {
@@ -134,6 +162,14 @@ public final class AuditSink implements AutoCloseable {
       }
     } catch (Throwable t) {
       failure = t;
+      failed =
+          new SinkStatus.Stall(
+              settings.topic(),
+              -1,
+              -1,
+              "the sink stopped: " + t,
+              1,
+              FixedWidthTimes.format(Instant.now()));
       LOG.error("audit sink stopped: {}", t.toString(), t);
     } finally {
       try {
@@ -213,11 +249,21 @@ public final class AuditSink implements AutoCloseable {
       return;
     }
     waitingForLock.remove(tp);
+    damaged.remove(partition);
     PartitionLog log;
     try {
       log = PartitionLog.open(partition, settings, clock);
     } catch (AuditCorruptionException e) {
       LOG.error("audit partition {} is not written: {}", partition, e.getMessage());
+      damaged.put(
+          partition,
+          new SinkStatus.Stall(
+              settings.topic(),
+              partition,
+              -1,
+              "the partition's files are damaged and it is not written: " + e.getMessage(),
+              1,
+              FixedWidthTimes.format(Instant.now())));
       lock.get().close();
       consumer.pause(List.of(tp));
       consumer.seekToBeginning(List.of(tp));
@@ -269,6 +315,7 @@ public final class AuditSink implements AutoCloseable {
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      updateAssigned();
       for (TopicPartition tp : partitions) {
         try {
           acquire(tp);
@@ -280,14 +327,22 @@ public final class AuditSink implements AutoCloseable {
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      partitions.forEach(tp -> damaged.remove(tp.partition()));
       partitions.forEach(tp -> release(tp.partition(), true));
+      updateAssigned();
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       // Another instance may own them now; it waits for the folder lock released here.
+      partitions.forEach(tp -> damaged.remove(tp.partition()));
       partitions.forEach(tp -> release(tp.partition(), false));
+      updateAssigned();
     }
+  }
+
+  private void updateAssigned() {
+    assigned = consumer.assignment().stream().map(TopicPartition::partition).sorted().toList();
   }
 
   /** Stops polling, writes and closes every open segment, and leaves the group. */

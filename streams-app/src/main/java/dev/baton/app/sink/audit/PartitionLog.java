@@ -1,5 +1,6 @@
 package dev.baton.app.sink.audit;
 
+import dev.baton.app.io.DurableFiles;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,8 +49,8 @@ final class PartitionLog implements Closeable {
   private final long fsyncBytes;
   private final LongSupplier clock;
   private final SegmentMaintenance maintenance;
-  private final AuditLine.Encoder encoder = new AuditLine.Encoder();
-  private final AuditLine.Buffer buffer = new AuditLine.Buffer();
+  private final AuditLineEncoder encoder = new AuditLineEncoder();
+  private final LineBuffer buffer = new LineBuffer();
 
   private long lastOffset;
   private String lastHash;
@@ -250,7 +251,7 @@ final class PartitionLog implements Closeable {
       LOG.debug("audit partition {}: offset {} is already written", partition, offset);
       return;
     }
-    AuditLine.Encoder.Encoded line =
+    AuditLineEncoder.Encoded line =
         encoder.encode(partition, offset, timestamp, key, value, lastHash);
     long now = clock.getAsLong();
     if (channel != null) {

@@ -2,6 +2,7 @@ package dev.baton.app.sink.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.app.io.DurableFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -85,7 +86,6 @@ public record RetentionAnchor(
     n.put("deletedSegments", deletedSegments);
     n.put("deletedBytes", deletedBytes);
     n.put("at", at.toString());
-    DurableFiles.writeAtomically(
-        partitionDir.resolve(FILE_NAME), AuditLine.mapper().writeValueAsBytes(n));
+    DurableFiles.write(partitionDir.resolve(FILE_NAME), AuditLine.mapper().writeValueAsBytes(n));
   }
 }

@@ -1,13 +1,12 @@
 package dev.baton.app.sink.audit;
 
 import com.github.luben.zstd.ZstdOutputStream;
+import dev.baton.app.io.DurableFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -103,20 +102,15 @@ final class SegmentMaintenance {
 
   private void compress(Segment plain) throws IOException {
     Path target = plain.as(Segment.State.COMPRESSED).path();
-    Path temp = target.resolveSibling(target.getFileName() + DurableFiles.TEMP_SUFFIX);
     long started = System.nanoTime();
-    try (InputStream in = Files.newInputStream(plain.path());
-        OutputStream out =
-            new ZstdOutputStream(
-                Files.newOutputStream(
-                    temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                COMPRESSION_LEVEL)) {
-      in.transferTo(out);
-    }
-    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
-    DurableFiles.rename(temp, target);
+    DurableFiles.write(
+        target,
+        out -> {
+          try (InputStream in = Files.newInputStream(plain.path());
+              OutputStream zstd = new ZstdOutputStream(out, COMPRESSION_LEVEL)) {
+            in.transferTo(zstd);
+          }
+        });
     long before = Files.size(plain.path());
     Files.delete(plain.path());
     DurableFiles.fsyncDirectory(dir);

@@ -1,5 +1,6 @@
 package dev.baton.app.sink.projection;
 
+import dev.baton.app.config.Redaction;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -36,7 +37,9 @@ public enum Dialect {
       return POSTGRESQL;
     }
     throw new IllegalArgumentException(
-        "unsupported JDBC URL '" + jdbcUrl + "': use jdbc:sqlite:<file> or jdbc:postgresql://...");
+        "unsupported JDBC URL '"
+            + Redaction.jdbcUrl(jdbcUrl)
+            + "': use jdbc:sqlite:<file> or jdbc:postgresql://...");
   }
 
   /**

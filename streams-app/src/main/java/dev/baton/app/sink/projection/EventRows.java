@@ -20,7 +20,10 @@ import java.util.Optional;
  * </ul>
  *
  * An event whose data lacks what its row needs is not projected ({@link #rowOf} returns empty), so
- * a malformed record never stops the sink.
+ * a malformed record never stops the sink. This is the one table of event types for the projection
+ * and everything read from it ({@code state.json}, {@code decisions.md}, checkpoints, {@code
+ * verify}): {@link #rowOf} switches over every {@link EventType} without a default, so a new event
+ * type does not compile until it is given a row here.
  */
 public final class EventRows {
   /** {@code data.kind} of a {@code state.restored} event that restores a task. */
@@ -36,26 +39,31 @@ public final class EventRows {
     if (event == null || event.type() == null || event.key() == null || event.data() == null) {
       return Optional.empty();
     }
-    EventType type = event.type();
-    String wire = type.wire();
-    if (wire.startsWith("task.")) {
-      return versioned(RowKind.TASK, event.key(), event.data(), partition, offset);
+    return switch (event.type()) {
+      case TASK_CREATED, TASK_UPDATED, TASK_CLAIMED, TASK_STATUS_CHANGED ->
+          versioned(RowKind.TASK, event.key(), event.data(), partition, offset);
+      case LOCK_GRANTED,
+          LOCK_QUEUED,
+          LOCK_RENEWED,
+          LOCK_RELEASED,
+          LOCK_CANCELLED,
+          LOCK_EXPIRED,
+          LOCK_WAIT_EXPIRED ->
+          versioned(RowKind.LOCK, event.key(), event.data(), partition, offset);
+      case DECISION_RECORDED -> decision(event.data(), partition, offset);
+      case STATE_RESTORED -> restored(event, partition, offset);
+      case AGENT_EVENT, COMMAND_REJECTED -> Optional.empty();
+    };
+  }
+
+  private static Optional<ProjectionRow> restored(Event event, int partition, long offset) {
+    String kind = event.data().path("kind").asText("");
+    JsonNode state = event.data().get("state");
+    if (RESTORED_TASK.equals(kind)) {
+      return versioned(RowKind.TASK, event.key(), state, partition, offset);
     }
-    if (wire.startsWith("lock.")) {
-      return versioned(RowKind.LOCK, event.key(), event.data(), partition, offset);
-    }
-    if (type == EventType.DECISION_RECORDED) {
-      return decision(event.data(), partition, offset);
-    }
-    if (type == EventType.STATE_RESTORED) {
-      String kind = event.data().path("kind").asText("");
-      JsonNode state = event.data().get("state");
-      if (RESTORED_TASK.equals(kind)) {
-        return versioned(RowKind.TASK, event.key(), state, partition, offset);
-      }
-      if (RESTORED_LOCK.equals(kind)) {
-        return versioned(RowKind.LOCK, event.key(), state, partition, offset);
-      }
+    if (RESTORED_LOCK.equals(kind)) {
+      return versioned(RowKind.LOCK, event.key(), state, partition, offset);
     }
     return Optional.empty();
   }

@@ -1,5 +1,6 @@
 package dev.baton.app.sink.projection;
 
+import dev.baton.app.config.Redaction;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -53,12 +54,17 @@ public final class ProjectionDatabase implements AutoCloseable {
         version = Migrations.currentVersion(connection);
       } catch (SQLException e) {
         throw new SQLException(
-            "there is no projection at " + jdbcUrl + " (" + e.getMessage() + ")", e);
+            "there is no projection at "
+                + Redaction.jdbcUrl(jdbcUrl)
+                + " ("
+                + Redaction.secretsIn(e.getMessage())
+                + ")",
+            e);
       }
       if (version != Migrations.CURRENT) {
         throw new SQLException(
             "the projection at "
-                + jdbcUrl
+                + Redaction.jdbcUrl(jdbcUrl)
                 + " has schema version "
                 + version
                 + "; this Baton reads version "

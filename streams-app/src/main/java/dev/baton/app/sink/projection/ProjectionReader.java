@@ -131,6 +131,58 @@ public final class ProjectionReader implements AutoCloseable {
     }
   }
 
+  /** Visits every row of {@code kind}'s table as its columns ({@link ProjectionColumns#names}). */
+  public void forEachColumns(RowKind kind, ColumnsVisitor visitor) throws Exception {
+    List<String> names = ProjectionColumns.names(kind);
+    String sql =
+        "SELECT "
+            + String.join(", ", names)
+            + " FROM "
+            + kind.table()
+            + " ORDER BY "
+            + orderColumns(kind);
+    try (PreparedStatement st = connection.prepareStatement(sql)) {
+      st.setFetchSize(500);
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          Map<String, Object> row = new java.util.LinkedHashMap<>();
+          for (int i = 0; i < names.size(); i++) {
+            Object v = rs.getObject(i + 1);
+            // Numbers as long, whatever width the driver chose; text as it is.
+            row.put(names.get(i), v instanceof Number n ? (Object) n.longValue() : v);
+          }
+          visitor.visit(row);
+        }
+      }
+    }
+  }
+
+  /** Visits every row of {@code task_labels} as (workspace, task id, label). */
+  public void forEachLabel(LabelVisitor visitor) throws Exception {
+    try (PreparedStatement st =
+        connection.prepareStatement(
+            "SELECT workspace, task_id, label FROM task_labels ORDER BY workspace, task_id, label")) {
+      st.setFetchSize(500);
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          visitor.visit(rs.getString(1), rs.getString(2), rs.getString(3));
+        }
+      }
+    }
+  }
+
+  /** A visitor of a row's columns by name. */
+  @FunctionalInterface
+  public interface ColumnsVisitor {
+    void visit(Map<String, Object> columns) throws Exception;
+  }
+
+  /** A visitor of {@code task_labels} rows. */
+  @FunctionalInterface
+  public interface LabelVisitor {
+    void visit(String workspace, String taskId, String label) throws Exception;
+  }
+
   /** Every row of {@code kind}, in key order. */
   public List<ProjectionRow> all(RowKind kind) throws Exception {
     List<ProjectionRow> rows = new ArrayList<>();

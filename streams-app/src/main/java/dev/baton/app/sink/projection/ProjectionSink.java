@@ -1,6 +1,8 @@
 package dev.baton.app.sink.projection;
 
 import dev.baton.app.config.AppConfig;
+import dev.baton.app.config.Redaction;
+import dev.baton.app.sink.SinkStatus;
 import dev.baton.app.sink.projection.export.Exports;
 import dev.baton.sdk.protocol.Event;
 import dev.baton.sdk.protocol.Json;
@@ -43,12 +45,17 @@ import org.slf4j.LoggerFactory;
  * loses and repeats nothing; versions guard against anything applied twice or out of order anyway.
  *
  * <p>A database failure rolls the batch back; the sink waits, seeks back to the stored offsets and
- * tries again.
+ * tries again, one event per transaction, so that the event it cannot write is found. Until that
+ * event is written it is {@link SinkStatus.State#STALLED}: {@link #status()} names the partition,
+ * the offset and the database's reason, and an error saying the same is logged on the first failure
+ * and then at most once a minute (never once per retry). It never skips the event: skipping would
+ * make the projection disagree with the log for good.
  */
 public final class ProjectionSink implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProjectionSink.class);
   private static final Duration POLL = Duration.ofMillis(200);
   private static final long MAX_BACKOFF_MS = 10_000;
+  private static final long STALL_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   /**
    * What the sink reads and where it writes.
@@ -59,6 +66,7 @@ public final class ProjectionSink implements AutoCloseable {
       String bootstrapServers,
       String topic,
       String groupId,
+      String groupInstanceId,
       String jdbcUrl,
       int maxBatchRecords,
       Exports.Settings exports) {
@@ -66,10 +74,12 @@ public final class ProjectionSink implements AutoCloseable {
     /** The settings of {@code config}. */
     public static Settings from(AppConfig config) {
       String group = (String) config.values().get(AppConfig.PROJECTION_GROUP_ID);
+      String instance = (String) config.values().get(AppConfig.PROJECTION_GROUP_INSTANCE_ID);
       return new Settings(
           config.bootstrapServers(),
           config.topics().events(),
           group.isBlank() ? config.applicationId() + "-projection" : group,
+          instance.isBlank() ? null : instance,
           config.projectionJdbcUrl(),
           (Integer) config.values().get(AppConfig.PROJECTION_BATCH_MAX_RECORDS),
           new Exports.Settings(
@@ -77,6 +87,7 @@ public final class ProjectionSink implements AutoCloseable {
               Duration.ofMillis((Long) config.values().get(AppConfig.DECISIONS_DEBOUNCE_MS)),
               (Long) config.values().get(AppConfig.STATE_MAX_CHANGES),
               Duration.ofMillis((Long) config.values().get(AppConfig.STATE_MAX_DELAY_MS)),
+              Boolean.TRUE.equals(config.values().get(AppConfig.STATE_PRETTY)),
               Duration.ofMillis((Long) config.values().get(AppConfig.CHECKPOINT_INTERVAL_MS)),
               (Integer) config.values().get(AppConfig.CHECKPOINT_FULL_EVERY),
               (Integer) config.values().get(AppConfig.CHECKPOINT_RETAIN_FULL)));
@@ -92,6 +103,12 @@ public final class ProjectionSink implements AutoCloseable {
   private final Map<TopicPartition, Long> stored = new HashMap<>();
   private volatile boolean running = true;
   private volatile long appliedEvents;
+  private volatile List<Integer> assigned = List.of();
+  private volatile SinkStatus.Stall stall;
+  private volatile long stalls;
+  // After a failed batch: apply one event per transaction until the failing one is written.
+  private boolean oneByOne;
+  private long lastStallLogNanos;
 
   private ProjectionSink(Settings settings, ProjectionDatabase db, Exports exports) {
     this.settings = settings;
@@ -112,10 +129,11 @@ public final class ProjectionSink implements AutoCloseable {
       ProjectionSink sink = new ProjectionSink(settings, db, exports);
       sink.thread.start();
       LOG.info(
-          "projection sink reading {} into {} (group {})",
+          "projection sink reading {} into {} (group {}{})",
           settings.topic(),
-          settings.jdbcUrl(),
-          settings.groupId());
+          Redaction.jdbcUrl(settings.jdbcUrl()),
+          settings.groupId(),
+          settings.groupInstanceId() == null ? "" : ", instance " + settings.groupInstanceId());
       return sink;
     } catch (Exception e) {
       if (exports != null) {
@@ -141,7 +159,11 @@ public final class ProjectionSink implements AutoCloseable {
       return start(settings);
     } catch (Exception e) {
       throw new IllegalStateException(
-          "cannot start the projection sink on " + settings.jdbcUrl() + ": " + e.getMessage(), e);
+          "cannot start the projection sink on "
+              + Redaction.jdbcUrl(settings.jdbcUrl())
+              + ": "
+              + Redaction.secretsIn(String.valueOf(e.getMessage())),
+          e);
     }
   }
 
@@ -150,10 +172,27 @@ public final class ProjectionSink implements AutoCloseable {
     return appliedEvents;
   }
 
+  /** How often the sink has stalled since start (a counter for metrics). */
+  public long stalls() {
+    return stalls;
+  }
+
+  /** Running with partitions, waiting for some, or stalled at an event it cannot write. */
+  public SinkStatus status() {
+    SinkStatus.Stall current = stall;
+    if (current != null) {
+      return new SinkStatus("projection", SinkStatus.State.STALLED, assigned, current);
+    }
+    return SinkStatus.consuming("projection", assigned);
+  }
+
   private static Properties consumerProps(Settings s) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, s.groupId());
+    if (s.groupInstanceId() != null) {
+      p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, s.groupInstanceId());
+    }
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -173,9 +212,8 @@ public final class ProjectionSink implements AutoCloseable {
           ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
           applyBatch(records);
           backoff = 100;
-        } catch (SQLException e) {
-          LOG.error(
-              "projection write failed; retrying in {} ms from the stored offsets", backoff, e);
+        } catch (BatchFailure e) {
+          stalled(e, backoff);
           if (stopped.await(backoff, TimeUnit.MILLISECONDS)) {
             break;
           }
@@ -190,16 +228,46 @@ public final class ProjectionSink implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
+      stall =
+          new SinkStatus.Stall(
+              settings.topic(),
+              -1,
+              -1,
+              "the sink stopped: " + Redaction.secretsIn(String.valueOf(e.getMessage())),
+              1,
+              Timestamps.format(java.time.Instant.now()));
+      stalls++;
       LOG.error("projection sink stopped by an unexpected failure", e);
     } finally {
       consumer.close(Duration.ofSeconds(5));
     }
   }
 
-  private void applyBatch(ConsumerRecords<String, byte[]> records) throws SQLException {
+  /** A batch the database refused; {@code record} is set when it was a single event. */
+  private static final class BatchFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+    final transient ConsumerRecord<String, byte[]> record;
+
+    BatchFailure(SQLException cause, ConsumerRecord<String, byte[]> record) {
+      super(cause.getMessage(), cause);
+      this.record = record;
+    }
+  }
+
+  private void applyBatch(ConsumerRecords<String, byte[]> records) throws BatchFailure {
     List<ProjectionRow> rows = new ArrayList<>(records.count());
-    for (ConsumerRecord<String, byte[]> record : records) {
-      rowOf(record).ifPresent(rows::add);
+    if (oneByOne && !records.isEmpty()) {
+      for (ConsumerRecord<String, byte[]> record : records) {
+        List<ProjectionRow> one = new ArrayList<>(1);
+        rowOf(record).ifPresent(one::add);
+        write(one, Map.of(record.partition(), record.offset() + 1), record);
+        clearStall();
+      }
+      oneByOne = false;
+    } else {
+      for (ConsumerRecord<String, byte[]> record : records) {
+        rowOf(record).ifPresent(rows::add);
+      }
     }
     // Positions, not last offset + 1: they also step over transaction markers.
     Map<Integer, Long> next = new HashMap<>();
@@ -212,17 +280,87 @@ public final class ProjectionSink implements AutoCloseable {
         advanced.put(tp, position);
       }
     }
+    appliedEvents += records.count();
     if (rows.isEmpty() && next.isEmpty()) {
       return;
     }
-    ProjectionWriter.Applied applied = db.writer().apply(rows, settings.topic(), next);
+    ProjectionWriter.Applied applied = write(rows, next, null);
     stored.putAll(advanced);
-    appliedEvents += records.count();
+    clearStall();
+    LOG.debug(
+        "applied {} events ({} rows changed), offsets {}", records.count(), applied.rows(), next);
+  }
+
+  private ProjectionWriter.Applied write(
+      List<ProjectionRow> rows, Map<Integer, Long> next, ConsumerRecord<String, byte[]> record)
+      throws BatchFailure {
+    ProjectionWriter.Applied applied;
+    try {
+      applied = db.writer().apply(rows, settings.topic(), next);
+    } catch (SQLException e) {
+      throw new BatchFailure(e, record);
+    }
+    if (record != null) {
+      stored.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+    }
     if (exports != null && applied.any()) {
       exports.changed(applied);
     }
-    LOG.debug(
-        "applied {} events ({} rows changed), offsets {}", records.count(), applied.rows(), next);
+    return applied;
+  }
+
+  private void stalled(BatchFailure e, long backoff) {
+    oneByOne = true;
+    ConsumerRecord<String, byte[]> at = e.record;
+    SinkStatus.Stall previous = stall;
+    String reason = Redaction.secretsIn(String.valueOf(e.getMessage()));
+    boolean samePlace =
+        previous != null
+            && at != null
+            && previous.partition() == at.partition()
+            && previous.offset() == at.offset();
+    if (at == null) {
+      // A whole batch failed: the next attempt goes one event at a time to find the one.
+      if (previous == null) {
+        LOG.warn(
+            "projection write failed ({}); retrying in {} ms one event at a time", reason, backoff);
+      }
+      return;
+    }
+    long attempts = samePlace ? previous.attempts() + 1 : 1;
+    String since = samePlace ? previous.since() : Timestamps.format(java.time.Instant.now());
+    stall = new SinkStatus.Stall(at.topic(), at.partition(), at.offset(), reason, attempts, since);
+    long now = System.nanoTime();
+    if (!samePlace) {
+      stalls++;
+    }
+    if (!samePlace || now - lastStallLogNanos >= STALL_LOG_INTERVAL_NANOS) {
+      lastStallLogNanos = now;
+      LOG.error(
+          "projection sink STALLED at {}-{} offset {}: the database refuses the event ({});"
+              + " nothing after it in that partition is projected until it is written;"
+              + " retrying every {} ms at most, attempt {}",
+          at.topic(),
+          at.partition(),
+          at.offset(),
+          reason,
+          MAX_BACKOFF_MS,
+          attempts,
+          e.getCause());
+    }
+  }
+
+  private void clearStall() {
+    SinkStatus.Stall previous = stall;
+    if (previous != null) {
+      stall = null;
+      LOG.info(
+          "projection sink resumed: {}-{} offset {} written after {} attempts",
+          previous.topic(),
+          previous.partition(),
+          previous.offset(),
+          previous.attempts());
+    }
   }
 
   private static Optional<ProjectionRow> rowOf(ConsumerRecord<String, byte[]> record) {
@@ -276,6 +414,7 @@ public final class ProjectionSink implements AutoCloseable {
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      updateAssigned();
       seekToStored(partitions);
     }
 
@@ -283,12 +422,18 @@ public final class ProjectionSink implements AutoCloseable {
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       // Every batch is committed before the next poll, so nothing is in flight here.
       partitions.forEach(stored::remove);
+      updateAssigned();
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       partitions.forEach(stored::remove);
+      updateAssigned();
     }
+  }
+
+  private void updateAssigned() {
+    assigned = consumer.assignment().stream().map(TopicPartition::partition).sorted().toList();
   }
 
   /** Stops consuming after the batch in hand, writes pending exports and closes. */

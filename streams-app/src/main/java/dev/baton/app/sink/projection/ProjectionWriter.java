@@ -1,7 +1,5 @@
 package dev.baton.app.sink.projection;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.baton.sdk.protocol.AggregateKeys;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -12,7 +10,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
+import java.util.Set;
 
 /**
  * Applies rows to the projection, one transaction per batch, with the offsets the batch covers in
@@ -27,46 +25,52 @@ import java.util.StringJoiner;
  */
 public final class ProjectionWriter {
   private static final String TASK_UPSERT =
-      "INSERT INTO tasks (workspace, id, task_key, title, description, status, assignee,"
-          + " priority, labels, depends_on, fields, version, created_by, created_at, updated_by,"
-          + " updated_at, event_partition, event_offset, data)"
-          + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-          + " ON CONFLICT (workspace, id) DO UPDATE SET task_key = excluded.task_key,"
-          + " title = excluded.title, description = excluded.description,"
-          + " status = excluded.status, assignee = excluded.assignee,"
-          + " priority = excluded.priority, labels = excluded.labels,"
-          + " depends_on = excluded.depends_on, fields = excluded.fields,"
-          + " version = excluded.version, created_by = excluded.created_by,"
-          + " created_at = excluded.created_at, updated_by = excluded.updated_by,"
-          + " updated_at = excluded.updated_at, event_partition = excluded.event_partition,"
-          + " event_offset = excluded.event_offset, data = excluded.data"
-          + " WHERE excluded.version > tasks.version";
+      upsert(RowKind.TASK, "WHERE excluded.version > tasks.version");
   private static final String LABELS_DELETE =
       "DELETE FROM task_labels WHERE workspace = ? AND task_id = ?";
   private static final String LABEL_INSERT =
       "INSERT INTO task_labels (workspace, task_id, label) VALUES (?,?,?)"
           + " ON CONFLICT (workspace, task_id, label) DO NOTHING";
   private static final String LOCK_UPSERT =
-      "INSERT INTO locks (lock_key, workspace, resource, mode, holders, holder_count,"
-          + " queue_length, last_token, version, updated_at, event_partition, event_offset, data)"
-          + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
-          + " ON CONFLICT (lock_key) DO UPDATE SET workspace = excluded.workspace,"
-          + " resource = excluded.resource, mode = excluded.mode, holders = excluded.holders,"
-          + " holder_count = excluded.holder_count, queue_length = excluded.queue_length,"
-          + " last_token = excluded.last_token, version = excluded.version,"
-          + " updated_at = excluded.updated_at, event_partition = excluded.event_partition,"
-          + " event_offset = excluded.event_offset, data = excluded.data"
-          + " WHERE excluded.version > locks.version";
-  private static final String DECISION_INSERT =
-      "INSERT INTO decisions (workspace, number, title, context, decision, alternatives,"
-          + " consequences, supersedes, task_id, agent, command_id, recorded_at,"
-          + " event_partition, event_offset, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-          + " ON CONFLICT (workspace, number) DO NOTHING";
+      upsert(RowKind.LOCK, "WHERE excluded.version > locks.version");
+  // A decision is written once.
+  private static final String DECISION_INSERT = upsert(RowKind.DECISION, null);
   private static final String OFFSET_UPSERT =
       "INSERT INTO projection_offsets (topic, partition_id, next_offset, updated_at)"
           + " VALUES (?,?,?,?) ON CONFLICT (topic, partition_id) DO UPDATE SET"
           + " next_offset = excluded.next_offset, updated_at = excluded.updated_at"
           + " WHERE excluded.next_offset > projection_offsets.next_offset";
+
+  /**
+   * {@code INSERT} of every column of {@code kind}'s table; on a key conflict the non-key columns
+   * are replaced when {@code guard} holds, or nothing happens when it is null.
+   */
+  private static String upsert(RowKind kind, String guard) {
+    List<String> columns = ProjectionColumns.names(kind);
+    List<String> key = ProjectionColumns.key(kind);
+    StringBuilder sql =
+        new StringBuilder("INSERT INTO ")
+            .append(kind.table())
+            .append(" (")
+            .append(String.join(", ", columns))
+            .append(") VALUES (")
+            .append(String.join(",", java.util.Collections.nCopies(columns.size(), "?")))
+            .append(") ON CONFLICT (")
+            .append(String.join(", ", key))
+            .append(")");
+    if (guard == null) {
+      return sql.append(" DO NOTHING").toString();
+    }
+    sql.append(" DO UPDATE SET ");
+    sql.append(
+        String.join(
+            ", ",
+            columns.stream()
+                .filter(c -> !key.contains(c))
+                .map(c -> c + " = excluded." + c)
+                .toList()));
+    return sql.append(" ").append(guard).toString();
+  }
 
   /** What one batch changed. */
   public record Applied(int rows, int tasks, int locks, int decisions) {
@@ -199,106 +203,54 @@ public final class ProjectionWriter {
   }
 
   private static boolean upsertTask(PreparedStatement st, ProjectionRow row) throws SQLException {
-    JsonNode d = row.data();
-    int i = 0;
-    st.setString(++i, workspaceOf(d, row.key()));
-    st.setString(++i, d.path("id").asText());
-    st.setString(++i, row.key());
-    st.setString(++i, text(d, "title"));
-    st.setString(++i, text(d, "description"));
-    st.setString(++i, text(d, "status"));
-    st.setString(++i, text(d, "assignee"));
-    if (d.path("priority").canConvertToInt()) {
-      st.setInt(++i, d.get("priority").asInt());
-    } else {
-      st.setNull(++i, Types.INTEGER);
-    }
-    st.setString(++i, json(d, "labels"));
-    st.setString(++i, json(d, "dependsOn"));
-    st.setString(++i, json(d, "fields"));
-    st.setLong(++i, row.version());
-    st.setString(++i, text(d, "createdBy"));
-    st.setString(++i, Timestamps.format(d.get("createdAt")));
-    st.setString(++i, text(d, "updatedBy"));
-    st.setString(++i, Timestamps.format(d.get("updatedAt")));
-    st.setInt(++i, row.partition());
-    st.setLong(++i, row.offset());
-    st.setString(++i, d.toString());
-    return st.executeUpdate() > 0;
+    return bind(st, row).executeUpdate() > 0;
   }
 
   private static void writeLabels(
       PreparedStatement delete, PreparedStatement insert, ProjectionRow row) throws SQLException {
-    JsonNode d = row.data();
-    String workspace = workspaceOf(d, row.key());
-    String id = d.path("id").asText();
+    String workspace = ProjectionColumns.workspaceOf(row);
+    String id = row.data().path("id").asText();
     delete.setString(1, workspace);
     delete.setString(2, id);
     delete.executeUpdate();
-    JsonNode labels = d.path("labels");
-    if (!labels.isArray() || labels.isEmpty()) {
+    Set<String> labels = ProjectionColumns.labels(row);
+    if (labels.isEmpty()) {
       return;
     }
-    for (JsonNode label : labels) {
-      if (label.isTextual()) {
-        insert.setString(1, workspace);
-        insert.setString(2, id);
-        insert.setString(3, label.asText());
-        insert.addBatch();
-      }
+    for (String label : labels) {
+      insert.setString(1, workspace);
+      insert.setString(2, id);
+      insert.setString(3, label);
+      insert.addBatch();
     }
     insert.executeBatch();
   }
 
   private static int upsertLock(PreparedStatement st, ProjectionRow row) throws SQLException {
-    JsonNode d = row.data();
-    JsonNode holders = d.path("holders");
-    StringJoiner agents = new StringJoiner(",");
-    String mode = null;
-    for (JsonNode h : holders) {
-      agents.add(h.path("agent").asText());
-      mode = mode == null ? text(h, "mode") : mode;
-    }
-    int i = 0;
-    st.setString(++i, row.key());
-    st.setString(++i, workspaceOf(d, row.key()));
-    st.setString(++i, d.path("resource").asText());
-    st.setString(++i, mode);
-    st.setString(++i, agents.length() == 0 ? null : agents.toString());
-    st.setInt(++i, holders.size());
-    st.setInt(++i, d.path("queue").size());
-    st.setLong(++i, d.path("lastToken").asLong());
-    st.setLong(++i, row.version());
-    st.setString(++i, Timestamps.format(d.get("updatedAt")));
-    st.setInt(++i, row.partition());
-    st.setLong(++i, row.offset());
-    st.setString(++i, d.toString());
-    return st.executeUpdate() > 0 ? 1 : 0;
+    return bind(st, row).executeUpdate() > 0 ? 1 : 0;
   }
 
   private static int insertDecision(PreparedStatement st, ProjectionRow row) throws SQLException {
-    JsonNode d = row.data();
+    return bind(st, row).executeUpdate() > 0 ? 1 : 0;
+  }
+
+  /** Binds every column of {@code row} ({@link ProjectionColumns}) in order. */
+  private static PreparedStatement bind(PreparedStatement st, ProjectionRow row)
+      throws SQLException {
     int i = 0;
-    st.setString(++i, d.path("workspace").asText());
-    st.setLong(++i, row.version());
-    st.setString(++i, text(d, "title"));
-    st.setString(++i, text(d, "context"));
-    st.setString(++i, text(d, "decision"));
-    st.setString(++i, text(d, "alternatives"));
-    st.setString(++i, text(d, "consequences"));
-    if (d.path("supersedes").canConvertToInt()) {
-      st.setInt(++i, d.get("supersedes").asInt());
-    } else {
-      st.setNull(++i, Types.INTEGER);
+    for (ProjectionColumns.Column c : ProjectionColumns.of(row)) {
+      i++;
+      if (c.value() == null) {
+        st.setNull(i, c.sqlType());
+      } else if (c.sqlType() == Types.INTEGER) {
+        st.setInt(i, (Integer) c.value());
+      } else if (c.sqlType() == Types.BIGINT) {
+        st.setLong(i, (Long) c.value());
+      } else {
+        st.setString(i, (String) c.value());
+      }
     }
-    st.setString(++i, text(d, "taskId"));
-    st.setString(++i, text(d, "agent"));
-    st.setString(++i, text(d, "commandId"));
-    st.setString(++i, Timestamps.format(d.get("at")));
-    st.setInt(++i, row.partition());
-    st.setLong(++i, row.offset());
-    st.setString(++i, d.toString());
-    return st.executeUpdate() > 0 ? 1 : 0;
+    return st;
   }
 
   private void writeOffsets(String topic, Map<Integer, Long> nextOffsets) throws SQLException {
@@ -316,21 +268,6 @@ public final class ProjectionWriter {
       }
       st.executeBatch();
     }
-  }
-
-  private static String workspaceOf(JsonNode d, String key) {
-    JsonNode ws = d.get("workspace");
-    return ws != null && ws.isTextual() ? ws.asText() : AggregateKeys.workspaceOf(key);
-  }
-
-  private static String text(JsonNode d, String field) {
-    JsonNode v = d.get(field);
-    return v == null || v.isNull() ? null : v.isTextual() ? v.asText() : v.toString();
-  }
-
-  private static String json(JsonNode d, String field) {
-    JsonNode v = d.get(field);
-    return v == null || v.isNull() ? null : v.toString();
   }
 
   private void rollbackQuietly(Exception cause) {

@@ -1,9 +1,8 @@
 package dev.baton.app.sink.projection;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.app.io.FixedWidthTimes;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /**
@@ -11,13 +10,10 @@ import java.time.format.DateTimeParseException;
  * 2026-11-27T22:00:00.012Z}), so that text order is time order in SQLite and PostgreSQL alike.
  */
 public final class Timestamps {
-  private static final DateTimeFormatter FORMAT =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-
   private Timestamps() {}
 
   public static String format(Instant instant) {
-    return instant == null ? null : FORMAT.format(instant);
+    return FixedWidthTimes.format(instant);
   }
 
   /** The time in a JSON text field, formatted; null when absent or unreadable. */

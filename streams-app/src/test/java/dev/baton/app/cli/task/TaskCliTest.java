@@ -364,8 +364,43 @@ class TaskCliTest {
 
       assertThat(run.exitCode()).isZero();
       assertThat(server.lastRequest().pathAndQuery())
-          .isEqualTo("/v1/tasks?workspace=ws-1&after=t-2");
+          .isEqualTo("/v1/tasks?workspace=ws-1&limit=100&after=t-2");
       assertThat(run.out()).contains("no tasks");
+    }
+
+    @Test
+    void shouldPageTransparentlyUpToTheLimit() {
+      server.answer(200, "{\"tasks\":[" + TASK + "],\"next\":\"t-1\"}");
+
+      CliRun run = task("list", "--limit", "3");
+
+      assertThat(run.exitCode()).isZero();
+      assertThat(server.requests()).hasSize(3);
+      assertThat(server.requests().get(1).pathAndQuery()).endsWith("&after=t-1");
+      assertThat(run.out().lines().filter(l -> l.startsWith("t-1"))).hasSize(3);
+      assertThat(run.out()).contains("more: --after t-1");
+    }
+
+    @Test
+    void shouldReadAnAnswerLargerThanAnyRequestMayBe() {
+      // 1,000 tasks of about 600 bytes: over the 512 KiB a request document may have.
+      String description = "x".repeat(480);
+      StringBuilder page = new StringBuilder("{\"tasks\":[");
+      for (int i = 0; i < 1000; i++) {
+        page.append(i == 0 ? "" : ",")
+            .append(
+                TASK.replace("t-1", "t-" + i)
+                    .replace("\"status\"", "\"description\":\"" + description + "\",\"status\""));
+      }
+      page.append("],\"next\":null}");
+      assertThat(page.length()).isGreaterThan(512 * 1024);
+      server.answer(200, page.toString());
+
+      CliRun run = task("list", "--limit", "1000");
+
+      assertThat(run.err()).isEmpty();
+      assertThat(run.exitCode()).isZero();
+      assertThat(run.out().lines().filter(l -> l.startsWith("t-"))).hasSize(1000);
     }
 
     @Test
@@ -402,7 +437,8 @@ class TaskCliTest {
       CliRun run = task("get", "t-1");
 
       assertThat(run.exitCode()).isEqualTo(1);
-      assertThat(run.err()).contains("unexpected answer", "(is it Baton?)");
+      assertThat(run.err())
+          .contains("unexpected answer", "HTTP 200", "text/html", "not JSON", "<html>hello");
     }
 
     @ParameterizedTest

@@ -18,7 +18,7 @@ class AuditLineTest {
           + "\"title\":\"Fix the login — ünïcödé \\\"quoted\\\" \\n\",\"labels\":[\"a\",\"b\"],"
           + "\"fields\":{\"n\":1.5e3,\"ok\":true,\"none\":null},\"version\":3}}";
 
-  private final AuditLine.Encoder encoder = new AuditLine.Encoder();
+  private final AuditLineEncoder encoder = new AuditLineEncoder();
 
   @Test
   void shouldKeepOneLineJsonByteForByte() throws Exception {
@@ -126,7 +126,7 @@ class AuditLineTest {
   void shouldWriteNumbersInDecimal() {
     for (long v :
         new long[] {0, 7, 9, 10, 99, 100, -1, -10, 123456789012L, Long.MAX_VALUE, Long.MIN_VALUE}) {
-      AuditLine.Buffer b = new AuditLine.Buffer();
+      LineBuffer b = new LineBuffer();
       b.write('x');
 
       b.writeDecimal(v);
@@ -212,13 +212,13 @@ class AuditLineTest {
   }
 
   private byte[] line(String key, String event) {
-    AuditLine.Encoder.Encoded e =
+    AuditLineEncoder.Encoded e =
         encoder.encode(2, 5, 9, key, event.getBytes(StandardCharsets.UTF_8), AuditLine.GENESIS);
     return Arrays.copyOf(e.buf(), e.length() - 1);
   }
 
   private AuditLine roundTrip(String key, byte[] value) throws AuditLine.BadLineException {
-    AuditLine.Encoder.Encoded e = encoder.encode(2, 5, 9, key, value, AuditLine.GENESIS);
+    AuditLineEncoder.Encoded e = encoder.encode(2, 5, 9, key, value, AuditLine.GENESIS);
     assertThat(e.buf()[e.length() - 1]).isEqualTo((byte) '\n');
     for (int i = 0; i < e.length() - 1; i++) {
       assertThat(e.buf()[i]).as("no line break inside the line").isNotEqualTo((byte) '\n');

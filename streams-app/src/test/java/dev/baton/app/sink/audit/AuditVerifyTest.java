@@ -194,7 +194,7 @@ class AuditVerifyTest {
     ObjectNode edited = original.event().deepCopy();
     edited.put("agent", "mallory");
     byte[] forged =
-        AuditLine.Encoder.encode(
+        AuditLineEncoder.encode(
             original.partition(),
             original.offset(),
             original.timestamp(),

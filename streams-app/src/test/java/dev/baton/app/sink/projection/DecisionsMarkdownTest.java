@@ -110,6 +110,31 @@ class DecisionsMarkdownTest {
     assertThat(MarkdownText.inline("a\nb\r\nc")).isEqualTo("a b c");
   }
 
+  @Test
+  void shouldListEverySuperseder() {
+    String md =
+        render(
+            List.of(
+                Rows.decision("default", 1, "First", "ctx", null, 0, 1),
+                Rows.decision("default", 2, "Second", "ctx", 1, 0, 2),
+                Rows.decision("default", 3, "Third", "ctx", 1, 0, 3)));
+
+    assertThat(section(md, "### 1. First"))
+        .contains(
+            "- **Status:** superseded by [decision 2](#decision-default-2),"
+                + " [decision 3](#decision-default-3)");
+  }
+
+  @Test
+  void shouldKeepLeadingSpacesAndLineSeparators() {
+    assertThat(MarkdownText.block("  two\n    four\n\tone tab"))
+        .isEqualTo(
+            "&nbsp;&nbsp;two\\\n&nbsp;&nbsp;&nbsp;&nbsp;four\\\n&nbsp;&nbsp;&nbsp;&nbsp;one tab");
+    assertThat(MarkdownText.block("a\u2028b\u2029c")).isEqualTo("a\u2028b\u2029c");
+    assertThat(MarkdownText.inline("x\u2028y")).isEqualTo("x\u2028y");
+    assertThat(MarkdownText.block("end\u2028")).isEqualTo("end\u2028");
+  }
+
   private static String section(String md, String heading) {
     int start = md.indexOf(heading);
     assertThat(start).as(heading).isNotNegative();

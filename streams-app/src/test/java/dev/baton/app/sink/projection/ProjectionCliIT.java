@@ -154,6 +154,32 @@ class ProjectionCliIT {
           args(common, "query", "select title, version from tasks where id = 't-4'"));
       CliRun again = CliRun.of(args(common, verifyArgs.toArray(String[]::new)));
       assertThat(again.exitCode()).as(again.toString()).isZero();
+
+      // audit recover and state.json follow the time travel too, and equal HTTP.
+      JsonNode http =
+          Json.mapper()
+              .readTree(
+                  java.net.http.HttpClient.newHttpClient()
+                      .send(
+                          java.net.http.HttpRequest.newBuilder(
+                                  java.net.URI.create(baton.httpBase() + "/v1/tasks/default/t-4"))
+                              .build(),
+                          java.net.http.HttpResponse.BodyHandlers.ofString())
+                      .body());
+      assertThat(http.path("title").asText()).isEqualTo("Task 4");
+      assertThat(http.path("version").asLong()).isEqualTo(3);
+      CliRun recovered =
+          awaitRecovered(dataDir, r -> taskIn(r, "tasks", "t-4").path("version").asLong() == 3);
+      assertThat(taskIn(recovered, "tasks", "t-4")).isEqualTo(http);
+      awaitFile(
+          dataDir.resolve("export/state.json"), text -> text.contains("\"title\":\"Task 4\""));
+      JsonNode state =
+          Json.mapper().readTree(Files.readString(dataDir.resolve("export/state.json")));
+      for (JsonNode t : state.path("tasks")) {
+        if (t.path("id").asText().equals("t-4")) {
+          assertThat(t).isEqualTo(http);
+        }
+      }
     }
   }
 
@@ -191,6 +217,23 @@ class ProjectionCliIT {
       pause();
     } while (System.nanoTime() < deadline);
     throw new AssertionError("condition not met within 30 s; last run: " + last);
+  }
+
+  private static JsonNode taskIn(CliRun run, String array, String id) {
+    try {
+      for (JsonNode t : Json.mapper().readTree(run.out()).path(array)) {
+        if (t.path("id").asText().equals(id)) {
+          return t;
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new AssertionError("recover printed no JSON: " + run, e);
+    }
+    return Json.mapper().missingNode();
+  }
+
+  private static CliRun awaitRecovered(Path dataDir, Predicate<CliRun> done) throws Exception {
+    return awaitCli(done, "audit", "recover", "--data-dir", dataDir.toString());
   }
 
   private static void awaitFile(Path file, Predicate<String> done) throws Exception {

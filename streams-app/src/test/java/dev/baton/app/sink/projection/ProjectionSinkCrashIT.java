@@ -9,9 +9,6 @@ import dev.baton.sdk.protocol.Event;
 import dev.baton.sdk.protocol.EventType;
 import dev.baton.sdk.protocol.JsonSerde;
 import dev.baton.sdk.protocol.TaskStatus;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -59,7 +56,7 @@ class ProjectionSinkCrashIT {
     long previous = 0;
     int consistentAfterKill = 0;
     for (int run = 0; run < KILLS; run++) {
-      Process child = startSink(topic, url, prefix + "projection-" + run);
+      Process child = SinkProcess.start(topic, url, prefix + "projection-" + run, null);
       try {
         long target = previous + 1 + ThreadLocalRandom.current().nextInt(EVENTS / (KILLS + 2));
         previous = awaitProgress(url, topic, target, child);
@@ -72,7 +69,7 @@ class ProjectionSinkCrashIT {
           run + 1, previous, state.size());
       consistentAfterKill++;
     }
-    Process last = startSink(topic, url, prefix + "projection-final");
+    Process last = SinkProcess.start(topic, url, prefix + "projection-final", null);
     try {
       awaitOffsets(url, topic, end, last);
     } finally {
@@ -140,36 +137,6 @@ class ProjectionSinkCrashIT {
         "c-" + version,
         Rows.T0,
         row.data());
-  }
-
-  private static Process startSink(String topic, String url, String group) throws Exception {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            java.toString(),
-            "-Xmx256m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            ProjectionSinkMain.class.getName(),
-            KafkaTestCluster.bootstrapServers(),
-            topic,
-            url,
-            group,
-            "500");
-    pb.redirectErrorStream(true);
-    Process process = pb.start();
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    for (String line; (line = out.readLine()) != null; ) {
-      if (line.contains(ProjectionSinkMain.READY)) {
-        // Keep draining so the child never blocks on a full pipe.
-        Thread drain = new Thread(() -> out.lines().forEach(l -> {}), "sink-output");
-        drain.setDaemon(true);
-        drain.start();
-        return process;
-      }
-    }
-    throw new AssertionError("the sink process exited with " + process.waitFor());
   }
 
   /** Waits until the projection holds at least {@code target} offsets in total; returns them. */

@@ -14,7 +14,13 @@ public final class ProjectionSinkMain {
   public static void main(String[] args) throws Exception {
     ProjectionSink.Settings settings =
         new ProjectionSink.Settings(
-            args[0], args[1], args[3], args[2], Integer.parseInt(args[4]), null);
+            args[0],
+            args[1],
+            args[3],
+            args.length > 5 ? args[5] : null,
+            args[2],
+            Integer.parseInt(args[4]),
+            null);
     ProjectionSink sink = ProjectionSink.start(settings);
     Runtime.getRuntime().addShutdownHook(new Thread(sink::close));
     System.out.println(READY);

@@ -1,5 +1,6 @@
 package dev.baton.app.sink.projection.checkpoint;
 
+import dev.baton.app.config.Redaction;
 import dev.baton.app.sink.projection.ProjectionDatabase;
 import dev.baton.app.sink.projection.ProjectionState;
 import dev.baton.app.sink.projection.ProjectionWriter;
@@ -27,7 +28,7 @@ public final class CheckpointRestore {
       if (!replace && !db.isEmpty()) {
         throw new IllegalStateException(
             "the projection at "
-                + jdbcUrl
+                + Redaction.jdbcUrl(jdbcUrl)
                 + " is not empty; restore into a new one or pass"
                 + " --replace");
       }

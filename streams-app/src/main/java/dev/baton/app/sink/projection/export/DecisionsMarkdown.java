@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.app.sink.projection.ProjectionRow;
 import dev.baton.app.sink.projection.Timestamps;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,10 @@ import java.util.TreeMap;
 /**
  * Renders decisions as {@code decisions.md}, an ADR-style log people read in any Markdown viewer.
  *
- * <h2>Format, version 1</h2>
+ * <h2>Format, version 2</h2>
+ *
+ * <p>Version 2 lists every superseder (version 1 showed only the newest) and keeps leading spaces
+ * and line separators of agent text.
  *
  * <pre>
  * &lt;!-- baton decisions.md format 1: generated from the projection, do not edit --&gt;
@@ -23,7 +27,8 @@ import java.util.TreeMap;
  * &lt;a id="decision-default-2"&gt;&lt;/a&gt;
  * ### 2. Title                         decisions in number order
  *
- * - **Status:** accepted | superseded by [decision 3](#decision-default-3)
+ * - **Status:** accepted | superseded by [decision 3](#decision-default-3), [decision 5](...)
+ *                                   (every decision that supersedes it, oldest first)
  * - **Supersedes:** [decision 1](#decision-default-1)      (when it does)
  * - **Author:** agent
  * - **Recorded:** 2026-11-27T22:00:00.012Z
@@ -37,7 +42,7 @@ import java.util.TreeMap;
  * Agent text goes through {@link MarkdownText}, so it cannot change the document's structure.
  */
 public final class DecisionsMarkdown {
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
 
   private DecisionsMarkdown() {}
 
@@ -75,12 +80,12 @@ public final class DecisionsMarkdown {
 
   private static void renderWorkspace(
       StringBuilder md, String workspace, Map<Long, JsonNode> decisions, String topic) {
-    Map<Long, Long> supersededBy = new HashMap<>();
+    Map<Long, List<Long>> supersededBy = new HashMap<>();
     for (Map.Entry<Long, JsonNode> e : decisions.entrySet()) {
       JsonNode s = e.getValue().get("supersedes");
       if (s != null && s.canConvertToLong()) {
-        // The newest decision that supersedes another is the one that counts.
-        supersededBy.merge(s.asLong(), e.getKey(), Math::max);
+        // In number order, since decisions is sorted: every superseder is listed, oldest first.
+        supersededBy.computeIfAbsent(s.asLong(), n -> new ArrayList<>()).add(e.getKey());
       }
     }
     md.append("\n## Workspace ").append(MarkdownText.inline(workspace)).append("\n");
@@ -90,9 +95,14 @@ public final class DecisionsMarkdown {
       md.append("\n<a id=\"").append(anchor(workspace, number)).append("\"></a>\n");
       md.append("### ").append(number).append(". ").append(MarkdownText.inline(text(d, "title")));
       md.append("\n\n");
-      Long by = supersededBy.get(number);
+      List<Long> by = supersededBy.get(number);
       md.append("- **Status:** ")
-          .append(by == null ? "accepted" : "superseded by " + link(workspace, by, decisions))
+          .append(
+              by == null
+                  ? "accepted"
+                  : "superseded by "
+                      + String.join(
+                          ", ", by.stream().map(n -> link(workspace, n, decisions)).toList()))
           .append("\n");
       JsonNode supersedes = d.get("supersedes");
       if (supersedes != null && supersedes.canConvertToLong()) {

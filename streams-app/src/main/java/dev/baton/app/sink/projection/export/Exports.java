@@ -1,6 +1,6 @@
 package dev.baton.app.sink.projection.export;
 
-import dev.baton.app.sink.projection.DurableFile;
+import dev.baton.app.io.DurableFiles;
 import dev.baton.app.sink.projection.ProjectionDatabase;
 import dev.baton.app.sink.projection.ProjectionReader;
 import dev.baton.app.sink.projection.ProjectionWriter;
@@ -44,6 +44,7 @@ public final class Exports implements AutoCloseable {
       Duration decisionsDebounce,
       long stateMaxChanges,
       Duration stateMaxDelay,
+      boolean statePretty,
       Duration checkpointInterval,
       int checkpointFullEvery,
       int checkpointRetainFull) {}
@@ -144,7 +145,7 @@ public final class Exports implements AutoCloseable {
         writeDecisions(db, settings.exportDir());
       }
       if (state) {
-        StateJson.write(db, settings.exportDir().resolve("state.json"));
+        StateJson.write(db, settings.exportDir().resolve("state.json"), settings.statePretty());
       }
       Duration interval = settings.checkpointInterval();
       if (!interval.isZero() && now - lastCheckpointNanos >= interval.toNanos()) {
@@ -173,7 +174,7 @@ public final class Exports implements AutoCloseable {
           DecisionsMarkdown.render(
               reader.all(RowKind.DECISION), topics.isEmpty() ? null : topics.get(0));
     }
-    DurableFile.write(exportDir.resolve("decisions.md"), doc);
+    DurableFiles.write(exportDir.resolve("decisions.md"), doc);
   }
 
   /** Writes pending exports once more and stops. */
@@ -194,7 +195,7 @@ public final class Exports implements AutoCloseable {
         writeDecisions(db, settings.exportDir());
       }
       if (state) {
-        StateJson.write(db, settings.exportDir().resolve("state.json"));
+        StateJson.write(db, settings.exportDir().resolve("state.json"), settings.statePretty());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

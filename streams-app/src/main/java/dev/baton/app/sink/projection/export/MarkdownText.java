@@ -10,6 +10,10 @@ import java.util.regex.Pattern;
  * Characters that mean something inline ({@code \ ` * _ [ ] | ~ #}) are backslash-escaped, {@code <
  * > &} become HTML entities, and a character that means something only at the start of a line
  * ({@code - + =}, {@code 1.}) is escaped there. Control characters are dropped.
+ *
+ * <p>What the agent wrote is kept otherwise: leading spaces of a line become {@code &nbsp;} (so
+ * they show, and four of them never start a code block), and the Unicode line and paragraph
+ * separators (U+2028, U+2029) stay in the text; only spaces and tabs are trimmed from line ends.
  */
 public final class MarkdownText {
   private static final Pattern ORDERED_ITEM = Pattern.compile("^(\\d{1,9})([.)])");
@@ -21,7 +25,7 @@ public final class MarkdownText {
     if (text == null) {
       return "";
     }
-    return line(text.replace("\r\n", " ").replace('\r', ' ').replace('\n', ' ').strip());
+    return line(trim(text.replace("\r\n", " ").replace('\r', ' ').replace('\n', ' ')));
   }
 
   /**
@@ -29,21 +33,27 @@ public final class MarkdownText {
    * as one paragraph break.
    */
   public static String block(String text) {
-    if (text == null || text.isBlank()) {
+    if (text == null || trim(text.replace('\n', ' ').replace('\r', ' ')).isEmpty()) {
       return "";
     }
     String[] lines = text.replace("\r\n", "\n").replace('\r', '\n').split("\n", -1);
     List<List<String>> paragraphs = new ArrayList<>();
     List<String> current = new ArrayList<>();
     for (String raw : lines) {
-      String l = raw.strip();
-      if (l.isEmpty()) {
+      String l = trimEnd(raw);
+      int indent = 0;
+      StringBuilder lead = new StringBuilder();
+      while (indent < l.length() && (l.charAt(indent) == ' ' || l.charAt(indent) == '\t')) {
+        lead.append(l.charAt(indent) == '\t' ? "&nbsp;&nbsp;&nbsp;&nbsp;" : "&nbsp;");
+        indent++;
+      }
+      if (indent == l.length()) {
         if (!current.isEmpty()) {
           paragraphs.add(current);
           current = new ArrayList<>();
         }
       } else {
-        current.add(line(l));
+        current.add(lead + line(l.substring(indent)));
       }
     }
     if (!current.isEmpty()) {
@@ -57,6 +67,23 @@ public final class MarkdownText {
       out.append(String.join("\\\n", p));
     }
     return out.toString();
+  }
+
+  /** Without spaces and tabs at either end (not {@link String#strip}: it drops U+2028 too). */
+  private static String trim(String s) {
+    int from = 0;
+    while (from < s.length() && (s.charAt(from) == ' ' || s.charAt(from) == '\t')) {
+      from++;
+    }
+    return trimEnd(s.substring(from));
+  }
+
+  private static String trimEnd(String s) {
+    int to = s.length();
+    while (to > 0 && (s.charAt(to - 1) == ' ' || s.charAt(to - 1) == '\t')) {
+      to--;
+    }
+    return s.substring(0, to);
   }
 
   private static String line(String l) {
@@ -76,7 +103,7 @@ public final class MarkdownText {
         }
       }
     }
-    String escaped = out.toString().strip();
+    String escaped = trim(out.toString());
     if (escaped.isEmpty()) {
       return escaped;
     }

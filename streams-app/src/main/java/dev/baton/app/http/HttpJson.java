@@ -1,0 +1,18 @@
+package dev.baton.app.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.app.io.FixedWidthTimes;
+import dev.baton.sdk.protocol.Json;
+
+/**
+ * The mapper of HTTP answers: the protocol's, with times of fixed width ({@link FixedWidthTimes}).
+ */
+final class HttpJson {
+  private static final ObjectMapper MAPPER = FixedWidthTimes.on(Json.mapper());
+
+  private HttpJson() {}
+
+  static ObjectMapper mapper() {
+    return MAPPER;
+  }
+}

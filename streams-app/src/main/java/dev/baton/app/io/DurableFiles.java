@@ -1,0 +1,113 @@
+package dev.baton.app.io;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+
+/**
+ * The one way Baton replaces a file so that a crash at any point leaves either the old or the new
+ * file, never a mix (Kafka's {@code OffsetCheckpoint} order): write a temp file next to the target,
+ * fsync it, rename it over the target atomically, fsync the directory. A failure at any step before
+ * the rename deletes the temp file and leaves the target as it was.
+ *
+ * <p>Temp files end in {@value #TEMP_SUFFIX}; readers ignore them, and the owner of a directory
+ * deletes leftovers of a crash when it starts. Every durable file Baton writes (audit segments and
+ * their retention anchor, {@code decisions.md}, {@code state.json}, checkpoints, {@code audit
+ * recover --out}) goes through this class.
+ */
+public final class DurableFiles {
+  /** Suffix of files being written. */
+  public static final String TEMP_SUFFIX = ".tmp";
+
+  /** Writes the content of a file to a stream; it may close the stream (to end a frame). */
+  @FunctionalInterface
+  public interface Content {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  private DurableFiles() {}
+
+  /** The temp file {@link #write} uses for {@code target}. */
+  public static Path tempOf(Path target) {
+    return target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
+  }
+
+  /**
+   * Replaces {@code target} atomically with what {@code content} writes, creating its directory if
+   * needed. On failure the target is unchanged and no temp file is left.
+   */
+  public static void write(Path target, Content content) throws IOException {
+    Path absolute = target.toAbsolutePath();
+    Path dir = absolute.getParent();
+    Files.createDirectories(dir);
+    Path temp = tempOf(absolute);
+    try {
+      try (FileChannel ch =
+          FileChannel.open(
+              temp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING)) {
+        OutputStream out = Channels.newOutputStream(ch);
+        // The content may close its stream (to finish a compressed frame); the channel stays open
+        // for the fsync.
+        content.writeTo(
+            new FilterOutputStream(out) {
+              @Override
+              public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+              }
+
+              @Override
+              public void close() throws IOException {
+                out.flush();
+              }
+            });
+        ch.force(true);
+      }
+      Files.move(
+          temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException | RuntimeException | Error e) {
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+    fsyncDirectory(dir);
+  }
+
+  /** Replaces {@code target} atomically with {@code bytes}. */
+  public static void write(Path target, byte[] bytes) throws IOException {
+    write(target, out -> out.write(bytes));
+  }
+
+  /**
+   * Renames a file that is already durable (fsynced) atomically, replacing {@code to}, and makes
+   * the rename durable.
+   */
+  public static void rename(Path from, Path to) throws IOException {
+    Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    fsyncDirectory(to.toAbsolutePath().getParent());
+  }
+
+  /** Makes creations, renames and deletions in {@code dir} durable. */
+  public static void fsyncDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      // Some platforms cannot open a directory for fsync; the rename itself is still atomic.
+      if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win")) {
+        throw e;
+      }
+    }
+  }
+}
