@@ -77,7 +77,7 @@ class StateFoldPropertyTest {
     check(steps);
   }
 
-  @Property(tries = 2_000)
+  @Property(tries = 500)
   @AddLifecycleHook(SoakOnly.class)
   void shouldRebuildTheLiveStoresFromTheEventsInALongRun(@ForAll("longRuns") List<Step> steps) {
     check(steps);
