@@ -4,6 +4,8 @@ import dev.baton.app.topology.StoreNames;
 import dev.baton.sdk.protocol.AggregateKeys;
 import dev.baton.sdk.protocol.LockState;
 import java.util.Objects;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -38,11 +40,20 @@ public final class LockQueries {
   /** Where the query layer finds the {@code locks} store's partitions. */
   public interface StoreAccess {
     /**
+     * Partitions of the {@code locks} store this instance hosts as active.
+     *
+     * @throws InvalidStateStoreException when the stores are not queryable right now
+     */
+    SortedSet<Integer> localPartitions();
+
+    /**
      * Whether this instance hosts {@code partition} of the {@code locks} store as active.
      *
      * @throws InvalidStateStoreException when the stores are not queryable right now
      */
-    boolean isLocal(int partition);
+    default boolean isLocal(int partition) {
+      return localPartitions().contains(partition);
+    }
 
     /** The store of one local partition. */
     ReadOnlyKeyValueStore<String, LockState> partition(int partition);
@@ -77,7 +88,7 @@ public final class LockQueries {
   }
 
   /** {@link StoreAccess} through Kafka Streams' interactive queries. */
-  private static final class KafkaStoreAccess implements StoreAccess {
+  static final class KafkaStoreAccess implements StoreAccess {
     private final KafkaStreams streams;
 
     KafkaStoreAccess(KafkaStreams streams) {
@@ -85,21 +96,20 @@ public final class LockQueries {
     }
 
     @Override
-    public boolean isLocal(int partition) {
+    public SortedSet<Integer> localPartitions() {
       KafkaStreams.State state = streams.state();
       if (state != KafkaStreams.State.RUNNING) {
         throw new InvalidStateStoreException(
             "store " + StoreNames.LOCKS + " is not queryable while Kafka Streams is " + state);
       }
+      SortedSet<Integer> partitions = new TreeSet<>();
       // The topology has one sub-topology, so a task's partition is its store's partition.
       for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
         for (TaskMetadata task : thread.activeTasks()) {
-          if (task.taskId().partition() == partition) {
-            return true;
-          }
+          partitions.add(task.taskId().partition());
         }
       }
-      return false;
+      return partitions;
     }
 
     @Override

@@ -3,26 +3,33 @@ package dev.baton.app.http;
 import dev.baton.app.state.LockQueries;
 import dev.baton.app.state.TaskQueries;
 import dev.baton.sdk.protocol.LockState;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * {@link LockQueries.StoreAccess} over one in-memory map (a single local partition), with switches
- * for a store that is not queryable and for a key owned by another instance.
+ * {@link LockQueries.StoreAccess} over one in-memory map (a single local partition; ranges read a
+ * sorted copy), with switches for a store that is not queryable and for a key owned by another
+ * instance.
  */
-final class InMemoryLockStores implements LockQueries.StoreAccess {
+public final class InMemoryLockStores implements LockQueries.StoreAccess {
   private final Map<String, LockState> locks = new ConcurrentHashMap<>();
   private volatile boolean queryable = true;
   private volatile String remoteOwner;
 
-  void put(LockState lock) {
+  public void put(LockState lock) {
     locks.put(lock.key(), lock);
   }
 
-  void setQueryable(boolean queryable) {
+  public void setQueryable(boolean queryable) {
     this.queryable = queryable;
   }
 
@@ -31,9 +38,9 @@ final class InMemoryLockStores implements LockQueries.StoreAccess {
   }
 
   @Override
-  public boolean isLocal(int partition) {
+  public SortedSet<Integer> localPartitions() {
     checkQueryable();
-    return partition == 0;
+    return new TreeSet<>(Set.of(0));
   }
 
   @Override
@@ -47,7 +54,28 @@ final class InMemoryLockStores implements LockQueries.StoreAccess {
 
       @Override
       public KeyValueIterator<String, LockState> range(String from, String to) {
-        throw new UnsupportedOperationException("lock queries read single keys");
+        Iterator<Map.Entry<String, LockState>> entries =
+            new TreeMap<>(locks).subMap(from, true, to, true).entrySet().iterator();
+        return new KeyValueIterator<>() {
+          @Override
+          public boolean hasNext() {
+            return entries.hasNext();
+          }
+
+          @Override
+          public KeyValue<String, LockState> next() {
+            Map.Entry<String, LockState> e = entries.next();
+            return KeyValue.pair(e.getKey(), e.getValue());
+          }
+
+          @Override
+          public String peekNextKey() {
+            throw new UnsupportedOperationException("not needed by the queries");
+          }
+
+          @Override
+          public void close() {}
+        };
       }
 
       @Override
