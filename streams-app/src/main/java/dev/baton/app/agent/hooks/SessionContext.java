@@ -13,8 +13,8 @@ import java.util.function.Function;
  * section.
  *
  * <p>Bounded: at most {@value #MAX_ITEMS} items per section (then "and N more"), titles cut to
- * {@value #MAX_TITLE} characters, and the whole text to {@value #MAX_CHARS} characters, well under
- * what Claude Code accepts as hook context, since the session pays for it in tokens.
+ * {@value #MAX_TITLE} characters, and the whole text to {@value #MAX_CHARS} characters, since every
+ * session pays for it in tokens.
  */
 final class SessionContext {
   static final int MAX_CHARS = 4000;
