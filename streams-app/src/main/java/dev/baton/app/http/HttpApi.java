@@ -6,6 +6,7 @@ import dev.baton.app.agent.AgentSurface;
 import dev.baton.app.agent.ProjectionDecisions;
 import dev.baton.app.config.AppConfig;
 import dev.baton.app.sink.SinkStatus;
+import dev.baton.app.state.AgentHoldings;
 import dev.baton.app.state.LockQueries;
 import dev.baton.app.state.TaskQueries;
 import dev.baton.sdk.BatonClient;
@@ -104,6 +105,7 @@ public final class HttpApi implements AutoCloseable {
                 client,
                 tasks,
                 locks,
+                AgentHoldings.of(streams),
                 new ProjectionDecisions(settings.projectionJdbcUrl(), settings.exportDir()),
                 settings),
             (Boolean) config.values().get(AppConfig.HOOKS_CLAUDE_ALLOW),

@@ -9,6 +9,7 @@ import dev.baton.app.config.AppConfig;
 import dev.baton.app.http.TestHttp;
 import dev.baton.app.testing.TestBaton;
 import dev.baton.sdk.protocol.Json;
+import io.modelcontextprotocol.client.McpSyncClient;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -54,15 +55,40 @@ class HooksIT {
   }
 
   private ObjectNode preToolUse(String session, String tool, String field, String path) {
+    return preToolUse(repo, session, tool, field, path);
+  }
+
+  /** Claude Code's {@code PreToolUse} JSON for an edit, as it sends it. */
+  static ObjectNode preToolUse(Path cwd, String session, String tool, String field, String path) {
     ObjectNode body = Json.mapper().createObjectNode();
     body.put("hook_event_name", "PreToolUse");
     body.put("session_id", session);
     body.put("transcript_path", "/tmp/transcript.jsonl");
-    body.put("cwd", repo.toString());
+    body.put("cwd", cwd.toString());
     body.put("permission_mode", "default");
     body.put("tool_name", tool);
     body.putObject("tool_input").put(field, path).put("content", "x");
     return body;
+  }
+
+  static ObjectNode sessionEnd(String session) {
+    ObjectNode end = Json.mapper().createObjectNode();
+    end.put("hook_event_name", "SessionEnd").put("session_id", session).put("reason", "exit");
+    return end;
+  }
+
+  /** Waits for a condition (not for a time): up to 60 s, checking every 100 ms. */
+  static void awaitTrue(java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("condition not met within 60 s").isLessThan(deadline);
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+    }
   }
 
   private TestHttp.Reply claude(String agent, JsonNode body) {
@@ -116,14 +142,87 @@ class HooksIT {
       assertThat(second.json().path("hookSpecificOutput").path("hookEventName").asText())
           .isEqualTo("PreToolUse");
 
-      ObjectNode end = Json.mapper().createObjectNode();
-      end.put("hook_event_name", "SessionEnd").put("session_id", "s-alice").put("reason", "exit");
-      assertThat(claude(alice, end).status()).isEqualTo(200);
+      assertThat(claude(alice, sessionEnd("s-alice")).status()).isEqualTo(200);
 
       TestHttp.Reply retried = claude(bob, preToolUse("s-bob", "Write", "file_path", file));
       assertThat(decision(retried)).as(retried.raw()).isEmpty();
       String resource = "file/" + repo.relativize(Path.of(file));
       assertThat(lock(resource).path("holders").get(0).path("agent").asText()).isEqualTo(bob);
+    }
+
+    @Test
+    void shouldReleaseAtSessionEndWhatTheAgentTookThroughMcpAndLeaveItsQueues() {
+      String alice = "alice-" + suffix();
+      String bob = "bob-" + suffix();
+      String carol = "carol-" + suffix();
+      String name = "src/Mcp-" + suffix() + ".java";
+      String busy = "file/src/Busy-" + suffix() + ".java";
+      try (McpSyncClient aliceMcp = McpClients.http(baton.httpBase(), alice, p -> {});
+          McpSyncClient carolMcp = McpClients.http(baton.httpBase(), carol, p -> {})) {
+        McpServerIT.ok(aliceMcp, "lock_acquire", Map.of("resource", "file/" + name));
+        McpServerIT.ok(carolMcp, "lock_acquire", Map.of("resource", busy));
+        JsonNode queued =
+            McpServerIT.ok(
+                aliceMcp,
+                "lock_acquire",
+                Map.of("resource", busy, "waitMs", 40_000, "queue", true));
+        assertThat(queued.path("status").asText()).isEqualTo("QUEUED");
+
+        TestHttp.Reply denied =
+            claude(bob, preToolUse("s-bob2", "Edit", "file_path", repo.resolve(name).toString()));
+        assertThat(decision(denied)).isEqualTo("deny");
+        assertThat(reason(denied)).contains(alice);
+
+        assertThat(claude(alice, sessionEnd("s-alice-other")).status()).isEqualTo(200);
+
+        TestHttp.Reply allowed =
+            claude(bob, preToolUse("s-bob2", "Edit", "file_path", repo.resolve(name).toString()));
+        assertThat(decision(allowed)).as(allowed.raw()).isEmpty();
+        assertThat(lock(busy).path("queue")).isEmpty();
+        assertThat(lock(busy).path("holders").get(0).path("agent").asText()).isEqualTo(carol);
+      }
+    }
+
+    @Test
+    void shouldTellANewSessionItsLocksTasksAndRecentDecisions() {
+      String agent = "erin-" + suffix();
+      String task = "ctx-" + suffix();
+      String name = "src/Ctx-" + suffix() + ".java";
+      http.post(
+          "/v1/tasks/default",
+          "{\"id\":\"" + task + "\",\"title\":\"Write the context\"}",
+          Map.of("X-Baton-Agent", agent));
+      http.post("/v1/tasks/default/" + task + "/claim", "{}", Map.of("X-Baton-Agent", agent));
+      claude(agent, preToolUse("s-erin", "Write", "file_path", repo.resolve(name).toString()));
+      long token = lock("file/" + name).path("holders").get(0).path("token").asLong();
+      String title = "Context " + suffix();
+      try (McpSyncClient mcp = McpClients.http(baton.httpBase(), agent, p -> {})) {
+        long number =
+            McpServerIT.ok(mcp, "decision_record", Map.of("title", title, "decision", "Say it"))
+                .path("number")
+                .asLong();
+        // The decisions come from the projection, which trails the log: wait until it has this one.
+        awaitTrue(
+            () ->
+                McpServerIT.ok(mcp, "decision_list", Map.of("limit", 5))
+                    .path("decisions")
+                    .findValuesAsText("title")
+                    .contains(title));
+
+        ObjectNode start = Json.mapper().createObjectNode();
+        start.put("hook_event_name", "SessionStart").put("session_id", "s-erin2");
+        start.put("source", "startup").put("cwd", repo.toString());
+        TestHttp.Reply reply = claude(agent, start);
+
+        assertThat(reply.status()).isEqualTo(200);
+        JsonNode specific = reply.json().path("hookSpecificOutput");
+        assertThat(specific.path("hookEventName").asText()).isEqualTo("SessionStart");
+        assertThat(specific.path("additionalContext").asText())
+            .contains("agent " + agent)
+            .contains("file/" + name + " token " + token + " lease until ")
+            .contains(task + " \"Write the context\" CLAIMED v2")
+            .contains("#" + number + " " + title);
+      }
     }
 
     @Test

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class McpServerIT {
   static final List<String> TOOLS =
       List.of(
+          "baton_status",
           "task_list",
           "task_get",
           "task_create",
@@ -141,6 +142,14 @@ class McpServerIT {
         JsonNode grant = ok(client, "lock_acquire", Map.of("resource", file, "leaseMs", 60_000));
         assertThat(grant.path("status").asText()).isEqualTo("GRANTED");
         long token = grant.path("token").asLong();
+        JsonNode status = ok(client, "baton_status", Map.of());
+        assertThat(status.path("agent").asText()).isEqualTo(me);
+        assertThat(status.path("locks").get(0).path("resource").asText()).isEqualTo(file);
+        assertThat(status.path("locks").get(0).path("token").asLong()).isEqualTo(token);
+        assertThat(status.path("tasks").get(0).path("id").asText()).isEqualTo(id);
+        assertThat(status.path("tasks").get(0).path("status").asText()).isEqualTo("IN_PROGRESS");
+        assertThat(status.path("queued")).isEmpty();
+        assertThat(status.has("decisions")).isTrue();
         assertThat(ok(client, "lock_renew", Map.of("resource", file)).path("token").asLong())
             .isEqualTo(token);
         assertThat(ok(client, "lock_release", Map.of("resource", file)).path("status").asText())
@@ -206,6 +215,9 @@ class McpServerIT {
             ok(waiter, "lock_acquire", Map.of("resource", file, "waitMs", 20_000, "queue", true));
         assertThat(queued.path("status").asText()).isEqualTo("QUEUED");
         assertThat(queued.path("position").asInt()).isEqualTo(1);
+        JsonNode waiting = ok(waiter, "baton_status", Map.of()).path("queued").get(0);
+        assertThat(waiting.path("resource").asText()).isEqualTo(file);
+        assertThat(waiting.path("position").asInt()).isEqualTo(1);
         assertThat(ok(waiter, "lock_release", Map.of("resource", file)).path("status").asText())
             .isEqualTo("ACCEPTED");
       }

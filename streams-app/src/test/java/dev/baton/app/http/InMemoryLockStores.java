@@ -2,29 +2,32 @@ package dev.baton.app.http;
 
 import dev.baton.app.state.LocalStores;
 import dev.baton.sdk.protocol.LockState;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * {@link LocalStores} over one in-memory map (a single local partition), with switches for a store
- * that is not queryable and for a key owned by another instance.
+ * {@link LocalStores} over one in-memory map (a single local partition; ranges read a sorted copy),
+ * with switches for a store that is not queryable and for a key owned by another instance.
  */
-final class InMemoryLockStores implements LocalStores<LockState> {
+public final class InMemoryLockStores implements LocalStores<LockState> {
   private final Map<String, LockState> locks = new ConcurrentHashMap<>();
   private volatile boolean queryable = true;
   private volatile String remoteOwner;
 
-  void put(LockState lock) {
+  public void put(LockState lock) {
     locks.put(lock.key(), lock);
   }
 
-  void setQueryable(boolean queryable) {
+  public void setQueryable(boolean queryable) {
     this.queryable = queryable;
   }
 
@@ -49,7 +52,28 @@ final class InMemoryLockStores implements LocalStores<LockState> {
 
       @Override
       public KeyValueIterator<String, LockState> range(String from, String to) {
-        throw new UnsupportedOperationException("lock queries read single keys");
+        Iterator<Map.Entry<String, LockState>> entries =
+            new TreeMap<>(locks).subMap(from, true, to, true).entrySet().iterator();
+        return new KeyValueIterator<>() {
+          @Override
+          public boolean hasNext() {
+            return entries.hasNext();
+          }
+
+          @Override
+          public KeyValue<String, LockState> next() {
+            Map.Entry<String, LockState> e = entries.next();
+            return KeyValue.pair(e.getKey(), e.getValue());
+          }
+
+          @Override
+          public String peekNextKey() {
+            throw new UnsupportedOperationException("not needed by the queries");
+          }
+
+          @Override
+          public void close() {}
+        };
       }
 
       @Override

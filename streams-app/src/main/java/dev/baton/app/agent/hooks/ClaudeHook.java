@@ -16,6 +16,7 @@ import java.util.Set;
  */
 record ClaudeHook(String event, String sessionId, String cwd, String tool, List<String> paths) {
   static final String PRE_TOOL_USE = "PreToolUse";
+  static final String SESSION_START = "SessionStart";
   static final String SESSION_END = "SessionEnd";
 
   /** The tools that write files, and so take a lock first. */

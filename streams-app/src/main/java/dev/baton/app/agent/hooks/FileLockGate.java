@@ -2,6 +2,7 @@ package dev.baton.app.agent.hooks;
 
 import dev.baton.app.agent.AgentSettings;
 import dev.baton.app.agent.mcp.LockCommands;
+import dev.baton.app.state.AgentHoldings;
 import dev.baton.app.state.TaskQueries;
 import dev.baton.sdk.BatonClient;
 import dev.baton.sdk.BatonRejectedException;
@@ -14,6 +15,7 @@ import dev.baton.sdk.protocol.OutcomeCode;
 import dev.baton.sdk.protocol.Task;
 import dev.baton.sdk.protocol.TaskStatus;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -46,20 +48,20 @@ final class FileLockGate {
 
   private final BatonClient client;
   private final TaskQueries tasks;
+  private final AgentHoldings holdings;
   private final AgentSettings settings;
-  private final HookSessions sessions;
   private final Executor answers;
 
   FileLockGate(
       BatonClient client,
       TaskQueries tasks,
+      AgentHoldings holdings,
       AgentSettings settings,
-      HookSessions sessions,
       Executor answers) {
     this.client = client;
     this.tasks = tasks;
+    this.holdings = holdings;
     this.settings = settings;
-    this.sessions = sessions;
     this.answers = answers;
   }
 
@@ -68,7 +70,7 @@ final class FileLockGate {
    * stay held: the agent will retry the same edit).
    */
   CompletableFuture<Verdict> acquireAll(
-      String agent, String workspace, List<EditTarget> targets, String session, Duration wait) {
+      String agent, String workspace, List<EditTarget> targets, Duration wait) {
     CompletableFuture<Verdict> chain = CompletableFuture.completedFuture(null);
     for (EditTarget target : targets) {
       chain =
@@ -76,13 +78,13 @@ final class FileLockGate {
               previous ->
                   previous instanceof Denied
                       ? CompletableFuture.completedFuture(previous)
-                      : acquire(agent, workspace, target, session, wait));
+                      : acquire(agent, workspace, target, wait));
     }
     return chain;
   }
 
   CompletableFuture<Verdict> acquire(
-      String agent, String workspace, EditTarget target, String session, Duration wait) {
+      String agent, String workspace, EditTarget target, Duration wait) {
     AtomicInteger position = new AtomicInteger();
     CompletableFuture<Outcome> done;
     try {
@@ -109,9 +111,6 @@ final class FileLockGate {
     return done.handleAsync(
         (outcome, failure) -> {
           if (failure == null && outcome.isSuccess() && outcome.token() != null) {
-            if (session != null) {
-              sessions.add(session, new HookSessions.Held(agent, workspace, target.resource()));
-            }
             return new Granted(target.resource(), outcome.token());
           }
           Outcome rejected = outcome;
@@ -134,23 +133,50 @@ final class FileLockGate {
         answers);
   }
 
-  /** Releases what the session's hooks locked; returns how many releases were sent. */
-  CompletableFuture<Integer> endSession(String session) {
-    List<HookSessions.Held> held = sessions.end(session);
-    CompletableFuture<?>[] releases = new CompletableFuture<?>[held.size()];
-    for (int i = 0; i < held.size(); i++) {
-      HookSessions.Held h = held.get(i);
-      releases[i] =
-          client
-              .as(h.agent(), h.workspace())
-              .submit(
-                  CommandType.LOCK_RELEASE,
-                  LockCommands.resourceBody(h.resource(), null),
-                  WriteOptions.NONE)
-              // Already released, expired or passed on: nothing left to release.
-              .exceptionally(e -> null);
+  /**
+   * Releases every lock {@code agent} holds in {@code workspace} and leaves every queue it waits
+   * in, however they were taken (hooks on any node, MCP, CLI, SDK), as found in the lock store: a
+   * session's end. A request found waiting that is granted before its cancel arrives is released
+   * instead. Returns how many locks and requests were let go; one already gone (released, expired,
+   * passed on) is not counted.
+   *
+   * @throws org.apache.kafka.streams.errors.InvalidStateStoreException when the lock store is not
+   *     queryable right now (nothing is released)
+   */
+  CompletableFuture<Integer> releaseAll(String agent, String workspace) {
+    AgentHoldings.Holdings found = holdings.find(workspace, agent);
+    BatonClient as = client.as(agent, workspace);
+    List<CompletableFuture<Boolean>> done = new ArrayList<>();
+    for (AgentHoldings.Held held : found.held()) {
+      done.add(letGo(as, CommandType.LOCK_RELEASE, held.resource()));
     }
-    return CompletableFuture.allOf(releases).thenApply(done -> held.size());
+    for (AgentHoldings.Waiting waiting : found.waiting()) {
+      done.add(
+          letGo(as, CommandType.LOCK_CANCEL, waiting.resource())
+              .thenCompose(
+                  cancelled ->
+                      cancelled
+                          ? CompletableFuture.completedFuture(true)
+                          : letGo(as, CommandType.LOCK_RELEASE, waiting.resource())));
+    }
+    return CompletableFuture.allOf(done.toArray(CompletableFuture<?>[]::new))
+        .thenApply(all -> (int) done.stream().filter(CompletableFuture::join).count());
+  }
+
+  /** Sends a release or cancel; true when it was accepted. */
+  private static CompletableFuture<Boolean> letGo(
+      BatonClient as, CommandType type, String resource) {
+    try {
+      return as.submit(type, LockCommands.resourceBody(resource, null), WriteOptions.NONE)
+          .thenApply(Outcome::isSuccess)
+          .exceptionally(
+              e -> {
+                LOG.debug("{} of {} not applied: {}", type, resource, unwrap(e).toString());
+                return false;
+              });
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private Denied denied(

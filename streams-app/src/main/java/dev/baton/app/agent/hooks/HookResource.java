@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.app.agent.AgentBackend;
 import dev.baton.app.agent.AgentSettings;
+import dev.baton.app.agent.AgentStatus;
 import dev.baton.app.http.ApiError;
 import dev.baton.sdk.protocol.AggregateKeys;
 import dev.baton.sdk.protocol.Json;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
 /**
  * The hook endpoints: {@code POST /v1/hooks/claude} (Claude Code's hook JSON in, its hook output
@@ -32,15 +34,17 @@ public final class HookResource {
   static final String WORKSPACE_HEADER = "X-Baton-Workspace";
   static final String ROOT_HEADER = "X-Baton-Root";
 
+  private final AgentBackend backend;
   private final FileLockGate gate;
   private final WorkspaceRoots roots;
   private final AgentSettings settings;
   private final boolean answerAllow;
 
   public HookResource(AgentBackend backend, boolean answerAllow, Executor answers) {
+    this.backend = backend;
     this.settings = backend.settings();
     this.gate =
-        new FileLockGate(backend.client(), backend.tasks(), settings, new HookSessions(), answers);
+        new FileLockGate(backend.client(), backend.tasks(), backend.holdings(), settings, answers);
     this.roots = new WorkspaceRoots(settings.hookRoot());
     this.answerAllow = answerAllow;
   }
@@ -59,7 +63,7 @@ public final class HookResource {
    * {@code POST /v1/hooks/opencode}: {@code {"event": "tool.execute.before", "sessionID", "tool",
    * "paths": [...], "directory", "worktree"}} answers {@code {"decision": "allow"}} or {@code
    * {"decision": "deny", "reason"}}; {@code {"event": "session.deleted", "sessionID"}} releases the
-   * session's locks.
+   * agent's locks.
    */
   public void opencode(Context ctx) {
     guarded(() -> opencodeHook(ctx));
@@ -76,11 +80,13 @@ public final class HookResource {
 
   private void claudeHook(Context ctx) {
     ClaudeHook hook = parse(ctx, ClaudeHook::parse);
-    if (ClaudeHook.SESSION_END.equals(hook.event()) && hook.sessionId() != null) {
-      ctx.future(
-          () ->
-              gate.endSession(sessionKey("claude", hook.sessionId()))
-                  .thenAccept(n -> ctx.json(empty())));
+    if (ClaudeHook.SESSION_END.equals(hook.event())) {
+      CompletableFuture<Integer> released = releaseAll(ctx, "claude", hook.sessionId());
+      ctx.future(() -> released.thenAccept(n -> ctx.json(empty())));
+      return;
+    }
+    if (ClaudeHook.SESSION_START.equals(hook.event())) {
+      ctx.json(sessionStart(ctx, hook.sessionId()));
       return;
     }
     if (!hook.isEdit()) {
@@ -95,11 +101,9 @@ public final class HookResource {
 
   private void codexHook(Context ctx) {
     ClaudeHook hook = parse(ctx, ClaudeHook::parse);
-    if (ClaudeHook.SESSION_END.equals(hook.event()) && hook.sessionId() != null) {
-      ctx.future(
-          () ->
-              gate.endSession(sessionKey("codex", hook.sessionId()))
-                  .thenAccept(n -> ctx.json(Json.mapper().createObjectNode().put("released", n))));
+    if (ClaudeHook.SESSION_END.equals(hook.event())) {
+      CompletableFuture<Integer> released = releaseAll(ctx, "codex", hook.sessionId());
+      ctx.future(() -> released.thenAccept(n -> ctx.json(releasedAnswer(n))));
       return;
     }
     if (!hook.isEdit()) {
@@ -119,10 +123,8 @@ public final class HookResource {
       if (session == null) {
         throw new HookRejection("field 'sessionID' is required for " + event);
       }
-      ctx.future(
-          () ->
-              gate.endSession(sessionKey("opencode", session))
-                  .thenAccept(n -> ctx.json(Json.mapper().createObjectNode().put("released", n))));
+      CompletableFuture<Integer> released = releaseAll(ctx, "opencode", session);
+      ctx.future(() -> released.thenAccept(n -> ctx.json(releasedAnswer(n))));
       return;
     }
     if (!"tool.execute.before".equals(event)) {
@@ -180,8 +182,43 @@ public final class HookResource {
       }
       targets.add(((EditTarget.Mapped) mapping).target());
     }
-    return gate.acquireAll(
-        agent, workspace, targets, session == null ? null : sessionKey(client, session), wait(ctx));
+    return gate.acquireAll(agent, workspace, targets, wait(ctx));
+  }
+
+  /** A session's end: every lock of the calling agent goes, however and wherever it was taken. */
+  private CompletableFuture<Integer> releaseAll(Context ctx, String client, String session) {
+    return gate.releaseAll(agent(ctx, client, session), workspace(ctx));
+  }
+
+  /**
+   * Claude Code's {@code SessionStart} output: {@code hookSpecificOutput.additionalContext} with
+   * where the agent stands ({@link SessionContext}). When the stores cannot be read right now the
+   * context says so instead: a session start is never blocked.
+   */
+  private ObjectNode sessionStart(Context ctx, String session) {
+    String agent = agent(ctx, "claude", session);
+    String workspace = workspace(ctx);
+    String context;
+    try {
+      context = SessionContext.of(AgentStatus.read(backend, workspace, agent));
+    } catch (InvalidStateStoreException e) {
+      context =
+          "Baton: you are agent "
+              + agent
+              + " in workspace "
+              + workspace
+              + "; your locks and tasks cannot be read right now (the node is rebalancing)."
+              + " Call baton_status later.";
+    }
+    ObjectNode out = Json.mapper().createObjectNode();
+    ObjectNode specific = out.putObject("hookSpecificOutput");
+    specific.put("hookEventName", ClaudeHook.SESSION_START);
+    specific.put("additionalContext", context);
+    return out;
+  }
+
+  private static ObjectNode releasedAnswer(int released) {
+    return Json.mapper().createObjectNode().put("released", released);
   }
 
   private Duration wait(Context ctx) {
@@ -236,11 +273,6 @@ public final class HookResource {
     } else {
       ctx.json(Json.mapper().createObjectNode().put("decision", "allow"));
     }
-  }
-
-  /** Sessions are tracked per client: two clients may use the same session id. */
-  private static String sessionKey(String client, String session) {
-    return client + "/" + session;
   }
 
   private static ObjectNode empty() {

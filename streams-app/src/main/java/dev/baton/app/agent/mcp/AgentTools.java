@@ -12,6 +12,7 @@ public final class AgentTools {
 
   public static List<McpTool> all(AgentBackend backend) {
     return List.of(
+        new BatonStatusTool(backend),
         new TaskListTool(backend.tasks()),
         new TaskGetTool(backend.tasks()),
         new TaskCreateTool(backend.client()),

@@ -131,11 +131,14 @@ final class AgentSetupCommand implements Callable<Integer> {
     String command = "bash \"$CLAUDE_PROJECT_DIR/" + HOOK_SCRIPT + "\" claude";
     ObjectNode hooks = objectField(settings, "hooks", ".claude/settings.json");
     boolean added = addHook(hooks, "PreToolUse", EDIT_MATCHER, command, 65);
+    added |= addHook(hooks, "SessionStart", null, command, 30);
     added |= addHook(hooks, "SessionEnd", null, command, 30);
     if (added) {
       files.writeObject(".claude/settings.json", settings);
       files.note(
-          "updated .claude/settings.json: PreToolUse hook on " + EDIT_MATCHER + ", SessionEnd");
+          "updated .claude/settings.json: PreToolUse hook on "
+              + EDIT_MATCHER
+              + ", SessionStart, SessionEnd");
     } else {
       files.note("unchanged .claude/settings.json (Baton's hooks are there)");
     }

@@ -41,6 +41,7 @@ class AgentSetupCommandTest {
       assertThat(pre.path("matcher").asText()).isEqualTo("Edit|MultiEdit|Write|NotebookEdit");
       assertThat(pre.path("hooks").get(0).path("command").asText()).contains(".baton/hook.sh");
       assertThat(json(".claude/settings.json").path("hooks").has("SessionEnd")).isTrue();
+      assertThat(json(".claude/settings.json").path("hooks").has("SessionStart")).isTrue();
       JsonNode server = json(".mcp.json").path("mcpServers").path("baton");
       assertThat(server.path("url").asText()).isEqualTo("http://127.0.0.1:7777/mcp");
       assertThat(server.path("headers").path("X-Baton-Agent").asText())
