@@ -3,6 +3,7 @@ package dev.baton.app.cli.task;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.app.cli.client.ApiResponse;
 import dev.baton.app.cli.client.BatonHttpClient;
+import dev.baton.app.http.UpdateTaskRequest;
 import dev.baton.sdk.protocol.Json;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -44,9 +45,7 @@ final class TaskUpdateCommand extends TaskVerb {
     } catch (IllegalArgumentException e) {
       throw client.usage(e.getMessage());
     }
-    ObjectNode body = Json.mapper().createObjectNode();
-    guards.addTo(body, client);
-    body.set("patch", patch);
-    return http.patch(taskPath(id), body);
+    UpdateTaskRequest request = new UpdateTaskRequest(guards.guards(client), patch);
+    return http.patch(taskPath(id), Json.mapper().valueToTree(request));
   }
 }
