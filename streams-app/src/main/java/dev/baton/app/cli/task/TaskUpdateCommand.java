@@ -3,6 +3,7 @@ package dev.baton.app.cli.task;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.app.cli.client.ApiResponse;
 import dev.baton.app.cli.client.BatonHttpClient;
+import dev.baton.app.http.TaskWriteGuards;
 import dev.baton.app.http.UpdateTaskRequest;
 import dev.baton.sdk.protocol.Json;
 import java.util.List;
@@ -39,13 +40,14 @@ final class TaskUpdateCommand extends TaskVerb {
 
   @Override
   protected ApiResponse send(BatonHttpClient http) {
+    TaskWriteGuards checked = guards.guards(client);
     ObjectNode patch;
     try {
       patch = PatchAssignments.patch(assignments);
     } catch (IllegalArgumentException e) {
       throw client.usage(e.getMessage());
     }
-    UpdateTaskRequest request = new UpdateTaskRequest(guards.guards(client), patch);
+    UpdateTaskRequest request = new UpdateTaskRequest(checked, patch);
     return http.patch(taskPath(id), Json.mapper().valueToTree(request));
   }
 }
