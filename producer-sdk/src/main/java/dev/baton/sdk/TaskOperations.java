@@ -28,7 +28,14 @@ public interface TaskOperations {
 
   CompletableFuture<Outcome> claim(String taskId, WriteOptions options);
 
-  CompletableFuture<Outcome> transition(String taskId, TaskStatus to, WriteOptions options);
+  default CompletableFuture<Outcome> transition(
+      String taskId, TaskStatus to, WriteOptions options) {
+    return transition(taskId, to, null, options);
+  }
+
+  /** Moves the task to {@code to}, with {@code reason} (kept with the change; may be null). */
+  CompletableFuture<Outcome> transition(
+      String taskId, TaskStatus to, String reason, WriteOptions options);
 
   default CompletableFuture<Outcome> update(String taskId, long expectedVersion, ObjectNode patch) {
     return update(taskId, patch, WriteOptions.expecting(expectedVersion));

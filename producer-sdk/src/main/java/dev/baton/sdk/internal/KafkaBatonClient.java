@@ -9,8 +9,8 @@ import dev.baton.sdk.NewTask;
 import dev.baton.sdk.TaskOperations;
 import dev.baton.sdk.WriteOptions;
 import dev.baton.sdk.protocol.Command;
+import dev.baton.sdk.protocol.CommandBodies;
 import dev.baton.sdk.protocol.CommandType;
-import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.Names;
 import dev.baton.sdk.protocol.Outcome;
 import dev.baton.sdk.protocol.TaskStatus;
@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /** {@link BatonClient} over a shared {@link CommandTransport}; views share it without owning it. */
 public final class KafkaBatonClient implements BatonClient {
@@ -68,8 +69,16 @@ public final class KafkaBatonClient implements BatonClient {
   }
 
   private CompletableFuture<Outcome> recordDecision(NewDecision d, WriteOptions options) {
-    ObjectNode body = Json.mapper().valueToTree(d);
-    return submit(CommandType.DECISION_RECORD, body, commandIdOnly(options));
+    CommandBodies.DecisionRecord body =
+        new CommandBodies.DecisionRecord(
+            d.title(),
+            d.context(),
+            d.decision(),
+            d.alternatives(),
+            d.consequences(),
+            d.supersedes(),
+            d.taskId());
+    return submit(CommandType.DECISION_RECORD, CommandBodies.tree(body), commandIdOnly(options));
   }
 
   /** The options of a command that takes no guards: only the command id is kept. */
@@ -132,59 +141,56 @@ public final class KafkaBatonClient implements BatonClient {
   private final class Tasks implements TaskOperations {
     @Override
     public CompletableFuture<Outcome> create(NewTask task, WriteOptions options) {
-      ObjectNode body = Json.mapper().createObjectNode();
-      body.put("taskId", task.id() == null ? CommandIds.taskId() : task.id());
-      body.put("title", task.title());
-      if (task.description() != null) body.put("description", task.description());
-      if (task.priority() != null) body.put("priority", task.priority());
-      if (task.labels() != null) body.set("labels", Json.mapper().valueToTree(task.labels()));
-      if (task.dependsOn() != null) {
-        body.set("dependsOn", Json.mapper().valueToTree(task.dependsOn()));
-      }
-      if (task.fields() != null) body.set("fields", task.fields());
-      return submit(CommandType.TASK_CREATE, body, commandIdOnly(options));
+      CommandBodies.TaskCreate body =
+          new CommandBodies.TaskCreate(
+              task.id() == null ? CommandIds.taskId() : task.id(),
+              task.title(),
+              task.description(),
+              task.priority(),
+              task.labels(),
+              task.dependsOn(),
+              task.fields());
+      return submit(CommandType.TASK_CREATE, CommandBodies.tree(body), commandIdOnly(options));
     }
 
     @Override
     public CompletableFuture<Outcome> update(
         String taskId, ObjectNode patch, WriteOptions options) {
-      ObjectNode body = Json.mapper().createObjectNode();
-      body.put("taskId", taskId);
-      body.set("patch", patch);
-      return write(CommandType.TASK_UPDATE, body, options);
+      return write(
+          CommandType.TASK_UPDATE,
+          release -> new CommandBodies.TaskUpdate(taskId, patch, release),
+          options);
     }
 
     @Override
     public CompletableFuture<Outcome> claim(String taskId, WriteOptions options) {
-      ObjectNode body = Json.mapper().createObjectNode();
-      body.put("taskId", taskId);
-      return write(CommandType.TASK_CLAIM, body, options);
+      return write(
+          CommandType.TASK_CLAIM, release -> new CommandBodies.TaskClaim(taskId, release), options);
     }
 
     @Override
     public CompletableFuture<Outcome> transition(
-        String taskId, TaskStatus to, WriteOptions options) {
-      ObjectNode body = Json.mapper().createObjectNode();
-      body.put("taskId", taskId);
-      body.put("to", to.name());
-      return write(CommandType.TASK_TRANSITION, body, options);
+        String taskId, TaskStatus to, String reason, WriteOptions options) {
+      return write(
+          CommandType.TASK_TRANSITION,
+          release -> new CommandBodies.TaskTransition(taskId, to, reason, release),
+          options);
     }
 
     /**
      * Sends a write to an existing task. With {@link WriteOptions#releaseLock()} the body asks the
-     * topology to release the fenced grant, and the lock bookkeeping learns the answer.
+     * topology to release the fenced grant ({@code "release": true}), and the lock bookkeeping
+     * learns the answer.
      */
     private CompletableFuture<Outcome> write(
-        CommandType type, ObjectNode body, WriteOptions options) {
-      if (options == null || !options.releaseLock()) {
-        return submit(type, body, options);
+        CommandType type, Function<Boolean, CommandBodies.TaskWrite> body, WriteOptions options) {
+      boolean release = options != null && options.releaseLock();
+      ObjectNode tree = CommandBodies.tree(body.apply(release ? Boolean.TRUE : null));
+      if (!release || options.fence() == null) {
+        // Without a fence a release is rejected as invalid before it is sent.
+        return submit(type, tree, options);
       }
-      body.put("release", true);
-      if (options.fence() == null) {
-        // Rejected as invalid before it is sent.
-        return submit(type, body, options);
-      }
-      return locks.releasingWith(options.fence(), () -> submit(type, body, options));
+      return locks.releasingWith(options.fence(), () -> submit(type, tree, options));
     }
   }
 }

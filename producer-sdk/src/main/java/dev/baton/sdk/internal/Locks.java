@@ -7,9 +7,9 @@ import dev.baton.sdk.LockGrant;
 import dev.baton.sdk.LockListener;
 import dev.baton.sdk.LockOperations;
 import dev.baton.sdk.WriteOptions;
+import dev.baton.sdk.protocol.CommandBodies;
 import dev.baton.sdk.protocol.CommandType;
 import dev.baton.sdk.protocol.Fence;
-import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.LockMode;
 import dev.baton.sdk.protocol.Outcome;
 import dev.baton.sdk.protocol.OutcomeCode;
@@ -60,14 +60,11 @@ final class Locks implements LockOperations {
   @Override
   public CompletableFuture<LockGrant> acquire(
       String resource, LockMode mode, Duration lease, Duration wait, Consumer<Outcome> onQueued) {
-    ObjectNode body = Json.mapper().createObjectNode();
-    body.put("resource", resource);
-    body.put("mode", mode.name());
-    if (lease != null) {
-      body.put("leaseMs", lease.toMillis());
-    }
     Duration w = wait == null ? Duration.ZERO : wait;
-    body.put("waitMs", w.toMillis());
+    ObjectNode body =
+        CommandBodies.tree(
+            new CommandBodies.LockAcquire(
+                resource, mode, lease == null ? null : lease.toMillis(), w.toMillis()));
     return client
         .submit(CommandType.LOCK_ACQUIRE, body, WriteOptions.NONE, onQueued, w)
         .thenApply(
@@ -192,11 +189,8 @@ final class Locks implements LockOperations {
   @Override
   public CompletableFuture<Outcome> renew(String resource) {
     Held h = held.get(resource);
-    ObjectNode body = Json.mapper().createObjectNode();
-    body.put("resource", resource);
-    if (h != null && h.lease() != null) {
-      body.put("leaseMs", h.lease().toMillis());
-    }
+    Long leaseMs = h != null && h.lease() != null ? h.lease().toMillis() : null;
+    ObjectNode body = CommandBodies.tree(new CommandBodies.LockResource(resource, leaseMs));
     return client
         .submit(CommandType.LOCK_RENEW, body, WriteOptions.NONE)
         .thenApply(
@@ -223,16 +217,18 @@ final class Locks implements LockOperations {
     if (h != null) {
       h.renewal().cancel(false);
     }
-    ObjectNode body = Json.mapper().createObjectNode();
-    body.put("resource", resource);
-    return client.submit(CommandType.LOCK_RELEASE, body, WriteOptions.NONE);
+    return client.submit(
+        CommandType.LOCK_RELEASE,
+        CommandBodies.tree(new CommandBodies.LockResource(resource, null)),
+        WriteOptions.NONE);
   }
 
   @Override
   public CompletableFuture<Outcome> cancel(String resource) {
-    ObjectNode body = Json.mapper().createObjectNode();
-    body.put("resource", resource);
-    return client.submit(CommandType.LOCK_CANCEL, body, WriteOptions.NONE);
+    return client.submit(
+        CommandType.LOCK_CANCEL,
+        CommandBodies.tree(new CommandBodies.LockResource(resource, null)),
+        WriteOptions.NONE);
   }
 
   @Override

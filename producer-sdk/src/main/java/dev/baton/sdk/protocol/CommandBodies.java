@@ -1,5 +1,6 @@
 package dev.baton.sdk.protocol;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -8,8 +9,10 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * The typed payload of each command type, read strictly (unknown fields are errors, so a typo never
- * passes silently) and validated.
+ * The typed payload of each command type: the one shape every door builds a command from (the SDK,
+ * the HTTP gateway, the agent tools and hooks, through {@link #tree(Body)}) and the processor reads
+ * it as ({@link #read(Command)}, strictly: unknown fields are errors, so a typo never passes
+ * silently). Absent optional fields are left out of the JSON, never sent as {@code null}.
  */
 public final class CommandBodies {
   public static final int MAX_TITLE_LENGTH = 512;
@@ -19,8 +22,12 @@ public final class CommandBodies {
 
   private CommandBodies() {}
 
+  /** The body of a command: one record per command type ({@link #bodyClass(CommandType)}). */
+  public sealed interface Body
+      permits TaskBody, LockBody, DecisionRecord, EventEmit, StateRestore {}
+
   /** Task commands address a task by id. */
-  public sealed interface TaskBody permits TaskCreate, TaskWrite {
+  public sealed interface TaskBody extends Body permits TaskCreate, TaskWrite {
     String taskId();
   }
 
@@ -43,10 +50,11 @@ public final class CommandBodies {
   }
 
   /** Lock commands address a resource. */
-  public sealed interface LockBody permits LockAcquire, LockResource {
+  public sealed interface LockBody extends Body permits LockAcquire, LockResource {
     String resource();
   }
 
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record TaskCreate(
       String taskId,
       String title,
@@ -61,21 +69,27 @@ public final class CommandBodies {
    * A patch: only the fields present change. {@code fields} merges key by key; a {@code null} value
    * removes that key.
    */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record TaskUpdate(String taskId, ObjectNode patch, Boolean release) implements TaskWrite {}
 
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record TaskClaim(String taskId, Boolean release) implements TaskWrite {}
 
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record TaskTransition(String taskId, TaskStatus to, String reason, Boolean release)
       implements TaskWrite {}
 
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record LockAcquire(String resource, LockMode mode, Long leaseMs, Long waitMs)
       implements LockBody {}
 
   /**
    * Body of {@code lock.release}, {@code lock.renew} (optional new lease) and {@code lock.cancel}.
    */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record LockResource(String resource, Long leaseMs) implements LockBody {}
 
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record DecisionRecord(
       String title,
       String context,
@@ -83,9 +97,11 @@ public final class CommandBodies {
       String alternatives,
       String consequences,
       Integer supersedes,
-      String taskId) {}
+      String taskId)
+      implements Body {}
 
-  public record EventEmit(String name, String taskId, ObjectNode payload) {}
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record EventEmit(String name, String taskId, ObjectNode payload) implements Body {}
 
   /**
    * Admin: reset one aggregate key to the state a checkpoint recorded. {@code task}, {@code lock}
@@ -96,7 +112,8 @@ public final class CommandBodies {
    * @param task the task as the checkpoint holds it, or null
    * @param lock the lock as the checkpoint holds it, or null
    */
-  public record StateRestore(String checkpoint, Task task, LockState lock) {}
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record StateRestore(String checkpoint, Task task, LockState lock) implements Body {}
 
   /** The body class of each command type. */
   public static Class<?> bodyClass(CommandType type) {
@@ -111,6 +128,14 @@ public final class CommandBodies {
       case EVENT_EMIT -> EventEmit.class;
       case STATE_RESTORE -> StateRestore.class;
     };
+  }
+
+  /**
+   * {@code body} as the JSON a command carries. Fields that are null are left out; a {@code null}
+   * inside a JSON value (a patch's {@code fields} key to remove) is kept.
+   */
+  public static ObjectNode tree(Body body) {
+    return Json.mapper().valueToTree(body);
   }
 
   private static final ObjectReader STRICT =

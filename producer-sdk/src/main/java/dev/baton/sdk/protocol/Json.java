@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -17,8 +18,14 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
  * The one JSON configuration of the wire protocol. Reads are bounded so that a hostile record
  * cannot exhaust the heap or the stack: documents up to {@link #MAX_DOCUMENT_BYTES}, nesting up to
  * {@link #MAX_NESTING_DEPTH}, strings up to {@link #MAX_STRING_LENGTH} characters, numbers up to
- * {@link #MAX_NUMBER_LENGTH} digits. Scalars are never coerced ({@code "5"} is not a number), so a
- * wrong-typed field is an error, not a guess.
+ * {@link #MAX_NUMBER_LENGTH} characters. Scalars are never coerced ({@code "5"} is not a number),
+ * so a wrong-typed field is an error, not a guess.
+ *
+ * <p>Numbers are kept exactly as sent: a number with a fraction or an exponent is read as a decimal
+ * (never as a binary {@code double}, which would turn {@code 1e400} into infinity and {@code
+ * 1.000000000000000000001} into {@code 1.0}), trailing zeros included, and written back in the same
+ * value ({@code 1e400} comes back as {@code 1E+400}, equal as a JSON number). Which numbers a
+ * command may hold at all is {@link StorableText}'s rule.
  */
 public final class Json {
 
@@ -26,6 +33,7 @@ public final class Json {
   public static final int MAX_NESTING_DEPTH = 32;
   public static final int MAX_STRING_LENGTH = 256 * 1024;
   public static final int MAX_NUMBER_LENGTH = 32;
+  public static final int MAX_NAME_LENGTH = 1024;
 
   private static final ObjectMapper MAPPER = build();
 
@@ -34,6 +42,17 @@ public final class Json {
   /** The shared, thread-safe mapper. Do not reconfigure it. */
   public static ObjectMapper mapper() {
     return MAPPER;
+  }
+
+  /**
+   * {@code builder} set to keep numbers exactly: decimals, not doubles, for numbers with a fraction
+   * or an exponent, trailing zeros kept. Every mapper that reads Baton values (the audit sink's
+   * too) is built with it.
+   */
+  public static JsonMapper.Builder exactNumbers(JsonMapper.Builder builder) {
+    return builder
+        .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+        .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
   }
 
   private static ObjectMapper build() {
@@ -45,12 +64,12 @@ public final class Json {
                     .maxNestingDepth(MAX_NESTING_DEPTH)
                     .maxStringLength(MAX_STRING_LENGTH)
                     .maxNumberLength(MAX_NUMBER_LENGTH)
-                    .maxNameLength(1024)
+                    .maxNameLength(MAX_NAME_LENGTH)
                     .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
     JsonMapper mapper =
-        JsonMapper.builder(factory)
+        exactNumbers(JsonMapper.builder(factory))
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

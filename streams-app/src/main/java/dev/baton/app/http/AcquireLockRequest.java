@@ -1,7 +1,8 @@
 package dev.baton.app.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.baton.sdk.protocol.Json;
+import dev.baton.sdk.protocol.CommandBodies;
 import dev.baton.sdk.protocol.LockMode;
 import java.time.Duration;
 
@@ -16,6 +17,7 @@ import java.time.Duration;
  * @param async answer as soon as the request is granted or queued (202 with the position) instead
  *     of holding the HTTP request until the grant or the end of the wait
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record AcquireLockRequest(
     String resource, LockMode mode, Long leaseMs, Long waitMs, Boolean async) {
 
@@ -51,19 +53,13 @@ public record AcquireLockRequest(
     return Duration.ofMillis(waitMs == null ? 0 : waitMs);
   }
 
-  boolean isAsync() {
+  boolean answersEarly() {
     return Boolean.TRUE.equals(async);
   }
 
   /** The {@code lock.acquire} command body. */
   ObjectNode commandBody() {
-    ObjectNode body = Json.mapper().createObjectNode();
-    body.put("resource", resource);
-    body.put("mode", mode.name());
-    if (leaseMs != null) {
-      body.put("leaseMs", leaseMs);
-    }
-    body.put("waitMs", waitTime().toMillis());
-    return body;
+    return CommandBodies.tree(
+        new CommandBodies.LockAcquire(resource, mode, leaseMs, waitTime().toMillis()));
   }
 }

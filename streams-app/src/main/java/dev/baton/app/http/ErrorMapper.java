@@ -1,20 +1,18 @@
 package dev.baton.app.http;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.baton.sdk.BatonException;
 import dev.baton.sdk.BatonRejectedException;
 import dev.baton.sdk.BatonTimeoutException;
 import dev.baton.sdk.protocol.InvalidCommandException;
+import dev.baton.sdk.protocol.JsonErrors;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.slf4j.Logger;
@@ -138,20 +136,7 @@ public final class ErrorMapper {
           + "'; known fields are "
           + unknown.getKnownPropertyIds();
     }
-    String detail = firstLine(e.getOriginalMessage());
-    if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-      String path =
-          m.getPath().stream()
-              .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-              .collect(Collectors.joining("."));
-      return "field '" + clean(path) + "': " + detail;
-    }
-    if (e instanceof JsonMappingException) {
-      return "request body does not match the expected shape: " + detail;
-    }
-    JsonLocation at = e.getLocation();
-    String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-    return "malformed JSON" + where + ": " + detail;
+    return JsonErrors.describe(e);
   }
 
   private static Throwable unwrap(Throwable e) {

@@ -48,7 +48,7 @@ final class LockCommandResource {
     String agent = Requests.agent(ctx);
     AcquireLockRequest request = RequestBodies.required(ctx, AcquireLockRequest.class).checked();
     BatonClient as = client.as(agent, workspace);
-    if (request.isAsync()) {
+    if (request.answersEarly()) {
       // The first outcome answers: GRANTED (or a rejection) as final, else QUEUED as progress.
       // Nobody waits for a later one, so the SDK need not either (no extra wait).
       CompletableFuture<Outcome> first = new CompletableFuture<>();

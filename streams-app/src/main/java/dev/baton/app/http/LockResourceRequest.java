@@ -1,11 +1,13 @@
 package dev.baton.app.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.baton.sdk.protocol.Json;
+import dev.baton.sdk.protocol.CommandBodies;
 
 /**
  * Body of {@code POST /v1/locks/{workspace}/release} and {@code .../cancel}: the resource alone.
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record LockResourceRequest(String resource) {
 
   /** This request, checked: a 400 names the bad resource. */
@@ -16,6 +18,6 @@ public record LockResourceRequest(String resource) {
 
   /** The {@code lock.release} or {@code lock.cancel} command body. */
   ObjectNode commandBody() {
-    return Json.mapper().createObjectNode().put("resource", resource);
+    return CommandBodies.tree(new CommandBodies.LockResource(resource, null));
   }
 }

@@ -1,5 +1,6 @@
 package dev.baton.app.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.baton.sdk.NewDecision;
 import dev.baton.sdk.protocol.Names;
 
@@ -8,6 +9,7 @@ import dev.baton.sdk.protocol.Names;
  * decision} are required; {@code supersedes} names an earlier decision number of the workspace;
  * {@code task} links a task by id. Lengths are checked by the protocol (a 400 names the field).
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record RecordDecisionRequest(
     String title,
     String context,

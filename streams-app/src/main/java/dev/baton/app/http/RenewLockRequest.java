@@ -1,12 +1,14 @@
 package dev.baton.app.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.baton.sdk.protocol.Json;
+import dev.baton.sdk.protocol.CommandBodies;
 
 /**
  * Body of {@code POST /v1/locks/{workspace}/renew}: {@code resource} is required; {@code leaseMs}
  * is the new lease counted from now, absent to keep the grant's lease.
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record RenewLockRequest(String resource, Long leaseMs) {
 
   /** This request, checked: a 400 names the first bad field. */
@@ -18,11 +20,6 @@ public record RenewLockRequest(String resource, Long leaseMs) {
 
   /** The {@code lock.renew} command body. */
   ObjectNode commandBody() {
-    ObjectNode body = Json.mapper().createObjectNode();
-    body.put("resource", resource);
-    if (leaseMs != null) {
-      body.put("leaseMs", leaseMs);
-    }
-    return body;
+    return CommandBodies.tree(new CommandBodies.LockResource(resource, leaseMs));
   }
 }

@@ -1,10 +1,7 @@
 package dev.baton.app.http;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.sdk.BatonClient;
 import dev.baton.sdk.WriteOptions;
-import dev.baton.sdk.protocol.CommandType;
-import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.Names;
 import dev.baton.sdk.protocol.Outcome;
 import io.javalin.http.Context;
@@ -76,19 +73,13 @@ final class TaskCommandResource {
     if (request.to() == null) {
       throw ApiError.invalid("field 'to' (the target status) is required");
     }
-    // Through submit rather than tasks().transition(...) so that the reason travels too.
-    ObjectNode body = Json.mapper().createObjectNode();
-    body.put("taskId", id);
-    body.put("to", request.to().name());
-    if (request.reason() != null) {
-      body.put("reason", request.reason());
-    }
     answer(
         ctx,
         200,
         client
             .as(agent, workspace)
-            .submit(CommandType.TASK_TRANSITION, body, options(ctx, request.guards(), id)));
+            .tasks()
+            .transition(id, request.to(), request.reason(), options(ctx, request.guards(), id)));
   }
 
   private static WriteOptions options(Context ctx, TaskWriteGuards guards, String taskId) {

@@ -1,5 +1,7 @@
 package dev.baton.app.http;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.sdk.WriteOptions;
@@ -22,7 +24,11 @@ import java.util.List;
  *
  * <p>Only a task's own lock can fence its writes, so the token is all HTTP needs.
  */
-public record TaskWriteGuards(Long expectedVersion, Long fenceToken, boolean release) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TaskWriteGuards(
+    Long expectedVersion,
+    Long fenceToken,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean release) {
   static final String EXPECTED_VERSION = "expectedVersion";
   static final String FENCE_TOKEN = "fenceToken";
   static final String RELEASE = "release";
@@ -53,8 +59,14 @@ public record TaskWriteGuards(Long expectedVersion, Long fenceToken, boolean rel
   }
 
   /** The guards of a typed request body (claim, transition); absent fields are null. */
-  static TaskWriteGuards of(Long expectedVersion, Long fenceToken, Boolean release) {
+  public static TaskWriteGuards of(Long expectedVersion, Long fenceToken, Boolean release) {
     return new TaskWriteGuards(expectedVersion, fenceToken, Boolean.TRUE.equals(release));
+  }
+
+  /** {@code release} as a request body field: {@code true}, or absent. */
+  @JsonIgnore
+  Boolean releaseOrNull() {
+    return release ? Boolean.TRUE : null;
   }
 
   /** The SDK options for a write of task {@code taskId}. */

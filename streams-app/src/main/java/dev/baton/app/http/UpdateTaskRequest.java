@@ -1,5 +1,6 @@
 package dev.baton.app.http;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ import java.util.List;
  * {@code fenceToken}, {@code release}) is allowed; without one, every top-level field except the
  * guards is the patch. Every guard is optional (see {@link TaskWriteGuards}).
  */
-public record UpdateTaskRequest(TaskWriteGuards guards, ObjectNode patch) {
+public record UpdateTaskRequest(@JsonUnwrapped TaskWriteGuards guards, ObjectNode patch) {
   static final String PATCH = "patch";
 
   static UpdateTaskRequest from(JsonNode body) {

@@ -15,6 +15,7 @@ import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.Names;
 import dev.baton.sdk.protocol.OutcomeCode;
 import dev.baton.sdk.protocol.Task;
+import dev.baton.sdk.protocol.TaskField;
 import dev.baton.sdk.protocol.TaskStatus;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,8 +49,7 @@ public final class TaskRules {
    */
   public static final int MAX_TASK_BYTES = Json.MAX_DOCUMENT_BYTES / 4 * 3;
 
-  private static final Set<String> PATCHABLE =
-      Set.of("title", "description", "priority", "labels", "dependsOn", "fields");
+  private static final Set<String> PATCHABLE = new TreeSet<>(TaskField.PATCHABLE);
 
   private TaskRules() {}
 

@@ -16,10 +16,10 @@ import java.util.function.Consumer;
 /**
  * MCP clients of the official Java SDK, over streamable HTTP and over stdio ({@code baton mcp}).
  */
-final class McpClients {
+public final class McpClients {
   private McpClients() {}
 
-  static McpSyncClient http(
+  public static McpSyncClient http(
       String base, String agent, Consumer<McpSchema.ProgressNotification> progress) {
     HttpClientStreamableHttpTransport transport =
         HttpClientStreamableHttpTransport.builder(base)

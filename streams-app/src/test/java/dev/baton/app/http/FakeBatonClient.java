@@ -7,6 +7,7 @@ import dev.baton.sdk.DecisionOperations;
 import dev.baton.sdk.NewTask;
 import dev.baton.sdk.TaskOperations;
 import dev.baton.sdk.WriteOptions;
+import dev.baton.sdk.protocol.CommandBodies;
 import dev.baton.sdk.protocol.CommandType;
 import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.Names;
@@ -164,17 +165,22 @@ final class FakeBatonClient {
                               (String) args[0],
                               null,
                               args.length > 1 ? (WriteOptions) args[1] : WriteOptions.NONE));
-                  case "transition" ->
-                      record(
-                          new Call(
-                              "task.transition",
-                              agent,
-                              workspace,
-                              (String) args[0],
-                              Json.mapper()
-                                  .createObjectNode()
-                                  .put("to", ((TaskStatus) args[1]).name()),
-                              args.length > 2 ? (WriteOptions) args[2] : WriteOptions.NONE));
+                  case "transition" -> {
+                    // transition(id, to[, reason], options): the reason is the third of four.
+                    String reason = args.length > 3 ? (String) args[2] : null;
+                    WriteOptions options =
+                        args.length > 2 ? (WriteOptions) args[args.length - 1] : WriteOptions.NONE;
+                    yield record(
+                        new Call(
+                            "task.transition",
+                            agent,
+                            workspace,
+                            (String) args[0],
+                            CommandBodies.tree(
+                                new CommandBodies.TaskTransition(
+                                    (String) args[0], (TaskStatus) args[1], reason, null)),
+                            options));
+                  }
                   case "toString" -> "FakeTaskOperations";
                   case "hashCode" -> System.identityHashCode(proxy);
                   case "equals" -> proxy == args[0];

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The HTTP API over in-memory stores and a fake SDK client: routing, binding, error mapping. */
@@ -378,14 +379,19 @@ class HttpApiTest {
               "POST",
               "/v1/tasks/default/t-1/transition",
               AGENT,
-              "{\"to\":\"IN_PROGRESS\",\"reason\":\"starting\",\"expectedVersion\":2}");
+              "{\"to\":\"IN_PROGRESS\",\"reason\":\"starting\",\"expectedVersion\":2,"
+                  + "\"fenceToken\":4,\"release\":true}");
 
+      // The route hands everything to the client's typed transition (WireContractIT reads the
+      // command itself off the topic).
       assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
       FakeBatonClient.Call call = sdk.calls().get(0);
       assertThat(call.operation()).isEqualTo("task.transition");
       assertThat(call.body().path("to").asText()).isEqualTo("IN_PROGRESS");
       assertThat(call.body().path("reason").asText()).isEqualTo("starting");
       assertThat(call.options().expectedVersion()).isEqualTo(2L);
+      assertThat(call.options().fence()).isEqualTo(new dev.baton.sdk.protocol.Fence("task/t-1", 4));
+      assertThat(call.options().releaseLock()).isTrue();
     }
 
     @Test
@@ -645,6 +651,88 @@ class HttpApiTest {
         }
       }
       assertStillHealthy();
+    }
+  }
+
+  /** Refusals name the field, the limit and where, never a Java type or a library setting. */
+  @Nested
+  class ErrorsSpeakTheProtocol {
+    @ParameterizedTest
+    @CsvSource(
+        delimiter = '|',
+        value = {
+          "POST|/v1/tasks/default|'x'",
+          "POST|/v1/tasks/default|[]",
+          "POST|/v1/tasks/default|5",
+          "POST|/v1/tasks/default|{'title':'x','priority':'5'}",
+          "POST|/v1/tasks/default|{'title':{}}",
+          "POST|/v1/tasks/default|{'title':'x','priority':1e400}",
+          "POST|/v1/tasks/default|{'title':'x','priority':1.5}",
+          "POST|/v1/tasks/default|{'title':'x','labels':'a'}",
+          "POST|/v1/tasks/default|{'title':'x','fields':[]}",
+          "POST|/v1/tasks/default|{'title':'x','fields':{'n':NaN}}",
+          "POST|/v1/tasks/default|{'title':'x',}",
+          "POST|/v1/tasks/default|{'title':'x'} {}",
+          "POST|/v1/tasks/default|{'title':'x','fields':{'n':123456789012345678901234567890123}}",
+          "POST|/v1/tasks/default/t-1/transition|{'to':'FLYING'}",
+          "POST|/v1/tasks/default/t-1/transition|{'to':3}",
+          "POST|/v1/tasks/default/t-1/transition|{'to':'DONE','expectedVersion':'1'}",
+          "POST|/v1/tasks/default/t-1/transition|{'to':'DONE','release':'yes'}",
+          "POST|/v1/tasks/default/t-1/claim|{'fenceToken':1.5}",
+          "PATCH|/v1/tasks/default/t-1|{'patch':5}",
+          "PATCH|/v1/tasks/default/t-1|{'expectedVersion':1.5,'title':'x'}",
+          "POST|/v1/locks/default/acquire|{'resource':'a','mode':'SHARED'}",
+          "POST|/v1/locks/default/acquire|{'resource':'a','mode':'EXCLUSIVE','leaseMs':'5'}",
+          "POST|/v1/locks/default/acquire|{'resource':5,'mode':'EXCLUSIVE'}",
+          "POST|/v1/locks/default/renew|{'resource':'a','leaseMs':true}",
+          "POST|/v1/decisions/default|{'title':'t','decision':'d','supersedes':'x'}",
+        })
+    void shouldRefuseHostileBodiesInTheProtocolsWords(String method, String path, String body) {
+      TestHttp.Reply reply = http.send(method, path, AGENT, body.replace('\'', '"'));
+
+      assertErrorBody(reply, 400, "INVALID");
+      assertSpeaksTheProtocol(reply.json().path("message").asText());
+      assertThat(sdk.calls()).isEmpty();
+    }
+
+    @Test
+    void shouldNameTheNestingLimit() {
+      String deep = "[".repeat(40) + "]".repeat(40);
+
+      TestHttp.Reply reply =
+          http.send(
+              "POST",
+              "/v1/tasks/default",
+              AGENT,
+              "{\"title\":\"x\",\"fields\":{\"n\":" + deep + "}}");
+
+      assertErrorBody(reply, 400, "INVALID");
+      assertThat(reply.json().path("message").asText())
+          .contains("nests deeper than " + Json.MAX_NESTING_DEPTH + " levels");
+      assertSpeaksTheProtocol(reply.json().path("message").asText());
+    }
+
+    @Test
+    void shouldNameTheFieldOfAWrongType() {
+      TestHttp.Reply reply =
+          http.send("POST", "/v1/tasks/default", AGENT, "{\"title\":\"x\",\"priority\":\"5\"}");
+
+      assertThat(reply.json().path("message").asText())
+          .isEqualTo("field 'priority' must be an integer, got a string");
+    }
+
+    private void assertSpeaksTheProtocol(String message) {
+      assertThat(message)
+          .doesNotContain("dev.baton")
+          .doesNotContain("java.")
+          .doesNotContain("com.fasterxml")
+          .doesNotContain("`")
+          .doesNotContain("Config")
+          .doesNotContain("Feature")
+          .doesNotContain("Constraints")
+          .doesNotContain("Exception")
+          .doesNotContain("Creator")
+          .doesNotContain("deserialize");
     }
   }
 }

@@ -102,8 +102,14 @@ class HostileCommandTest {
               "duplicate key",
               bytes("{\"id\": \"c1\", \"id\": \"c2\", \"type\": \"task.claim\"}"),
               "Duplicate"),
-          Arguments.of("nesting depth 10000", nested(10_000), "depth"),
-          Arguments.of("nesting depth 33", nested(33), "depth"),
+          Arguments.of(
+              "nesting depth 10000",
+              nested(10_000),
+              "nests deeper than " + Json.MAX_NESTING_DEPTH + " levels"),
+          Arguments.of(
+              "nesting depth 33",
+              nested(33),
+              "nests deeper than " + Json.MAX_NESTING_DEPTH + " levels"),
           Arguments.of(
               "document over Json.MAX_DOCUMENT_BYTES",
               bytes(
@@ -115,11 +121,11 @@ class HostileCommandTest {
               "string over Json.MAX_STRING_LENGTH",
               bytes(
                   "{\"id\": \"c1\", \"pad\": \"" + repeat('x', Json.MAX_STRING_LENGTH + 1) + "\"}"),
-              "length"),
+              "a string is longer than " + Json.MAX_STRING_LENGTH + " characters"),
           Arguments.of(
               "number over Json.MAX_NUMBER_LENGTH",
               bytes("{\"id\": \"c1\", \"n\": " + repeat('9', 1000) + "}"),
-              "length"));
+              "a number is longer than " + Json.MAX_NUMBER_LENGTH + " characters"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -31,18 +31,12 @@ public final class LockCommands {
   /** The body of {@code lock.acquire}. */
   public static ObjectNode acquireBody(
       String resource, dev.baton.sdk.protocol.LockMode mode, Long leaseMs, long waitMs) {
-    return withoutNulls(new CommandBodies.LockAcquire(resource, mode, leaseMs, waitMs));
+    return CommandBodies.tree(new CommandBodies.LockAcquire(resource, mode, leaseMs, waitMs));
   }
 
   /** The body of {@code lock.renew}, {@code lock.release} and {@code lock.cancel}. */
   public static ObjectNode resourceBody(String resource, Long leaseMs) {
-    return withoutNulls(new CommandBodies.LockResource(resource, leaseMs));
-  }
-
-  private static ObjectNode withoutNulls(Object body) {
-    ObjectNode node = (ObjectNode) ToolJson.tree(body);
-    node.properties().removeIf(e -> e.getValue().isNull());
-    return node;
+    return CommandBodies.tree(new CommandBodies.LockResource(resource, leaseMs));
   }
 
   /** A lock outcome as a compact result. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.sdk.BatonClient;
 import dev.baton.sdk.WriteOptions;
 import dev.baton.sdk.protocol.Outcome;
+import dev.baton.sdk.protocol.TaskField;
 import dev.baton.sdk.protocol.TaskStatus;
 import java.util.Set;
 
@@ -14,9 +15,6 @@ import java.util.Set;
  * last write, so the lock is handed on only once everything landed.
  */
 final class TaskUpdateTool implements McpTool {
-  static final Set<String> PATCHABLE =
-      Set.of("title", "description", "priority", "labels", "dependsOn", "fields");
-
   private final BatonClient client;
 
   TaskUpdateTool(BatonClient client) {
@@ -60,9 +58,12 @@ final class TaskUpdateTool implements McpTool {
           .fieldNames()
           .forEachRemaining(
               f -> {
-                if (!PATCHABLE.contains(f)) {
+                if (!TaskField.PATCHABLE.contains(f)) {
                   throw ToolFailure.invalid(
-                      "task_update: 'set' cannot change '" + f + "'; it can change " + PATCHABLE);
+                      "task_update: 'set' cannot change '"
+                          + f
+                          + "'; it can change "
+                          + TaskField.PATCHABLE);
                 }
               });
     }

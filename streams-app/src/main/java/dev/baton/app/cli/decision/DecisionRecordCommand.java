@@ -1,10 +1,10 @@
 package dev.baton.app.cli.decision;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.app.cli.client.ApiResponse;
 import dev.baton.app.cli.client.BatonHttpClient;
 import dev.baton.app.cli.client.ClientCommand;
+import dev.baton.app.http.RecordDecisionRequest;
 import dev.baton.sdk.protocol.Json;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
@@ -52,25 +52,16 @@ final class DecisionRecordCommand extends ClientCommand {
     if (supersedes != null && supersedes < 1) {
       throw client.usage("--supersedes must be a decision number >= 1, got " + supersedes);
     }
-    ObjectNode body = Json.mapper().createObjectNode();
-    body.put("title", title);
-    if (context != null) {
-      body.put("context", context);
-    }
-    body.put("decision", decision);
-    if (alternatives != null) {
-      body.put("alternatives", alternatives);
-    }
-    if (consequences != null) {
-      body.put("consequences", consequences);
-    }
-    if (supersedes != null) {
-      body.put("supersedes", supersedes);
-    }
-    if (task != null) {
-      body.put("task", client.checkedId("--task", task));
-    }
-    return http.post("/v1/decisions/" + client.workspace(), body);
+    RecordDecisionRequest request =
+        new RecordDecisionRequest(
+            title,
+            context,
+            decision,
+            alternatives,
+            consequences,
+            supersedes,
+            task == null ? null : client.checkedId("--task", task));
+    return http.post("/v1/decisions/" + client.workspace(), Json.mapper().valueToTree(request));
   }
 
   /**

@@ -1,10 +1,11 @@
 package dev.baton.app.cli.lock;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.app.cli.client.ApiResponse;
 import dev.baton.app.cli.client.BatonHttpClient;
 import dev.baton.app.cli.client.ClientFailure;
+import dev.baton.app.http.AcquireLockRequest;
+import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.LockMode;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -62,12 +63,11 @@ final class LockAcquireCommand extends LockVerb {
     if (lease != null && lease.isZero()) {
       throw client.usage("--lease must be longer than 0, got " + lease.toMillis() + " ms");
     }
-    ObjectNode body = resourceBody(checked);
-    body.put("mode", mode.name());
-    if (lease != null) {
-      body.put("leaseMs", lease.toMillis());
-    }
-    body.put("waitMs", wait.toMillis());
+    JsonNode body =
+        Json.mapper()
+            .valueToTree(
+                new AcquireLockRequest(
+                    checked, mode, lease == null ? null : lease.toMillis(), wait.toMillis(), null));
     if (wait.isZero()) {
       return http.post(lockPath("acquire"), body);
     }

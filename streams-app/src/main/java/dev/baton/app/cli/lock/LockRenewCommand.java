@@ -1,9 +1,10 @@
 package dev.baton.app.cli.lock;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.app.cli.client.ApiResponse;
 import dev.baton.app.cli.client.BatonHttpClient;
+import dev.baton.app.http.RenewLockRequest;
+import dev.baton.sdk.protocol.Json;
 import java.io.PrintWriter;
 import java.time.Duration;
 import picocli.CommandLine.Command;
@@ -31,14 +32,13 @@ final class LockRenewCommand extends LockVerb {
 
   @Override
   protected ApiResponse send(BatonHttpClient http) {
-    ObjectNode body = resourceBody(checkedResource(resource));
-    if (lease != null) {
-      if (lease.isZero()) {
-        throw client.usage("--lease must be longer than 0");
-      }
-      body.put("leaseMs", lease.toMillis());
+    String checked = checkedResource(resource);
+    if (lease != null && lease.isZero()) {
+      throw client.usage("--lease must be longer than 0");
     }
-    return http.post(lockPath("renew"), body);
+    RenewLockRequest request =
+        new RenewLockRequest(checked, lease == null ? null : lease.toMillis());
+    return http.post(lockPath("renew"), Json.mapper().valueToTree(request));
   }
 
   @Override

@@ -1,8 +1,8 @@
 package dev.baton.app.cli.lock;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.app.cli.client.ClientCommand;
+import dev.baton.app.http.LockResourceRequest;
 import dev.baton.sdk.protocol.InvalidCommandException;
 import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.Names;
@@ -37,9 +37,9 @@ abstract class LockVerb extends ClientCommand {
     }
   }
 
-  /** A body naming {@code resource}. */
-  protected static ObjectNode resourceBody(String resource) {
-    return Json.mapper().createObjectNode().put("resource", resource);
+  /** A body naming {@code resource} alone (release, cancel). */
+  protected static JsonNode resourceBody(String resource) {
+    return Json.mapper().valueToTree(new LockResourceRequest(resource));
   }
 
   /** With {@code --json} the answer as is; otherwise {@code human}. */

@@ -1,16 +1,19 @@
 package dev.baton.app.cli.projection;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.app.sink.projection.ProjectionRow;
 import dev.baton.app.sink.projection.ProjectionState;
 import dev.baton.app.sink.projection.RowKind;
 import dev.baton.sdk.protocol.AggregateKeys;
 import dev.baton.sdk.protocol.Command;
+import dev.baton.sdk.protocol.CommandBodies;
+import dev.baton.sdk.protocol.CommandBodies.StateRestore;
 import dev.baton.sdk.protocol.CommandCodec;
 import dev.baton.sdk.protocol.CommandType;
 import dev.baton.sdk.protocol.Json;
+import dev.baton.sdk.protocol.LockState;
 import dev.baton.sdk.protocol.Outcome;
 import dev.baton.sdk.protocol.ReplyTo;
+import dev.baton.sdk.protocol.Task;
 import dev.baton.sdk.protocol.Topics;
 import java.io.IOException;
 import java.time.Duration;
@@ -52,15 +55,22 @@ final class KafkaRestore {
   static Result run(
       ProjectionState state, String checkpointId, String bootstrap, Topics topics, Duration timeout)
       throws IOException {
-    Map<String, ObjectNode> bodies = new TreeMap<>();
+    Map<String, StateRestore> bodies = new TreeMap<>();
     for (ProjectionRow row : state.values()) {
       if (row.kind() == RowKind.DECISION) {
         continue;
       }
-      ObjectNode body =
-          bodies.computeIfAbsent(
-              row.key(), k -> Json.mapper().createObjectNode().put("checkpoint", checkpointId));
-      body.set(row.kind() == RowKind.TASK ? "task" : "lock", row.data());
+      StateRestore before =
+          bodies.getOrDefault(row.key(), new StateRestore(checkpointId, null, null));
+      bodies.put(
+          row.key(),
+          row.kind() == RowKind.TASK
+              ? new StateRestore(
+                  checkpointId, Json.mapper().treeToValue(row.data(), Task.class), before.lock())
+              : new StateRestore(
+                  checkpointId,
+                  before.task(),
+                  Json.mapper().treeToValue(row.data(), LockState.class)));
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     try (KafkaConsumer<String, String> replies = new KafkaConsumer<>(consumerProps(bootstrap));
@@ -75,7 +85,7 @@ final class KafkaRestore {
       replies.seekToEnd(List.of(tp));
       replies.position(tp, timeout);
       Map<String, String> pending = new HashMap<>();
-      for (Map.Entry<String, ObjectNode> e : bodies.entrySet()) {
+      for (Map.Entry<String, StateRestore> e : bodies.entrySet()) {
         String id = "restore-" + UUID.randomUUID();
         Command command =
             new Command(
@@ -87,7 +97,7 @@ final class KafkaRestore {
                 null,
                 null,
                 new ReplyTo(replyPartition),
-                e.getValue());
+                CommandBodies.tree(e.getValue()));
         producer.send(
             new ProducerRecord<>(topics.commands(), e.getKey(), CommandCodec.write(command)));
         pending.put(id, e.getKey());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.baton.sdk.protocol.Json;
+import dev.baton.sdk.protocol.TaskField;
 import java.io.IOException;
 import java.util.List;
 
@@ -14,7 +15,7 @@ import java.util.List;
  * object ({@code null} removes it).
  */
 final class PatchAssignments {
-  static final String FIELDS_PREFIX = "fields.";
+  static final String FIELDS_PREFIX = TaskField.FIELDS.wire() + ".";
 
   private PatchAssignments() {}
 
@@ -41,6 +42,14 @@ final class PatchAssignments {
         }
         fields.set(name, value);
       } else {
+        if (!TaskField.PATCHABLE.contains(field)) {
+          throw new IllegalArgumentException(
+              "--set cannot change '"
+                  + field
+                  + "'; it can change "
+                  + TaskField.PATCHABLE
+                  + " and fields.NAME");
+        }
         if (patch.has(field)) {
           throw new IllegalArgumentException("--set sets " + field + " twice");
         }
@@ -61,9 +70,9 @@ final class PatchAssignments {
   }
 
   private static ObjectNode fieldsOf(ObjectNode patch) {
-    JsonNode fields = patch.get("fields");
+    JsonNode fields = patch.get(TaskField.FIELDS.wire());
     if (fields == null) {
-      return patch.putObject("fields");
+      return patch.putObject(TaskField.FIELDS.wire());
     }
     if (!(fields instanceof ObjectNode object)) {
       throw new IllegalArgumentException("--set fields=... must be a JSON object to add keys to");

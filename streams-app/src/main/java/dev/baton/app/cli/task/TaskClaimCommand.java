@@ -1,8 +1,8 @@
 package dev.baton.app.cli.task;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.app.cli.client.ApiResponse;
 import dev.baton.app.cli.client.BatonHttpClient;
+import dev.baton.app.http.ClaimTaskRequest;
 import dev.baton.sdk.protocol.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,8 +21,7 @@ final class TaskClaimCommand extends TaskVerb {
 
   @Override
   protected ApiResponse send(BatonHttpClient http) {
-    ObjectNode body = Json.mapper().createObjectNode();
-    guards.addTo(body, client);
-    return http.post(taskPath(id) + "/claim", body);
+    ClaimTaskRequest request = ClaimTaskRequest.of(guards.guards(client));
+    return http.post(taskPath(id) + "/claim", Json.mapper().valueToTree(request));
   }
 }

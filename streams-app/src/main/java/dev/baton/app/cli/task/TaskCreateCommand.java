@@ -1,8 +1,8 @@
 package dev.baton.app.cli.task;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.app.cli.client.ApiResponse;
 import dev.baton.app.cli.client.BatonHttpClient;
+import dev.baton.app.http.CreateTaskRequest;
 import dev.baton.sdk.protocol.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,23 +38,15 @@ final class TaskCreateCommand extends TaskVerb {
 
   @Override
   protected ApiResponse send(BatonHttpClient http) {
-    ObjectNode body = Json.mapper().createObjectNode();
-    if (id != null) {
-      body.put("id", client.checkedId("--id", id));
-    }
-    body.put("title", title);
-    if (description != null) {
-      body.put("description", description);
-    }
-    if (priority != null) {
-      body.put("priority", priority);
-    }
-    if (!labels.isEmpty()) {
-      labels.forEach(label -> body.withArray("labels").add(label));
-    }
-    if (!dependsOn.isEmpty()) {
-      dependsOn.forEach(dep -> body.withArray("dependsOn").add(dep));
-    }
-    return http.post("/v1/tasks/" + client.workspace(), body);
+    CreateTaskRequest request =
+        new CreateTaskRequest(
+            id == null ? null : client.checkedId("--id", id),
+            title,
+            description,
+            priority,
+            labels.isEmpty() ? null : labels,
+            dependsOn.isEmpty() ? null : dependsOn,
+            null);
+    return http.post("/v1/tasks/" + client.workspace(), Json.mapper().valueToTree(request));
   }
 }

@@ -1,8 +1,8 @@
 package dev.baton.app.cli.task;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.app.cli.client.ApiResponse;
 import dev.baton.app.cli.client.BatonHttpClient;
+import dev.baton.app.http.TransitionTaskRequest;
 import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.TaskStatus;
 import picocli.CommandLine.Command;
@@ -38,12 +38,7 @@ final class TaskTransitionCommand extends TaskVerb {
 
   @Override
   protected ApiResponse send(BatonHttpClient http) {
-    ObjectNode body = Json.mapper().createObjectNode();
-    body.put("to", to.name());
-    if (reason != null) {
-      body.put("reason", reason);
-    }
-    guards.addTo(body, client);
-    return http.post(taskPath(id) + "/transition", body);
+    TransitionTaskRequest request = TransitionTaskRequest.of(to, reason, guards.guards(client));
+    return http.post(taskPath(id) + "/transition", Json.mapper().valueToTree(request));
   }
 }

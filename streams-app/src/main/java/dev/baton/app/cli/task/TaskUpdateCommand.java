@@ -3,6 +3,8 @@ package dev.baton.app.cli.task;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.app.cli.client.ApiResponse;
 import dev.baton.app.cli.client.BatonHttpClient;
+import dev.baton.app.http.TaskWriteGuards;
+import dev.baton.app.http.UpdateTaskRequest;
 import dev.baton.sdk.protocol.Json;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -38,15 +40,14 @@ final class TaskUpdateCommand extends TaskVerb {
 
   @Override
   protected ApiResponse send(BatonHttpClient http) {
+    TaskWriteGuards checked = guards.guards(client);
     ObjectNode patch;
     try {
       patch = PatchAssignments.patch(assignments);
     } catch (IllegalArgumentException e) {
       throw client.usage(e.getMessage());
     }
-    ObjectNode body = Json.mapper().createObjectNode();
-    guards.addTo(body, client);
-    body.set("patch", patch);
-    return http.patch(taskPath(id), body);
+    UpdateTaskRequest request = new UpdateTaskRequest(checked, patch);
+    return http.patch(taskPath(id), Json.mapper().valueToTree(request));
   }
 }

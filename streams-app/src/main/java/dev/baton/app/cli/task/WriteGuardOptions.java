@@ -1,7 +1,7 @@
 package dev.baton.app.cli.task;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.app.cli.client.ClientOptions;
+import dev.baton.app.http.TaskWriteGuards;
 import picocli.CommandLine.Option;
 
 /** {@code --expected-version}, {@code --fence} and {@code --release} of the task write verbs. */
@@ -25,19 +25,14 @@ final class WriteGuardOptions {
       description = "Release that lock with the write, once it is accepted (needs --fence).")
   boolean release;
 
-  /** Adds the guards to a request body; a usage error for {@code --release} alone. */
-  void addTo(ObjectNode body, ClientOptions client) {
+  /** The guards as the request body carries them; a usage error for {@code --release} alone. */
+  TaskWriteGuards guards(ClientOptions client) {
     if (release && fenceToken == null) {
       throw client.usage("--release needs --fence TOKEN (the token of the task's lock you hold)");
     }
-    if (expectedVersion != null) {
-      body.put("expectedVersion", expectedVersion);
+    if (fenceToken != null && fenceToken < 1) {
+      throw client.usage("--fence must be a lock token (1 or more), got " + fenceToken);
     }
-    if (fenceToken != null) {
-      body.put("fenceToken", fenceToken);
-    }
-    if (release) {
-      body.put("release", true);
-    }
+    return TaskWriteGuards.of(expectedVersion, fenceToken, release);
   }
 }

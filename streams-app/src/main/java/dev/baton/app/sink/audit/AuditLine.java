@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.baton.sdk.protocol.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -164,7 +165,7 @@ public final class AuditLine {
                     .build())
             .disable(StreamWriteFeature.AUTO_CLOSE_CONTENT)
             .build();
-    return JsonMapper.builder(factory).build();
+    return Json.exactNumbers(JsonMapper.builder(factory)).build();
   }
 
   /** The record's partition. */

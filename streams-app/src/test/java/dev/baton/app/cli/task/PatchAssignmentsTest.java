@@ -7,6 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PatchAssignmentsTest {
   @ParameterizedTest
@@ -32,6 +33,15 @@ class PatchAssignmentsTest {
   void shouldReadAnEmptyValueAsAnEmptyString() {
     assertThat(PatchAssignments.patch(List.of("description=")).toString())
         .isEqualTo("{\"description\":\"\"}");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"status=DONE", "assignee=bob", "colour=red"})
+  void shouldRefuseAFieldAPatchCannotChange(String assignment) {
+    assertThatThrownBy(() -> PatchAssignments.patch(List.of(assignment)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--set cannot change '" + assignment.split("=")[0] + "'")
+        .hasMessageContaining("[title, description, priority, labels, dependsOn, fields]");
   }
 
   @Test

@@ -7,8 +7,10 @@ import dev.baton.app.sink.projection.verify.ColumnDiff;
 import dev.baton.app.topology.CommandFixtures;
 import dev.baton.app.topology.TopologyHarness;
 import dev.baton.sdk.protocol.Event;
+import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.OutcomeCode;
 import dev.baton.sdk.protocol.OutcomeStatus;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -66,6 +68,81 @@ class ControlCharactersTest {
     assertThat(reply.outcome().message()).contains("body.title contains U+0000 (NUL) at index 1");
     assertThat(reply.events()).isEmpty();
     assertThat(topology.task(CommandFixtures.taskKey("n"))).isNull();
+  }
+
+  /** A raw-topic command as a client writes it: {@code KEY} and {@code VALUE} replaced by text. */
+  private static byte[] rawCreate(String id, String key, String value) {
+    ObjectNode create = CommandFixtures.withReplyTo(CommandFixtures.create("alice", id, "ok"), 0);
+    ((ObjectNode) create.get("body")).putObject("fields").put("KEY", "VALUE");
+    return create
+        .toString()
+        .replace("KEY", key)
+        .replace("VALUE", value)
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void shouldRefuseAnUnpairedSurrogateFromTheRawTopicAndChangeNothing() {
+    byte[] raw = rawCreate("s", "k", "x\\ud800y");
+
+    TopologyHarness.Reply reply = topology.send(CommandFixtures.taskKey("s"), raw);
+
+    assertThat(reply.outcome().status()).isEqualTo(OutcomeStatus.REJECTED);
+    assertThat(reply.outcome().code()).isEqualTo(OutcomeCode.INVALID);
+    assertThat(reply.outcome().message())
+        .contains("body.fields.k contains an unpaired surrogate U+D800 at index 1");
+    assertThat(reply.events()).isEmpty();
+    assertThat(topology.task(CommandFixtures.taskKey("s"))).isNull();
+  }
+
+  @Test
+  void shouldRejectAnUnpairedSurrogateInAFieldNameAsUnreadable() {
+    byte[] raw = rawCreate("n", "k\\udc00", "v");
+
+    TopologyHarness.Reply reply = topology.send(CommandFixtures.taskKey("n"), raw);
+
+    // The JSON reader itself refuses a broken pair in a name: nothing of the command is readable.
+    assertThat(reply.events()).hasSize(1);
+    assertThat(reply.events().get(0).value.data().path("reason").asText())
+        .startsWith("command is not valid JSON: malformed JSON at line 1")
+        .contains("surrogate");
+    assertThat(topology.task(CommandFixtures.taskKey("n"))).isNull();
+  }
+
+  @Test
+  void shouldRefuseANumberNoStoreKeepsFromTheRawTopic() throws Exception {
+    ObjectNode create = CommandFixtures.create("alice", "r", "ok");
+    ((ObjectNode) create.get("body")).set("fields", Json.mapper().readTree("{\"n\":[1e-1001]}"));
+
+    TopologyHarness.Reply reply = topology.send(CommandFixtures.withReplyTo(create, 0));
+
+    assertThat(reply.outcome().code()).isEqualTo(OutcomeCode.INVALID);
+    assertThat(reply.outcome().message()).startsWith("body.fields.n[0] is out of range");
+    assertThat(topology.task(CommandFixtures.taskKey("r"))).isNull();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void shouldKeepNumbersExactlyInTheProjection(Dialect dialect) throws Exception {
+    ObjectNode create = CommandFixtures.create("alice", "x", "numbers");
+    String fields =
+        "{\"big\":1e400,\"fine\":1.000000000000000000001,\"long\":123456789012345678.5,"
+            + "\"tiny\":1e-400}";
+    ((ObjectNode) create.get("body")).set("fields", Json.mapper().readTree(fields));
+    Event event = topology.send(CommandFixtures.withReplyTo(create, 0)).event();
+    ProjectionRow row = EventRows.rowOf(event, 0, 0).orElseThrow();
+
+    try (TestDatabases.TestDb target = TestDatabases.create(dialect, dir);
+        ProjectionDatabase db = ProjectionDatabase.open(target.url())) {
+      db.writer().apply(List.of(row), "baton.events", Map.of(0, 1L));
+
+      try (PreparedStatement st = db.connection().prepareStatement("SELECT fields FROM tasks");
+          ResultSet rs = st.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        assertThat(Json.mapper().readTree(rs.getString(1)))
+            .isEqualTo(Json.mapper().readTree(fields));
+      }
+    }
   }
 
   @ParameterizedTest

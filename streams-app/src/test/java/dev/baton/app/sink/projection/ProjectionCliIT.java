@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.app.cli.CliRun;
 import dev.baton.app.config.AppConfig;
+import dev.baton.app.testing.Eventually;
 import dev.baton.app.testing.TestBaton;
 import dev.baton.sdk.BatonClient;
 import dev.baton.sdk.NewDecision;
@@ -207,16 +208,7 @@ class ProjectionCliIT {
   }
 
   private static CliRun awaitCli(Predicate<CliRun> done, String... args) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    CliRun last;
-    do {
-      last = CliRun.of(args);
-      if (last.exitCode() == 0 && done.test(last)) {
-        return last;
-      }
-      pause();
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError("condition not met within 30 s; last run: " + last);
+    return Eventually.cli(Duration.ofSeconds(30), done, args);
   }
 
   private static JsonNode taskIn(CliRun run, String array, String id) {
@@ -237,20 +229,6 @@ class ProjectionCliIT {
   }
 
   private static void awaitFile(Path file, Predicate<String> done) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(file) && done.test(Files.readString(file))) {
-        return;
-      }
-      pause();
-    }
-    throw new AssertionError(file + " did not reach the expected content within 30 s");
-  }
-
-  private static void pause() throws InterruptedException {
-    Object monitor = new Object();
-    synchronized (monitor) {
-      monitor.wait(100);
-    }
+    Eventually.file(Duration.ofSeconds(30), file, done);
   }
 }
