@@ -85,6 +85,29 @@ class NodeEnvironmentIT {
   }
 
   @Test
+  void shouldRefuseASecondSinkOnTheSameSqliteProjection() throws Exception {
+    String prefix = KafkaTestCluster.uniqueTopicPrefix();
+    KafkaTestCluster.createTopics(2, prefix + "baton.events");
+    Map<String, String> env = new HashMap<>(cluster(prefix));
+    env.put("BATON_AUDIT_ENABLED", "false");
+    Path firstLog = dir.resolve("sink-1.log");
+    ChildNodes.Child first = children.start("sink-1", firstLog, env, "sink");
+    children.await(
+        "the first sink is running",
+        () -> ChildNodes.read(firstLog).contains("projection sink reading"));
+
+    Path secondLog = dir.resolve("sink-2.log");
+    Process second = children.start("sink-2", secondLog, env, "sink").process();
+
+    assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(second.exitValue()).isEqualTo(BatonCli.FAILED);
+    assertThat(ChildNodes.read(secondLog))
+        .contains("another projection sink is writing " + dir.resolve("data").resolve("baton.db"))
+        .contains("A SQLite projection has one writer");
+    assertThat(first.process().isAlive()).isTrue();
+  }
+
+  @Test
   void shouldRefuseToStartOnAMisspeltVariable() throws Exception {
     Path log = dir.resolve("refused.log");
     Process p =

@@ -7,8 +7,11 @@ import dev.baton.app.check.CheckResult;
 import dev.baton.app.check.EventLogReader;
 import dev.baton.app.check.HistoryChecker;
 import dev.baton.app.check.PositionedEvent;
+import dev.baton.app.cli.CliRun;
 import dev.baton.app.cli.SinkCommand;
 import dev.baton.app.http.ReadRouter;
+import dev.baton.app.sink.projection.Dialect;
+import dev.baton.app.sink.projection.TestDatabases;
 import dev.baton.app.testing.ChildNodes;
 import dev.baton.app.testing.KafkaTestCluster;
 import dev.baton.sdk.protocol.Json;
@@ -41,7 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
  * succeeds through every node; one node is killed ({@code kill -9}) while a writer keeps updating
  * tasks through the others; the dead node's keys answer again (the time is printed, see
  * docs/benchmarks.md), no read in between is a wrong answer, and every acknowledged command is in
- * the event log, which {@link HistoryChecker} finds consistent.
+ * the event log, which {@link HistoryChecker} finds consistent. The two sinks share one PostgreSQL
+ * projection; one of them is killed with the node, and {@code baton verify} finds the projection
+ * equal to the log.
  *
  * <p>{@code -Dbaton.sim.standbys=0} runs it without standby replicas (the default is the key's
  * default, 1), to compare take-over times; {@code -Dsoak} uses more tasks and a longer write phase.
@@ -68,9 +73,14 @@ class ClusterSimulationIT {
         new Reply(-1, null, "(no answer)", HttpHeaders.of(Map.of(), (a, b) -> true));
   }
 
+  private TestDatabases.TestDb projection;
+
   @AfterEach
-  void stop() throws InterruptedException {
+  void stop() throws Exception {
     children.close();
+    if (projection != null) {
+      projection.close();
+    }
   }
 
   @Test
@@ -92,11 +102,14 @@ class ClusterSimulationIT {
       nodes.add(children.start("node-" + i, dir.resolve("node-" + i + ".log"), env, "serve"));
       bases.add("http://127.0.0.1:" + port);
     }
+    // Both sinks write one PostgreSQL projection (a schema of this test's own), sharing the
+    // events partitions through their consumer group.
+    projection = TestDatabases.create(Dialect.POSTGRESQL, dir);
     List<ChildNodes.Child> sinks = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
       Map<String, String> env =
           new HashMap<>(ChildNodes.sharedSettings(prefix, dir.resolve("sink-" + i)));
-      env.put("BATON_PROJECTION_ENABLED", "false");
+      env.put("BATON_PROJECTION_JDBC_URL", projection.url());
       sinks.add(children.start("sink-" + i, dir.resolve("sink-" + i + ".log"), env, "sink"));
     }
     children.await(
@@ -109,7 +122,9 @@ class ClusterSimulationIT {
           sink.name() + " runs",
           Duration.ofSeconds(120),
           sinks,
-          () -> sink.output().contains(SinkCommand.READY_LINE + ": " + prefix + "baton.events"));
+          () ->
+              sink.output().contains(SinkCommand.READY_LINE + ": " + prefix + "baton.events")
+                  && sink.output().contains("projection positions for [" + prefix));
     }
 
     // Commands through every node.
@@ -198,6 +213,8 @@ class ClusterSimulationIT {
 
     nodes.get(victim).kill();
     long killedAt = System.nanoTime();
+    // One sink dies too: the other takes its partitions over and the projection stays whole.
+    sinks.get(1).kill();
     List<String> wrong = new CopyOnWriteArrayList<>();
     Set<String> answering = new HashSet<>();
     List<ChildNodes.Child> living = nodes.stream().filter(n -> n.process().isAlive()).toList();
@@ -265,9 +282,23 @@ class ClusterSimulationIT {
     CheckResult check =
         new HistoryChecker(Duration.ofMillis(200)).check(log.events(), log.problems());
     assertThat(check.ok()).as(check.toString()).isTrue();
-    for (ChildNodes.Child sink : sinks) {
-      assertThat(sink.process().isAlive()).as(sink.name()).isTrue();
-    }
+    assertThat(sinks.get(0).process().isAlive()).as("the surviving sink").isTrue();
+    CliRun verify =
+        CliRun.of(
+            "verify",
+            "--bootstrap",
+            KafkaTestCluster.bootstrapServers(),
+            "--topic-prefix",
+            prefix,
+            "--jdbc-url",
+            projection.url(),
+            "--data-dir",
+            dir.resolve("verify").toString(),
+            "--skip",
+            "checkpoint,audit,live",
+            "--catch-up-ms",
+            "120000");
+    assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
   }
 
   private static long countOwned(Map<String, String> owner, String base) {
