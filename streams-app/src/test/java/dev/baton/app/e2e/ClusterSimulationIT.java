@@ -54,7 +54,12 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(600)
 class ClusterSimulationIT {
   private static final boolean SOAK = System.getProperty("soak") != null;
-  private static final int NODES = 3;
+  private static final int NODES = Integer.getInteger("baton.sim.nodes", 3);
+  private static final boolean MEASURE = System.getProperty("baton.sim.measure") != null;
+
+  /** {@code term}: stop the node gracefully instead of killing it (no session timeout). */
+  private static final boolean GRACEFUL = "term".equals(System.getProperty("baton.sim.stop"));
+
   private static final int PARTITIONS = 6;
   private static final int TASKS = SOAK ? 120 : 24;
   private static final String WS = "sim";
@@ -165,6 +170,13 @@ class ClusterSimulationIT {
       assertThat(listAll(base)).as("listing via %s", base).containsExactlyElementsOf(ids);
     }
 
+    if (MEASURE) {
+      measure(bases, ids);
+    }
+    if (NODES < 2) {
+      return;
+    }
+
     // Kill the node that owns the most tasks, while a writer updates tasks through the others.
     int victim = 0;
     for (int i = 1; i < NODES; i++) {
@@ -211,7 +223,11 @@ class ClusterSimulationIT {
         nodes,
         () -> writes.get() >= TASKS);
 
-    nodes.get(victim).kill();
+    if (GRACEFUL) {
+      nodes.get(victim).process().destroy();
+    } else {
+      nodes.get(victim).kill();
+    }
     long killedAt = System.nanoTime();
     // One sink dies too: the other takes its partitions over and the projection stays whole.
     sinks.get(1).kill();
@@ -241,9 +257,12 @@ class ClusterSimulationIT {
         });
     long takeoverMs = (System.nanoTime() - killedAt) / 1_000_000;
     System.out.printf(
-        "ClusterSimulationIT: %d keys of the killed node answered again through every other node"
-            + " %d ms after kill -9 (standbys %s)%n",
-        orphans.size(), takeoverMs, standbys == null ? "default" : standbys);
+        "ClusterSimulationIT: %d keys of the stopped node answered again through every other node"
+            + " %d ms after %s (standbys %s)%n",
+        orphans.size(),
+        takeoverMs,
+        GRACEFUL ? "SIGTERM" : "kill -9",
+        standbys == null ? "default" : standbys);
     assertThat(wrong).as("answers during the take-over").isEmpty();
 
     int before = writes.get();
@@ -299,6 +318,59 @@ class ClusterSimulationIT {
             "--catch-up-ms",
             "120000");
     assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
+  }
+
+  /**
+   * With {@code -Dbaton.sim.measure}: HTTP updates, then HTTP reads, from 8 client threads spread
+   * over the nodes for 20 s each; prints the rates (docs/benchmarks.md). Asserts nothing about
+   * them.
+   */
+  private void measure(List<String> bases, List<String> ids) throws InterruptedException {
+    int threads = 8;
+    long phaseNanos = Duration.ofSeconds(20).toNanos();
+    AtomicInteger commands = new AtomicInteger();
+    AtomicInteger reads = new AtomicInteger();
+    for (int phase = 0; phase < 2; phase++) {
+      boolean writing = phase == 0;
+      List<Thread> workers = new ArrayList<>();
+      long end = System.nanoTime() + phaseNanos;
+      for (int t = 0; t < threads; t++) {
+        int worker = t;
+        Thread thread =
+            new Thread(
+                () -> {
+                  int n = 0;
+                  while (System.nanoTime() < end) {
+                    String base = bases.get((worker + n) % bases.size());
+                    String id = ids.get((worker * 7 + n) % ids.size());
+                    n++;
+                    if (writing) {
+                      Reply r =
+                          send(
+                              base,
+                              "PATCH",
+                              "/v1/tasks/" + WS + "/" + id,
+                              "{\"title\":\"m " + n + "\"}",
+                              "measure-" + worker + "-" + n);
+                      if (r.status() == 200) {
+                        commands.incrementAndGet();
+                      }
+                    } else if (get(base + "/v1/tasks/" + WS + "/" + id).status() == 200) {
+                      reads.incrementAndGet();
+                    }
+                  }
+                });
+        thread.start();
+        workers.add(thread);
+      }
+      for (Thread w : workers) {
+        w.join();
+      }
+    }
+    double seconds = phaseNanos / 1e9;
+    System.out.printf(
+        "ClusterSimulationIT measure: %d nodes, %d client threads: %.0f commands/s, %.0f reads/s%n",
+        bases.size(), threads, commands.get() / seconds, reads.get() / seconds);
   }
 
   private static long countOwned(Map<String, String> owner, String base) {
