@@ -56,25 +56,15 @@ public record Outcome(
     if (status == OutcomeStatus.DUPLICATE) {
       return this;
     }
-    return new Outcome(
-        commandId,
-        commandType,
-        key,
-        OutcomeStatus.DUPLICATE,
-        code,
-        message,
-        version,
-        token,
-        position,
-        holders,
-        leaseDeadline,
-        state,
-        status,
-        at);
+    return with(OutcomeStatus.DUPLICATE, status);
   }
 
   /** This outcome with another status (e.g. a renewal reported as ACCEPTED). */
   public Outcome withStatus(OutcomeStatus newStatus) {
+    return with(newStatus, originalStatus);
+  }
+
+  private Outcome with(OutcomeStatus newStatus, OutcomeStatus newOriginalStatus) {
     return new Outcome(
         commandId,
         commandType,
@@ -88,15 +78,19 @@ public record Outcome(
         holders,
         leaseDeadline,
         state,
-        originalStatus,
+        newOriginalStatus,
         at);
   }
 
+  /**
+   * {@code command} took effect ({@code "ok"}); {@code state} is its aggregate at {@code version}.
+   */
   public static Outcome accepted(
       Command command, String key, Long version, JsonNode state, Instant at) {
     return accepted(command, key, version, state, "ok", at);
   }
 
+  /** {@code command} took effect; {@code state} is its aggregate at {@code version}. */
   public static Outcome accepted(
       Command command, String key, Long version, JsonNode state, String message, Instant at) {
     return new Outcome(
@@ -116,6 +110,10 @@ public record Outcome(
         at);
   }
 
+  /**
+   * A command refused for {@code code}; {@code version} and {@code state} are its aggregate's
+   * current ones, so the agent can rebase and retry (null when there is no aggregate).
+   */
   public static Outcome rejected(
       String commandId,
       CommandType type,
@@ -138,6 +136,117 @@ public record Outcome(
         null,
         null,
         state,
+        null,
+        at);
+  }
+
+  /** A command refused before it reached any aggregate's state (unreadable, wrong key, failed). */
+  public static Outcome rejected(
+      String commandId,
+      CommandType type,
+      String key,
+      OutcomeCode code,
+      String message,
+      Instant at) {
+    return rejected(commandId, type, key, code, message, null, null, at);
+  }
+
+  /** Lock request {@code requestId} holds {@code grant} of {@code lock} (the lock after it). */
+  public static Outcome granted(
+      String requestId,
+      CommandType type,
+      LockState lock,
+      LockState.Holder grant,
+      String message,
+      Instant at) {
+    return lock(
+        requestId,
+        type,
+        lock,
+        OutcomeStatus.GRANTED,
+        OutcomeCode.OK,
+        message,
+        grant.token(),
+        null,
+        grant.leaseDeadline(),
+        at);
+  }
+
+  /** Lock request {@code requestId} waits at 1-based {@code position} in {@code lock}'s queue. */
+  public static Outcome queued(
+      String requestId,
+      CommandType type,
+      LockState lock,
+      int position,
+      String message,
+      Instant at) {
+    return lock(
+        requestId,
+        type,
+        lock,
+        OutcomeStatus.QUEUED,
+        OutcomeCode.OK,
+        message,
+        null,
+        position,
+        null,
+        at);
+  }
+
+  /**
+   * A lock command took effect ({@code lock} after it); {@code token} names the grant it ended (a
+   * release), else null.
+   */
+  public static Outcome lockAccepted(
+      String commandId, CommandType type, LockState lock, Long token, String message, Instant at) {
+    return lock(
+        commandId,
+        type,
+        lock,
+        OutcomeStatus.ACCEPTED,
+        OutcomeCode.OK,
+        message,
+        token,
+        null,
+        null,
+        at);
+  }
+
+  /** A lock command or request refused (or ended) for {@code code}; {@code lock} as it is. */
+  public static Outcome lockRejected(
+      String commandId,
+      CommandType type,
+      LockState lock,
+      OutcomeCode code,
+      String message,
+      Instant at) {
+    return lock(commandId, type, lock, OutcomeStatus.REJECTED, code, message, null, null, null, at);
+  }
+
+  private static Outcome lock(
+      String commandId,
+      CommandType type,
+      LockState lock,
+      OutcomeStatus status,
+      OutcomeCode code,
+      String message,
+      Long token,
+      Integer position,
+      Instant leaseDeadline,
+      Instant at) {
+    return new Outcome(
+        commandId,
+        type,
+        lock.key(),
+        status,
+        code,
+        message,
+        lock.version(),
+        token,
+        position,
+        lock.holders().stream().map(LockState.Holder::agent).toList(),
+        leaseDeadline,
+        Json.mapper().valueToTree(lock),
         null,
         at);
   }

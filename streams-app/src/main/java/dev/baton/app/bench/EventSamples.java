@@ -3,6 +3,7 @@ package dev.baton.app.bench;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.sdk.protocol.AggregateKeys;
 import dev.baton.sdk.protocol.Event;
+import dev.baton.sdk.protocol.EventPayload;
 import dev.baton.sdk.protocol.EventType;
 import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.Task;
@@ -49,7 +50,7 @@ final class EventSamples {
             task.updatedBy(),
             "c-" + Long.toHexString(n),
             task.updatedAt(),
-            Json.mapper().valueToTree(task));
+            new EventPayload.TaskChanged(task).toJson());
     try {
       return Json.mapper().writeValueAsBytes(event);
     } catch (IOException e) {

@@ -1,11 +1,15 @@
 package dev.baton.app.processor;
 
 import dev.baton.sdk.protocol.ParsedCommand;
+import java.time.Instant;
 
 /**
- * Applies one kind of valid command to its aggregate: reads and writes the processor's stores and
- * emits exactly one outcome for the command, plus one event per accepted change.
+ * Decides one kind of valid command: reads the read-only processing state it was built with and
+ * returns a {@link Verdict} holding exactly one outcome for the command, plus one event per
+ * accepted change. It writes nothing; a refusal of bad input may throw {@link
+ * dev.baton.sdk.protocol.InvalidCommandException}.
  */
+@FunctionalInterface
 public interface CommandHandler {
-  void handle(ParsedCommand.Valid command, Emitter out);
+  Verdict handle(ParsedCommand.Valid command, Instant now);
 }

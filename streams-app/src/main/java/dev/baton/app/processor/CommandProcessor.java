@@ -1,30 +1,27 @@
 package dev.baton.app.processor;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.app.config.AppConfig;
 import dev.baton.app.state.DeadlineIndex;
+import dev.baton.app.state.LockDeadlines;
+import dev.baton.app.state.appliers.EventAppliers;
+import dev.baton.app.state.immutable.ProcessingState;
 import dev.baton.app.topology.RoutedOutcome;
 import dev.baton.app.topology.StoreNames;
 import dev.baton.sdk.protocol.Command;
 import dev.baton.sdk.protocol.CommandCodec;
 import dev.baton.sdk.protocol.CommandType;
-import dev.baton.sdk.protocol.Event;
+import dev.baton.sdk.protocol.EventIds;
+import dev.baton.sdk.protocol.EventPayload.CommandRejected;
 import dev.baton.sdk.protocol.EventType;
 import dev.baton.sdk.protocol.InvalidCommandException;
-import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.Names;
 import dev.baton.sdk.protocol.Outcome;
 import dev.baton.sdk.protocol.OutcomeCode;
-import dev.baton.sdk.protocol.OutcomeStatus;
 import dev.baton.sdk.protocol.ParsedCommand;
 import dev.baton.sdk.protocol.ReplyTo;
-import dev.baton.sdk.protocol.Task;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -35,232 +32,265 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single writer of every aggregate key: reads raw command records, validates them, answers
- * retries from the remembered outcome, and hands each valid command to the handler of its type.
- * Whatever a client sends, this processor never throws: an unreadable record becomes a {@code
- * REJECTED}/{@code INVALID} outcome (when its id can be read) or a {@code command.rejected} event.
+ * The single writer of every aggregate key, in two steps per command, on the model of Zeebe's
+ * engine:
  *
- * <p>A wall-clock punctuator drains the deadline index (remembered command ids now; leases and
- * waits later), touching only what is due.
+ * <ol>
+ *   <li><b>decide</b>: read the raw record, validate it, answer a retry from the remembered
+ *       outcome, and hand a valid command to the handler of its type, which reads the read-only
+ *       {@link ProcessingState} and returns a {@link Verdict} (events, outcomes);
+ *   <li><b>apply</b>: only when the handler returned, run each event through its applier ({@link
+ *       EventAppliers}, all or nothing), then append the events and send the outcomes.
+ * </ol>
+ *
+ * A handler that throws therefore changes nothing: the command gets one {@code INTERNAL_ERROR}
+ * outcome (or {@code INVALID} for an {@link InvalidCommandException}). Whatever a client sends,
+ * this processor never throws: an unreadable record becomes a {@code REJECTED}/{@code INVALID}
+ * outcome (when its id can be read) or a {@code command.rejected} event.
+ *
+ * <p>A wall-clock punctuator drains the deadline index, touching only what is due: lease and wait
+ * entries go through the same decide and apply steps; remembered command ids are forgotten.
  */
 public final class CommandProcessor implements Processor<String, byte[], String, Object> {
   public static final String OUTCOMES_SINK = "outcomes-sink";
   public static final String EVENTS_SINK = "events-sink";
+
+  /** Deadline-index kind of a remembered command id: forget its outcome when it comes due. */
   static final String DEDUP_KIND = "cmd";
+
   private static final int MAX_EXPIRIES_PER_PUNCTUATION = 10_000;
   private static final Logger LOG = LoggerFactory.getLogger(CommandProcessor.class);
 
   private final AppConfig config;
+  private final UnaryOperator<CommandHandler> decorate;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, Outcome> outcomes;
   private DeadlineIndex deadlines;
-  private final Map<CommandType, CommandHandler> handlers = new EnumMap<>(CommandType.class);
-  private final Map<String, DeadlineHandler> expiries = new HashMap<>();
-  private final StreamsEmitter emitter = new StreamsEmitter();
+  private EventAppliers appliers;
+  private TaskHandler tasks;
+  private LockHandler locks;
+  private DecisionHandler decisions;
+  private AgentEventHandler agentEvents;
+  private StateRestoreHandler restores;
 
   public CommandProcessor(AppConfig config) {
+    this(config, UnaryOperator.identity());
+  }
+
+  /** For tests: {@code decorate} wraps every command handler (e.g. to make one fail). */
+  CommandProcessor(AppConfig config, UnaryOperator<CommandHandler> decorate) {
     this.config = config;
+    this.decorate = decorate;
   }
 
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.outcomes = context.getStateStore(StoreNames.COMMAND_OUTCOMES);
-    this.deadlines = new DeadlineIndex(context.getStateStore(StoreNames.DEADLINES));
-    KeyValueStore<String, Task> tasks = context.getStateStore(StoreNames.TASKS);
-    LockHandler lockHandler =
-        new LockHandler(context.getStateStore(StoreNames.LOCKS), deadlines, config);
-    TaskHandler taskHandler = new TaskHandler(tasks, lockHandler);
-    for (CommandType type : CommandType.values()) {
-      if (type.isTaskCommand()) {
-        handlers.put(type, taskHandler);
-      } else if (type.isLockCommand()) {
-        handlers.put(type, lockHandler);
-      }
-    }
-    expiries.put(LockHandler.LEASE_KIND, lockHandler::expireLease);
-    expiries.put(LockHandler.WAIT_KIND, lockHandler::expireWait);
-    handlers.put(CommandType.EVENT_EMIT, new AgentEventHandler());
-    handlers.put(
-        CommandType.DECISION_RECORD,
-        new DecisionHandler(context.getStateStore(StoreNames.DECISIONS)));
-    handlers.put(CommandType.STATE_RESTORE, StateRestoreHandler.from(context));
-    expiries.put(DEDUP_KIND, (commandId, deadline, out) -> outcomes.delete(commandId));
-    Duration interval = config.punctuateInterval();
-    context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+    KeyValueStore<String, String> deadlineStore = context.getStateStore(StoreNames.DEADLINES);
+    this.deadlines = new DeadlineIndex(deadlineStore);
+    this.appliers =
+        EventAppliers.over(
+            context.getStateStore(StoreNames.TASKS),
+            context.getStateStore(StoreNames.LOCKS),
+            context.getStateStore(StoreNames.DECISIONS),
+            deadlineStore);
+    ProcessingState state = appliers.state();
+    tasks = new TaskHandler(state.tasks(), state.locks());
+    locks = new LockHandler(state.locks(), LockRules.Limits.of(config));
+    decisions = new DecisionHandler(state.decisionHeads());
+    agentEvents = new AgentEventHandler();
+    restores = new StateRestoreHandler(state.tasks(), state.locks());
+    context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+  }
+
+  /** The handler of each command type; exhaustive, so a new type without one does not compile. */
+  private CommandHandler handlerFor(CommandType type) {
+    CommandHandler handler =
+        switch (type) {
+          case TASK_CREATE -> tasks::create;
+          case TASK_UPDATE -> tasks::update;
+          case TASK_CLAIM -> tasks::claim;
+          case TASK_TRANSITION -> tasks::transition;
+          case LOCK_ACQUIRE -> locks::acquire;
+          case LOCK_RENEW -> locks::renew;
+          case LOCK_RELEASE -> locks::release;
+          case LOCK_CANCEL -> locks::cancel;
+          case DECISION_RECORD -> decisions;
+          case EVENT_EMIT -> agentEvents;
+          case STATE_RESTORE -> restores;
+        };
+    return decorate.apply(handler);
   }
 
   @Override
   public void process(Record<String, byte[]> record) {
-    emitter.begin();
+    Instant now = now();
     ParsedCommand parsed = CommandCodec.parse(record.value());
     if (parsed instanceof ParsedCommand.Invalid invalid) {
-      rejectInvalid(record.key(), invalid);
+      rejectInvalid(record.key(), invalid, now);
       return;
     }
     ParsedCommand.Valid valid = (ParsedCommand.Valid) parsed;
     Command cmd = valid.command();
-    emitter.current = cmd;
     Outcome first = outcomes.get(cmd.id());
     if (first != null) {
-      emitter.outcome(first.asDuplicate(), cmd.replyTo());
+      send(first.asDuplicate(), cmd.replyTo());
       return;
     }
     if (!valid.key().equals(record.key())) {
-      emitter.outcome(
-          Outcome.rejected(
-              cmd.id(),
-              cmd.type(),
-              valid.key(),
-              OutcomeCode.INVALID,
-              "record key '"
-                  + Names.printable(String.valueOf(record.key()))
-                  + "' does not match the command's aggregate key '"
-                  + valid.key()
-                  + "'",
-              null,
-              null,
-              emitter.now()),
-          cmd.replyTo());
+      answerRejected(
+          cmd,
+          valid.key(),
+          OutcomeCode.INVALID,
+          "record key '"
+              + Names.printable(String.valueOf(record.key()))
+              + "' does not match the command's aggregate key '"
+              + valid.key()
+              + "'",
+          now);
       return;
     }
-    CommandHandler handler = handlers.get(cmd.type());
+    Verdict verdict;
     try {
-      if (handler == null) {
-        throw new InvalidCommandException(
-            "command type " + cmd.type().wire() + " is not supported by this server");
-      }
-      handler.handle(valid, emitter);
+      verdict = handlerFor(cmd.type()).handle(valid, now);
+      appliers.applyAll(applicable(verdict));
     } catch (InvalidCommandException e) {
-      emitter.outcome(
-          Outcome.rejected(
-              cmd.id(),
-              cmd.type(),
-              valid.key(),
-              OutcomeCode.INVALID,
-              e.getMessage(),
-              null,
-              null,
-              emitter.now()),
-          cmd.replyTo());
+      answerRejected(cmd, valid.key(), OutcomeCode.INVALID, e.getMessage(), now);
+      return;
     } catch (RuntimeException e) {
       LOG.error("command {} ({}) on {} failed", cmd.id(), cmd.type().wire(), valid.key(), e);
-      emitter.outcome(
+      // Not remembered: nothing was written, so a retry decides afresh.
+      send(
           Outcome.rejected(
               cmd.id(),
               cmd.type(),
               valid.key(),
               OutcomeCode.INTERNAL_ERROR,
               "internal error: " + e,
-              null,
-              null,
-              emitter.now()),
+              now),
           cmd.replyTo());
+      return;
     }
+    publish(verdict, now);
   }
 
-  private void rejectInvalid(String key, ParsedCommand.Invalid invalid) {
+  private void answerRejected(
+      Command cmd, String key, OutcomeCode code, String message, Instant now) {
+    Outcome outcome = Outcome.rejected(cmd.id(), cmd.type(), key, code, message, now);
+    remember(outcome);
+    send(outcome, cmd.replyTo());
+  }
+
+  private void rejectInvalid(String key, ParsedCommand.Invalid invalid, Instant now) {
     LOG.debug("invalid command on key {}: {}", key, invalid.message());
     if (invalid.commandId() != null) {
-      emitter.outcome(
+      Outcome outcome =
           Outcome.rejected(
               invalid.commandId(),
               invalid.type(),
               key,
               OutcomeCode.INVALID,
               invalid.message(),
-              null,
-              null,
-              emitter.now()),
-          invalid.replyTo());
+              now);
+      // Not remembered: the record never became a command, so its id claims nothing.
+      send(outcome, invalid.replyTo());
       return;
     }
-    ObjectNode data = Json.mapper().createObjectNode();
-    data.put("reason", invalid.message());
-    context.recordMetadata().ifPresent(m -> describeSource(data, m));
     String eventKey = key == null ? "unknown" : key;
+    RecordMetadata source = context.recordMetadata().orElse(null);
+    CommandRejected data =
+        source == null
+            ? new CommandRejected(invalid.message(), null, null, null)
+            : new CommandRejected(
+                invalid.message(), source.topic(), source.partition(), source.offset());
     String id =
-        context
-            .recordMetadata()
-            .map(m -> "rejected:" + m.topic() + "-" + m.partition() + "@" + m.offset())
-            .orElse("rejected:" + eventKey + "@" + emitter.now().toEpochMilli());
-    emitter.event(
-        new Event(id, EventType.COMMAND_REJECTED, eventKey, null, null, null, emitter.now(), data));
+        source == null
+            ? EventIds.rejected(eventKey, now.toEpochMilli())
+            : EventIds.rejected(source.topic(), source.partition(), source.offset());
+    Verdict verdict =
+        Verdict.forDeadline()
+            .event(id, EventType.COMMAND_REJECTED, eventKey, null, null, null, data)
+            .build();
+    appliers.applyAll(applicable(verdict));
+    publish(verdict, now);
   }
 
-  private static void describeSource(ObjectNode data, RecordMetadata m) {
-    data.put("topic", m.topic());
-    data.put("partition", m.partition());
-    data.put("offset", m.offset());
-  }
-
-  private void punctuate(long now) {
-    emitter.begin();
-    List<DeadlineIndex.Entry> due = deadlines.due(now, MAX_EXPIRIES_PER_PUNCTUATION);
+  private void punctuate(long timestamp) {
+    Instant now = now();
+    List<DeadlineIndex.Entry> due = deadlines.due(now.toEpochMilli(), MAX_EXPIRIES_PER_PUNCTUATION);
     for (DeadlineIndex.Entry entry : due) {
-      deadlines.remove(entry);
-      DeadlineHandler handler = expiries.get(entry.kind());
-      if (handler == null) {
-        LOG.warn("deadline entry of unknown kind {} for {} dropped", entry.kind(), entry.id());
+      if (DEDUP_KIND.equals(entry.kind())) {
+        deadlines.remove(entry);
+        outcomes.delete(entry.id());
         continue;
       }
-      handler.expire(entry.id(), entry.deadline(), emitter);
+      Verdict verdict = expire(entry, now);
+      if (verdict.events().isEmpty()) {
+        // The entry outlived what it was for (only data written before appliers kept the index
+        // could hold one): drop it, or it would come due forever.
+        LOG.debug("stale deadline entry {} {} dropped", entry.kind(), entry.id());
+        deadlines.remove(entry);
+        continue;
+      }
+      appliers.applyAll(applicable(verdict));
+      publish(verdict, now);
     }
   }
 
-  /** The Streams-backed {@link Emitter}: forwards to the sinks and remembers first outcomes. */
-  private final class StreamsEmitter implements Emitter {
-    private Command current;
-    private int eventSeq;
-
-    void begin() {
-      current = null;
-      eventSeq = 0;
-    }
-
-    @Override
-    public Instant now() {
-      return Instant.ofEpochMilli(context.currentSystemTimeMs());
-    }
-
-    @Override
-    public void outcome(Outcome outcome, ReplyTo replyTo) {
-      if (current != null
-          && outcome.commandId().equals(current.id())
-          && outcome.status() != OutcomeStatus.DUPLICATE
-          && outcomes.get(outcome.commandId()) == null) {
-        outcomes.put(outcome.commandId(), outcome);
-        deadlines.add(
-            now().toEpochMilli() + config.dedupRetention().toMillis(),
-            DEDUP_KIND,
-            outcome.commandId());
+  private Verdict expire(DeadlineIndex.Entry entry, Instant now) {
+    return switch (entry.kind()) {
+      case LockDeadlines.LEASE -> locks.expireLease(entry.id(), now);
+      case LockDeadlines.WAIT -> locks.expireWait(entry.id(), now);
+      default -> {
+        LOG.warn("deadline entry of unknown kind {} for {} dropped", entry.kind(), entry.id());
+        yield Verdict.forDeadline().build();
       }
-      long ts = context.currentSystemTimeMs();
-      context.forward(
-          new Record<String, Object>(outcome.commandId(), new RoutedOutcome(outcome, replyTo), ts),
-          OUTCOMES_SINK);
-    }
+    };
+  }
 
-    @Override
-    public void remember(Outcome outcome) {
-      if (outcomes.get(outcome.commandId()) != null) {
-        outcomes.put(outcome.commandId(), outcome);
+  private static List<EventAppliers.Applicable> applicable(Verdict verdict) {
+    return verdict.events().stream()
+        .map(e -> new EventAppliers.Applicable(e.type(), e.key(), e.payload()))
+        .toList();
+  }
+
+  /** After the verdict's events are applied: append them, then send its outcomes. */
+  private void publish(Verdict verdict, Instant now) {
+    long ts = now.toEpochMilli();
+    for (Verdict.NewEvent event : verdict.events()) {
+      context.forward(new Record<String, Object>(event.key(), event.toEvent(now), ts), EVENTS_SINK);
+    }
+    for (Verdict.Reply reply : verdict.replies()) {
+      if (reply.answer()) {
+        remember(reply.outcome());
+      } else if (outcomes.get(reply.outcome().commandId()) != null) {
+        // A queued request's retries now get its final answer.
+        outcomes.put(reply.outcome().commandId(), reply.outcome());
       }
+      send(reply.outcome(), reply.replyTo());
     }
+  }
 
-    @Override
-    public void event(Event event) {
-      context.forward(
-          new Record<String, Object>(event.key(), event, context.currentSystemTimeMs()),
-          EVENTS_SINK);
-    }
+  /**
+   * Makes {@code outcome} the answer to retries of its command id until the dedup retention ends.
+   */
+  private void remember(Outcome outcome) {
+    outcomes.put(outcome.commandId(), outcome);
+    deadlines.add(
+        now().toEpochMilli() + config.dedupRetention().toMillis(), DEDUP_KIND, outcome.commandId());
+  }
 
-    @Override
-    public String nextEventId(String commandId, String key, Long version, EventType type) {
-      if (commandId != null) {
-        return commandId + ":" + (eventSeq++);
-      }
-      return key + "@" + version + ":" + type.wire();
-    }
+  private void send(Outcome outcome, ReplyTo replyTo) {
+    context.forward(
+        new Record<String, Object>(
+            outcome.commandId(),
+            new RoutedOutcome(outcome, replyTo),
+            context.currentSystemTimeMs()),
+        OUTCOMES_SINK);
+  }
+
+  private Instant now() {
+    return Instant.ofEpochMilli(context.currentSystemTimeMs());
   }
 }

@@ -1,14 +1,16 @@
 package dev.baton.app.processor;
 
+import dev.baton.app.state.immutable.DecisionHeads;
 import dev.baton.sdk.protocol.Command;
 import dev.baton.sdk.protocol.CommandBodies.DecisionRecord;
 import dev.baton.sdk.protocol.Decision;
+import dev.baton.sdk.protocol.EventPayload.DecisionRecorded;
 import dev.baton.sdk.protocol.EventType;
 import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.Outcome;
 import dev.baton.sdk.protocol.OutcomeCode;
 import dev.baton.sdk.protocol.ParsedCommand;
-import org.apache.kafka.streams.state.KeyValueStore;
+import java.time.Instant;
 
 /**
  * {@code decision.record}: numbers decisions per workspace (all of a workspace's decisions share
@@ -16,38 +18,38 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * supersedes} names an earlier decision.
  */
 public final class DecisionHandler implements CommandHandler {
-  private final KeyValueStore<String, Integer> heads;
+  private final DecisionHeads heads;
 
-  public DecisionHandler(KeyValueStore<String, Integer> heads) {
+  public DecisionHandler(DecisionHeads heads) {
     this.heads = heads;
   }
 
   @Override
-  public void handle(ParsedCommand.Valid valid, Emitter out) {
+  public Verdict handle(ParsedCommand.Valid valid, Instant now) {
     Command cmd = valid.command();
     DecisionRecord body = (DecisionRecord) valid.body();
     String key = valid.key();
-    Integer last = heads.get(key);
-    int head = last == null ? 0 : last;
+    int head = heads.get(key);
+    Verdict.Builder out = Verdict.forCommand(cmd.id());
     if (body.supersedes() != null && body.supersedes() > head) {
-      out.outcome(
-          Outcome.rejected(
-              cmd.id(),
-              cmd.type(),
-              key,
-              OutcomeCode.NOT_FOUND,
-              "decision "
-                  + body.supersedes()
-                  + " does not exist in workspace "
-                  + cmd.workspace()
-                  + " (latest is "
-                  + head
-                  + ")",
-              (long) head,
-              null,
-              out.now()),
-          cmd.replyTo());
-      return;
+      return out.answer(
+              Outcome.rejected(
+                  cmd.id(),
+                  cmd.type(),
+                  key,
+                  OutcomeCode.NOT_FOUND,
+                  "decision "
+                      + body.supersedes()
+                      + " does not exist in workspace "
+                      + cmd.workspace()
+                      + " (latest is "
+                      + head
+                      + ")",
+                  (long) head,
+                  null,
+                  now),
+              cmd.replyTo())
+          .build();
     }
     int number = head + 1;
     Decision decision =
@@ -63,13 +65,22 @@ public final class DecisionHandler implements CommandHandler {
             body.taskId(),
             cmd.agent(),
             cmd.id(),
-            out.now());
-    heads.put(key, number);
-    var data = Json.mapper().valueToTree(decision);
-    out.event(EventType.DECISION_RECORDED, key, (long) number, cmd.agent(), cmd.id(), data);
-    out.outcome(
-        Outcome.accepted(
-            cmd, key, (long) number, data, "decision " + number + " recorded", out.now()),
-        cmd.replyTo());
+            now);
+    return out.event(
+            EventType.DECISION_RECORDED,
+            key,
+            (long) number,
+            cmd.agent(),
+            new DecisionRecorded(decision))
+        .answer(
+            Outcome.accepted(
+                cmd,
+                key,
+                (long) number,
+                Json.mapper().valueToTree(decision),
+                "decision " + number + " recorded",
+                now),
+            cmd.replyTo())
+        .build();
   }
 }

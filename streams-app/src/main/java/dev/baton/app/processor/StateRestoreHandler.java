@@ -1,26 +1,26 @@
 package dev.baton.app.processor;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.baton.app.topology.StoreNames;
+import dev.baton.app.state.immutable.LockTable;
+import dev.baton.app.state.immutable.TaskState;
 import dev.baton.sdk.protocol.AggregateKeys;
 import dev.baton.sdk.protocol.Command;
 import dev.baton.sdk.protocol.CommandBodies.StateRestore;
 import dev.baton.sdk.protocol.CommandType;
+import dev.baton.sdk.protocol.EventPayload.LockRestored;
+import dev.baton.sdk.protocol.EventPayload.TaskRestored;
 import dev.baton.sdk.protocol.EventType;
 import dev.baton.sdk.protocol.InvalidCommandException;
 import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.LockState;
 import dev.baton.sdk.protocol.Outcome;
 import dev.baton.sdk.protocol.OutcomeCode;
-import dev.baton.sdk.protocol.OutcomeStatus;
 import dev.baton.sdk.protocol.ParsedCommand;
 import dev.baton.sdk.protocol.Task;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Admin {@code state.restore}: puts one aggregate key back to the state a checkpoint recorded
@@ -40,36 +40,24 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *       tokens are fenced) and live waiters are told {@code REJECTED/CANCELLED}.
  * </ul>
  *
- * Decisions are not restored: the log of decisions only grows.
+ * Decisions are not restored: the log of decisions only grows. The restored lock's lease and wait
+ * entries go with its holders and waiters when the {@code state.restored} event is applied.
  */
 public final class StateRestoreHandler implements CommandHandler {
-  /** {@code data.kind} of a {@code state.restored} event that restores a task. */
-  public static final String TASK_KIND = "task";
+  private final TaskState tasks;
+  private final LockTable locks;
 
-  /** {@code data.kind} of a {@code state.restored} event that restores a lock. */
-  public static final String LOCK_KIND = "lock";
-
-  private final KeyValueStore<String, Task> tasks;
-  private final KeyValueStore<String, LockState> locks;
-
-  public StateRestoreHandler(
-      KeyValueStore<String, Task> tasks, KeyValueStore<String, LockState> locks) {
+  public StateRestoreHandler(TaskState tasks, LockTable locks) {
     this.tasks = tasks;
     this.locks = locks;
   }
 
-  /** The handler over the processor's {@code tasks} and {@code locks} stores. */
-  public static StateRestoreHandler from(ProcessorContext<?, ?> context) {
-    return new StateRestoreHandler(
-        context.getStateStore(StoreNames.TASKS), context.getStateStore(StoreNames.LOCKS));
-  }
-
   @Override
-  public void handle(ParsedCommand.Valid valid, Emitter out) {
+  public Verdict handle(ParsedCommand.Valid valid, Instant now) {
     Command cmd = valid.command();
     StateRestore body = (StateRestore) valid.body();
     String key = valid.key();
-    Instant now = out.now();
+    Verdict.Builder out = Verdict.forCommand(cmd.id());
     ObjectNode state = Json.mapper().createObjectNode();
     Long version = null;
     // Check everything before writing anything: a rejection must change nothing.
@@ -89,33 +77,29 @@ public final class StateRestoreHandler implements CommandHandler {
     }
     if (body.task() != null) {
       Task restored = restoreTask(cmd, key, body.task(), now);
-      tasks.put(key, restored);
       out.event(
           EventType.STATE_RESTORED,
           key,
           restored.version(),
           cmd.agent(),
-          cmd.id(),
-          eventData(TASK_KIND, body.checkpoint(), Json.mapper().valueToTree(restored)));
+          new TaskRestored(body.checkpoint(), restored));
       state.set("task", Json.mapper().valueToTree(restored));
       version = restored.version();
     }
     if (body.lock() != null) {
       LockState live = locks.get(key);
       LockState restored = restoreLock(cmd, key, body.lock(), live, now);
-      locks.put(key, restored);
       out.event(
           EventType.STATE_RESTORED,
           key,
           restored.version(),
           cmd.agent(),
-          cmd.id(),
-          eventData(LOCK_KIND, body.checkpoint(), Json.mapper().valueToTree(restored)));
+          new LockRestored(body.checkpoint(), restored));
       state.set("lock", Json.mapper().valueToTree(restored));
       version = version == null ? restored.version() : version;
       cancelWaiters(live, cmd, key, restored, now, out);
     }
-    out.outcome(
+    out.answer(
         Outcome.accepted(
             cmd,
             key,
@@ -124,6 +108,7 @@ public final class StateRestoreHandler implements CommandHandler {
             "restored from checkpoint " + (body.checkpoint() == null ? "?" : body.checkpoint()),
             now),
         cmd.replyTo());
+    return out.build();
   }
 
   private Task restoreTask(Command cmd, String key, Task from, Instant now) {
@@ -186,29 +171,25 @@ public final class StateRestoreHandler implements CommandHandler {
 
   /** Tells each live waiter that its request is gone; the restored lock has no queue. */
   private static void cancelWaiters(
-      LockState live, Command cmd, String key, LockState restored, Instant now, Emitter out) {
+      LockState live,
+      Command cmd,
+      String key,
+      LockState restored,
+      Instant now,
+      Verdict.Builder out) {
     if (live == null || live.queue() == null) {
       return;
     }
     for (LockState.Waiter w : live.queue()) {
-      Outcome cancelled =
-          new Outcome(
+      out.later(
+          Outcome.lockRejected(
               w.requestId(),
               CommandType.LOCK_ACQUIRE,
-              key,
-              OutcomeStatus.REJECTED,
+              restored,
               OutcomeCode.CANCELLED,
               "lock " + key + " was reset by state.restore (" + cmd.id() + ")",
-              restored.version(),
-              null,
-              null,
-              List.of(),
-              null,
-              Json.mapper().valueToTree(restored),
-              null,
-              now);
-      out.remember(cancelled);
-      out.outcome(cancelled, w.replyTo());
+              now),
+          w.replyTo());
     }
   }
 
@@ -217,15 +198,5 @@ public final class StateRestoreHandler implements CommandHandler {
       throw new InvalidCommandException(
           what + " belongs to workspace " + workspace + ", the command to " + cmd.workspace());
     }
-  }
-
-  private static ObjectNode eventData(String kind, String checkpoint, ObjectNode restored) {
-    ObjectNode data = Json.mapper().createObjectNode();
-    data.put("kind", kind);
-    if (checkpoint != null) {
-      data.put("checkpoint", checkpoint);
-    }
-    data.set("state", restored);
-    return data;
   }
 }

@@ -1,64 +1,84 @@
 package dev.baton.app.processor;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.app.state.immutable.LockTable;
+import dev.baton.app.state.immutable.TaskState;
 import dev.baton.sdk.protocol.Command;
 import dev.baton.sdk.protocol.CommandBodies.TaskClaim;
 import dev.baton.sdk.protocol.CommandBodies.TaskCreate;
 import dev.baton.sdk.protocol.CommandBodies.TaskTransition;
 import dev.baton.sdk.protocol.CommandBodies.TaskUpdate;
 import dev.baton.sdk.protocol.CommandBodies.TaskWrite;
+import dev.baton.sdk.protocol.EventPayload.TaskChanged;
 import dev.baton.sdk.protocol.Json;
+import dev.baton.sdk.protocol.LockState;
 import dev.baton.sdk.protocol.Outcome;
 import dev.baton.sdk.protocol.ParsedCommand;
 import dev.baton.sdk.protocol.Task;
 import java.time.Instant;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Applies {@code task.*} commands to the {@code tasks} store through {@link TaskRules}, with the
- * lock checks of {@link TaskWriteGuard} before and, for an accepted write that asks for it, the
+ * The {@code task.*} commands: the lock checks of {@link LockRules#checkTaskWrite} first, then the
+ * task rules ({@link TaskRules}), and for an accepted write that asks for it ({@code release}) the
  * release of its fenced lock after.
  */
-public final class TaskHandler implements CommandHandler {
-  private final KeyValueStore<String, Task> tasks;
-  private final TaskWriteGuard guard;
+public final class TaskHandler {
+  private final TaskState tasks;
+  private final LockTable locks;
 
-  public TaskHandler(KeyValueStore<String, Task> tasks, TaskWriteGuard guard) {
+  public TaskHandler(TaskState tasks, LockTable locks) {
     this.tasks = tasks;
-    this.guard = guard;
+    this.locks = locks;
   }
 
-  @Override
-  public void handle(ParsedCommand.Valid valid, Emitter out) {
+  /** A rule of {@link TaskRules}: current task, command, body and time in, decision out. */
+  @FunctionalInterface
+  private interface Rule<B> {
+    TaskDecision decide(Task current, Command cmd, B body, Instant now);
+  }
+
+  public Verdict create(ParsedCommand.Valid valid, Instant now) {
+    return handle(valid, now, (TaskCreate) valid.body(), TaskRules::create);
+  }
+
+  public Verdict update(ParsedCommand.Valid valid, Instant now) {
+    return handle(valid, now, (TaskUpdate) valid.body(), TaskRules::update);
+  }
+
+  public Verdict claim(ParsedCommand.Valid valid, Instant now) {
+    return handle(valid, now, (TaskClaim) valid.body(), TaskRules::claim);
+  }
+
+  public Verdict transition(ParsedCommand.Valid valid, Instant now) {
+    return handle(valid, now, (TaskTransition) valid.body(), TaskRules::transition);
+  }
+
+  private <B> Verdict handle(ParsedCommand.Valid valid, Instant now, B body, Rule<B> rule) {
     Command cmd = valid.command();
     String key = valid.key();
-    Instant now = out.now();
     Task current = tasks.get(key);
-    TaskDecision decision = guard.check(cmd, key, now.toEpochMilli());
+    LockState lock = locks.get(key);
+    TaskDecision decision = LockRules.checkTaskWrite(lock, cmd, key);
     if (decision == null) {
-      decision = decide(current, cmd, valid.body(), now);
+      decision = rule.decide(current, cmd, body, now);
     }
-    boolean release = valid.body() instanceof TaskWrite write && write.releasesLock();
+    boolean release = body instanceof TaskWrite write && write.releasesLock();
+    Verdict.Builder out = Verdict.forCommand(cmd.id());
     if (decision instanceof TaskDecision.Applied applied) {
       Task next = applied.next();
-      tasks.put(key, next);
-      out.event(applied.type(), key, next.version(), cmd.agent(), cmd.id(), json(next));
+      out.event(applied.type(), key, next.version(), cmd.agent(), new TaskChanged(next));
       Outcome accepted =
           Outcome.accepted(
               cmd, key, next.version(), json(next), withRelease("ok", cmd, release), now);
-      answer(cmd, key, accepted, release, out);
+      answer(out, lock, cmd, now, release, accepted);
     } else if (decision instanceof TaskDecision.Unchanged unchanged) {
-      Outcome accepted =
-          Outcome.accepted(
-              cmd,
-              key,
-              current.version(),
-              json(current),
-              withRelease(unchanged.message(), cmd, release),
-              now);
-      answer(cmd, key, accepted, release, out);
-    } else if (decision instanceof TaskDecision.Rejected rejected) {
-      out.outcome(
+      String message = withRelease(unchanged.message(), cmd, release);
+      Outcome accepted = Outcome.accepted(cmd, key, current.version(), json(current), message, now);
+      answer(out, lock, cmd, now, release, accepted);
+    } else {
+      // A rejected write releases nothing.
+      TaskDecision.Rejected rejected = (TaskDecision.Rejected) decision;
+      out.answer(
           Outcome.rejected(
               cmd.id(),
               cmd.type(),
@@ -70,18 +90,24 @@ public final class TaskHandler implements CommandHandler {
               now),
           cmd.replyTo());
     }
+    return out.build();
   }
 
   /**
-   * Emits the outcome of an accepted write; with {@code release} the fenced grant goes in the same
-   * step, its events after the task's and the outcome between (see {@link
-   * TaskWriteGuard#releaseFenced}). A rejected write never gets here, so it releases nothing.
+   * The outcome of an accepted write; with {@code release} the fenced grant goes in the same step,
+   * its events after the task's (see {@link LockRules#releaseFenced}).
    */
-  private void answer(Command cmd, String key, Outcome accepted, boolean release, Emitter out) {
+  private static void answer(
+      Verdict.Builder out,
+      LockState lock,
+      Command cmd,
+      Instant now,
+      boolean release,
+      Outcome accepted) {
     if (release) {
-      guard.releaseFenced(cmd, key, out, () -> out.outcome(accepted, cmd.replyTo()));
+      LockRules.releaseFenced(lock, cmd, now, out, accepted);
     } else {
-      out.outcome(accepted, cmd.replyTo());
+      out.answer(accepted, cmd.replyTo());
     }
   }
 
@@ -94,22 +120,6 @@ public final class TaskHandler implements CommandHandler {
             + cmd.fence().token()
             + ")"
         : message;
-  }
-
-  private static TaskDecision decide(Task current, Command cmd, Object body, Instant now) {
-    if (body instanceof TaskCreate create) {
-      return TaskRules.create(current, cmd, create, now);
-    }
-    if (body instanceof TaskUpdate update) {
-      return TaskRules.update(current, cmd, update, now);
-    }
-    if (body instanceof TaskClaim claim) {
-      return TaskRules.claim(current, cmd, claim, now);
-    }
-    if (body instanceof TaskTransition transition) {
-      return TaskRules.transition(current, cmd, transition, now);
-    }
-    throw new IllegalArgumentException("not a task command: " + cmd.type());
   }
 
   private static JsonNode json(Task task) {

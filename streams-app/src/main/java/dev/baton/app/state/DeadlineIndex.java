@@ -19,19 +19,16 @@ public final class DeadlineIndex {
     this.store = store;
   }
 
-  /** One due entry. */
+  /** One entry: what ({@code kind}, {@code id}) comes due when ({@code deadline}, epoch ms). */
   public record Entry(long deadline, String kind, String id) {
-    String indexKey() {
+    /** The entry's key in the index's store. */
+    public String indexKey() {
       return key(deadline, kind, id);
     }
   }
 
   public void add(long deadline, String kind, String id) {
     store.put(key(deadline, kind, id), "");
-  }
-
-  public void remove(long deadline, String kind, String id) {
-    store.delete(key(deadline, kind, id));
   }
 
   /** Up to {@code max} entries with deadline {@code <= now}, oldest first. */

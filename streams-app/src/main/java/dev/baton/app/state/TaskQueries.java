@@ -11,17 +11,10 @@ import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.TaskMetadata;
-import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Read-only view of the {@code tasks} store for queries (the HTTP API). It never writes.
@@ -42,39 +35,16 @@ public final class TaskQueries {
   /** Most store entries one page reads, whatever its filter, so every request is bounded. */
   public static final int MAX_SCANNED = 10_000;
 
-  private final StoreAccess access;
+  private final LocalStores<Task> access;
 
-  public TaskQueries(StoreAccess access) {
+  public TaskQueries(LocalStores<Task> access) {
     this.access = Objects.requireNonNull(access, "access");
   }
 
   /** Queries over the local stores of a running {@link KafkaStreams}. */
   public static TaskQueries of(KafkaStreams streams) {
-    return new TaskQueries(new KafkaStoreAccess(streams));
+    return new TaskQueries(LocalStores.of(streams, StoreNames.TASKS));
   }
-
-  /** Where the query layer finds the {@code tasks} store's partitions. */
-  public interface StoreAccess {
-    /**
-     * Partitions of the {@code tasks} store this instance hosts as active.
-     *
-     * @throws InvalidStateStoreException when the stores are not queryable right now
-     */
-    SortedSet<Integer> localPartitions();
-
-    /** The store of one local partition. */
-    ReadOnlyKeyValueStore<String, Task> partition(int partition);
-
-    /**
-     * The partition that owns {@code key} and the host ({@code host:port}) serving it.
-     *
-     * @throws InvalidStateStoreException when ownership is unknown (rebalancing)
-     */
-    KeyLocation locate(String key);
-  }
-
-  /** Which partition owns a key, and which instance hosts it. */
-  public record KeyLocation(int partition, String activeHost) {}
 
   /** The result of looking up one task. */
   public sealed interface Lookup permits Found, Missing, Remote {}
@@ -112,13 +82,11 @@ public final class TaskQueries {
 
   /** The task {@code workspace/taskId}, if this instance owns it. */
   public Lookup get(String workspace, String taskId) {
-    String key = AggregateKeys.task(workspace, taskId);
-    KeyLocation location = access.locate(key);
-    if (!access.localPartitions().contains(location.partition())) {
-      return new Remote(location.activeHost());
+    LocalStores.KeyRead<Task> read = access.read(AggregateKeys.task(workspace, taskId));
+    if (read.isRemote()) {
+      return new Remote(read.remoteOwner());
     }
-    Task task = access.partition(location.partition()).get(key);
-    return task == null ? new Missing() : new Found(task);
+    return read.value() == null ? new Missing() : new Found(read.value());
   }
 
   /**
@@ -169,7 +137,7 @@ public final class TaskQueries {
     }
 
     static MergedRange open(
-        StoreAccess access, SortedSet<Integer> partitions, String from, String to) {
+        LocalStores<Task> access, SortedSet<Integer> partitions, String from, String to) {
       List<KeyValueIterator<String, Task>> opened = new ArrayList<>();
       try {
         for (int partition : partitions) {
@@ -211,54 +179,6 @@ public final class TaskQueries {
       if (failure != null) {
         throw failure;
       }
-    }
-  }
-
-  /** {@link StoreAccess} through Kafka Streams' interactive queries. */
-  private static final class KafkaStoreAccess implements StoreAccess {
-    private final KafkaStreams streams;
-
-    KafkaStoreAccess(KafkaStreams streams) {
-      this.streams = Objects.requireNonNull(streams, "streams");
-    }
-
-    @Override
-    public SortedSet<Integer> localPartitions() {
-      KafkaStreams.State state = streams.state();
-      if (state != KafkaStreams.State.RUNNING) {
-        // While rebalancing the set of local tasks is in flux: a listing could silently miss
-        // partitions, so refuse instead.
-        throw new InvalidStateStoreException(
-            "store " + StoreNames.TASKS + " is not queryable while Kafka Streams is " + state);
-      }
-      SortedSet<Integer> partitions = new TreeSet<>();
-      // The topology has one sub-topology, so a task's partition is its store's partition.
-      for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
-        for (TaskMetadata task : thread.activeTasks()) {
-          partitions.add(task.taskId().partition());
-        }
-      }
-      return partitions;
-    }
-
-    @Override
-    public ReadOnlyKeyValueStore<String, Task> partition(int partition) {
-      return streams.store(
-          StoreQueryParameters.fromNameAndType(
-                  StoreNames.TASKS, QueryableStoreTypes.<String, Task>keyValueStore())
-              .withPartition(partition));
-    }
-
-    @Override
-    public KeyLocation locate(String key) {
-      KeyQueryMetadata metadata =
-          streams.queryMetadataForKey(StoreNames.TASKS, key, Serdes.String().serializer());
-      if (metadata == null || metadata.partition() < 0) {
-        throw new InvalidStateStoreException(
-            "the owner of key " + key + " is not known right now (rebalancing)");
-      }
-      return new KeyLocation(
-          metadata.partition(), metadata.activeHost().host() + ":" + metadata.activeHost().port());
     }
   }
 }

@@ -13,7 +13,8 @@ public final class StoreNames {
 
   /**
    * Deadline index: {@code <deadline as 16 hex digits>|<kind>|<id>} -> nothing. Ordered by time, so
-   * the expiry punctuator reads only what is due.
+   * the expiry punctuator reads only what is due. Kinds: {@code lease} and {@code wait} (kept with
+   * the locks by their applier), {@code cmd} (a remembered command id to forget).
    */
   public static final String DEADLINES = "deadlines";
 

@@ -16,10 +16,11 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Builds Baton's topology: {@code baton.commands} -> {@link CommandProcessor} (with the {@code
- * tasks}, {@code locks}, {@code command-outcomes} and {@code deadlines} RocksDB stores) -> {@code
- * baton.outcomes} (routed to each client's reply partition) and {@code baton.events}. Pure: no I/O,
- * so tests build it for {@code TopologyTestDriver}.
+ * Builds Baton's topology: {@code baton.commands} -> {@link CommandProcessor} (with the five
+ * RocksDB stores of {@link StoreNames}: {@code tasks}, {@code locks}, {@code command-outcomes},
+ * {@code decisions} and {@code deadlines}) -> {@code baton.outcomes} (routed to each client's reply
+ * partition) and {@code baton.events}. Pure: no I/O, so tests build it for {@code
+ * TopologyTestDriver}.
  */
 public final class TopologyFactory {
   static final String SOURCE = "commands-source";

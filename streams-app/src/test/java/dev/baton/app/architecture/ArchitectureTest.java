@@ -1,5 +1,6 @@
 package dev.baton.app.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -56,6 +57,50 @@ class ArchitectureTest {
         .orShould()
         .dependOnClassesThat()
         .resideInAPackage("dev.baton.app.processor..")
+        .check(classes);
+  }
+
+  /**
+   * Decide, then apply: handlers read the read-only views of {@code state.immutable}; only the
+   * appliers change state, through {@code state.mutable}.
+   */
+  @Test
+  void shouldLetOnlyTheAppliersUseTheMutableState() {
+    classes()
+        .that()
+        .resideInAPackage("dev.baton.app.state.mutable..")
+        .should()
+        .onlyHaveDependentClassesThat()
+        .resideInAnyPackage("dev.baton.app.state.mutable..", "dev.baton.app.state.appliers..")
+        .check(classes);
+  }
+
+  /** The read-only views hand out nothing that writes. */
+  @Test
+  void shouldKeepTheReadOnlyStateFreeOfWrites() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.baton.app.state.immutable..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.baton.app.state.mutable..", "dev.baton.app.state.appliers..")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("org.apache.kafka.streams.state.KeyValueStore")
+        .check(classes);
+  }
+
+  /** Handlers never hold a writable store: the processor package writes only outcomes it owns. */
+  @Test
+  void shouldKeepHandlersAwayFromWritableStores() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.baton.app.processor..")
+        .and()
+        .doNotHaveSimpleName("CommandProcessor")
+        .should()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("org.apache.kafka.streams.state.KeyValueStore")
         .check(classes);
   }
 

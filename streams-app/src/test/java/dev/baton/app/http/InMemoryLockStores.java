@@ -1,19 +1,21 @@
 package dev.baton.app.http;
 
-import dev.baton.app.state.LockQueries;
-import dev.baton.app.state.TaskQueries;
+import dev.baton.app.state.LocalStores;
 import dev.baton.sdk.protocol.LockState;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * {@link LockQueries.StoreAccess} over one in-memory map (a single local partition), with switches
- * for a store that is not queryable and for a key owned by another instance.
+ * {@link LocalStores} over one in-memory map (a single local partition), with switches for a store
+ * that is not queryable and for a key owned by another instance.
  */
-final class InMemoryLockStores implements LockQueries.StoreAccess {
+final class InMemoryLockStores implements LocalStores<LockState> {
   private final Map<String, LockState> locks = new ConcurrentHashMap<>();
   private volatile boolean queryable = true;
   private volatile String remoteOwner;
@@ -31,9 +33,9 @@ final class InMemoryLockStores implements LockQueries.StoreAccess {
   }
 
   @Override
-  public boolean isLocal(int partition) {
+  public SortedSet<Integer> localPartitions() {
     checkQueryable();
-    return partition == 0;
+    return new TreeSet<>(Set.of(0));
   }
 
   @Override
@@ -63,11 +65,11 @@ final class InMemoryLockStores implements LockQueries.StoreAccess {
   }
 
   @Override
-  public TaskQueries.KeyLocation locate(String key) {
+  public KeyLocation locate(String key) {
     checkQueryable();
     return remoteOwner == null
-        ? new TaskQueries.KeyLocation(0, "127.0.0.1:0")
-        : new TaskQueries.KeyLocation(1, remoteOwner);
+        ? new KeyLocation(0, "127.0.0.1:0")
+        : new KeyLocation(1, remoteOwner);
   }
 
   private void checkQueryable() {

@@ -1,6 +1,6 @@
 package dev.baton.app.http;
 
-import dev.baton.app.state.TaskQueries;
+import dev.baton.app.state.LocalStores;
 import dev.baton.sdk.protocol.Task;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -18,11 +18,11 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * {@link TaskQueries.StoreAccess} over sorted in-memory maps, one per partition, with keys spread
- * over partitions the way Kafka does it (by hash). Counts open iterators, so tests can check that
- * every one is closed.
+ * {@link LocalStores} over sorted in-memory maps, one per partition, with keys spread over
+ * partitions the way Kafka does it (by hash). Counts open iterators, so tests can check that every
+ * one is closed.
  */
-final class InMemoryTaskStores implements TaskQueries.StoreAccess {
+final class InMemoryTaskStores implements LocalStores<Task> {
   private final List<NavigableMap<String, Task>> partitions = new ArrayList<>();
   private final AtomicInteger openIterators = new AtomicInteger();
   private volatile boolean queryable = true;
@@ -83,12 +83,12 @@ final class InMemoryTaskStores implements TaskQueries.StoreAccess {
   }
 
   @Override
-  public TaskQueries.KeyLocation locate(String key) {
+  public KeyLocation locate(String key) {
     checkQueryable();
     if (remoteOwner != null) {
-      return new TaskQueries.KeyLocation(partitions.size() + 7, remoteOwner);
+      return new KeyLocation(partitions.size() + 7, remoteOwner);
     }
-    return new TaskQueries.KeyLocation(partitionOf(key), "127.0.0.1:0");
+    return new KeyLocation(partitionOf(key), "127.0.0.1:0");
   }
 
   private int partitionOf(String key) {

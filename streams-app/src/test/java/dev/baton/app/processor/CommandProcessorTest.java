@@ -14,6 +14,7 @@ import dev.baton.app.topology.RoutedOutcome;
 import dev.baton.app.topology.StoreNames;
 import dev.baton.sdk.protocol.Event;
 import dev.baton.sdk.protocol.EventType;
+import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.JsonSerde;
 import dev.baton.sdk.protocol.LockState;
 import dev.baton.sdk.protocol.Outcome;
@@ -53,6 +54,7 @@ class CommandProcessorTest {
   private MockProcessorContext<String, Object> context;
   private KeyValueStore<String, Task> tasks;
   private KeyValueStore<String, Outcome> remembered;
+  private final List<KeyValueStore<String, ?>> stores = new java.util.ArrayList<>();
   private CommandProcessor processor;
 
   /** The stores of {@code TopologyFactory}, in memory and without changelogs. */
@@ -91,6 +93,9 @@ class CommandProcessorTest {
     KeyValueStore<K, V> store = builder.withLoggingDisabled().build();
     store.init(context.getStateStoreContext(), store);
     context.addStateStore(store);
+    @SuppressWarnings("unchecked")
+    KeyValueStore<String, ?> named = (KeyValueStore<String, ?>) store;
+    stores.add(named);
     return store;
   }
 
@@ -402,6 +407,145 @@ class CommandProcessorTest {
 
       // then
       assertThat(onlyOutcome().outcome().code()).isEqualTo(OutcomeCode.OK);
+    }
+  }
+
+  /** Every entry of every store, as JSON text per store name, to compare before and after. */
+  private Map<String, Map<String, String>> storeContents() {
+    Map<String, Map<String, String>> all = new java.util.TreeMap<>();
+    for (KeyValueStore<String, ?> store : stores) {
+      Map<String, String> entries = new java.util.TreeMap<>();
+      try (var it = store.all()) {
+        it.forEachRemaining(
+            kv -> entries.put(kv.key, Json.mapper().valueToTree(kv.value).toString()));
+      }
+      all.put(store.name(), entries);
+    }
+    return all;
+  }
+
+  @Nested
+  class DecideThenApply {
+    private String waiterId;
+
+    /** A processor on the same stores whose handlers are wrapped by {@code decorate}. */
+    private void reinit(java.util.function.UnaryOperator<CommandHandler> decorate) {
+      processor = new CommandProcessor(config, decorate);
+      processor.init(context);
+    }
+
+    /** Task T1 exclusively locked by alice, bob waiting: every store has something. */
+    private void givenTaskWithLockAndWaiter() {
+      process(create("alice", T1, "x"));
+      process(K1, bytes(lock("lock.acquire", "alice", "EXCLUSIVE", null)));
+      ObjectNode bob = lock("lock.acquire", "bob", "EXCLUSIVE", 60_000L);
+      waiterId = bob.get("id").asText();
+      process(K1, bytes(bob));
+      ObjectNode decision =
+          dev.baton.app.topology.CommandFixtures.envelope("decision.record", "alice");
+      decision.putObject("body").put("title", "Use RocksDB").put("decision", "yes");
+      process(dev.baton.sdk.protocol.AggregateKeys.decisions("default"), bytes(decision));
+      assertThat(storeContents().values()).allSatisfy(entries -> assertThat(entries).isNotEmpty());
+    }
+
+    private ObjectNode lock(String type, String agent, String mode, Long waitMs) {
+      ObjectNode cmd = dev.baton.app.topology.CommandFixtures.envelope(type, agent);
+      ObjectNode body = cmd.putObject("body").put("resource", "task/" + T1);
+      if (mode != null) {
+        body.put("mode", mode);
+      }
+      if (waitMs != null) {
+        body.put("waitMs", waitMs);
+      }
+      return cmd;
+    }
+
+    @Test
+    void shouldWriteNothingWhenTheHandlerThrowsAfterDeciding() {
+      // given
+      givenTaskWithLockAndWaiter();
+      Map<String, Map<String, String>> before = storeContents();
+      reinit(
+          handler ->
+              (valid, now) -> {
+                Verdict decided = handler.handle(valid, now);
+                assertThat(decided.events()).isNotEmpty();
+                throw new IllegalStateException("failed after deciding");
+              });
+      ObjectNode release = lock("lock.release", "alice", null, null);
+
+      // when: a release that would hand the lock to bob
+      process(K1, bytes(release));
+
+      // then
+      Outcome outcome = onlyOutcome().outcome();
+      assertThat(outcome.code()).isEqualTo(OutcomeCode.INTERNAL_ERROR);
+      assertThat(events()).isEmpty();
+      assertThat(storeContents()).isEqualTo(before);
+    }
+
+    @Test
+    void shouldWriteNothingWhenAnApplierFailsHalfwayThroughTheEvents() {
+      // given
+      givenTaskWithLockAndWaiter();
+      Map<String, Map<String, String>> before = storeContents();
+      Task task = tasks.get(K1);
+      reinit(
+          handler ->
+              (valid, now) -> {
+                Verdict decided = handler.handle(valid, now);
+                // The decided events, then one whose payload does not fit its type.
+                List<Verdict.NewEvent> events = new java.util.ArrayList<>(decided.events());
+                events.add(
+                    new Verdict.NewEvent(
+                        "bad:0",
+                        EventType.LOCK_GRANTED,
+                        K1,
+                        9L,
+                        "alice",
+                        "bad",
+                        new dev.baton.sdk.protocol.EventPayload.TaskChanged(task)));
+                return new Verdict(events, decided.replies());
+              });
+
+      // when
+      process(K1, bytes(lock("lock.release", "alice", null, null)));
+
+      // then
+      assertThat(onlyOutcome().outcome().code()).isEqualTo(OutcomeCode.INTERNAL_ERROR);
+      assertThat(events()).isEmpty();
+      assertThat(storeContents()).isEqualTo(before);
+    }
+
+    @Test
+    void shouldNotRememberAnInternalErrorSoARetryDecidesAfresh() {
+      // given
+      givenTaskWithLockAndWaiter();
+      String waiter = waiterId;
+      ObjectNode release = lock("lock.release", "alice", null, null);
+      CommandProcessor working = processor;
+      reinit(
+          handler ->
+              (valid, now) -> {
+                throw new IllegalStateException("transient");
+              });
+      process(K1, bytes(release));
+      processor = working;
+
+      // when
+      process(K1, bytes(release));
+
+      // then: released, and bob, who waited, granted
+      assertThat(outcomes())
+          .extracting(f -> ((RoutedOutcome) f.record().value()).outcome())
+          .extracting(Outcome::commandId, Outcome::status)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple(
+                  release.get("id").asText(), OutcomeStatus.ACCEPTED),
+              org.assertj.core.groups.Tuple.tuple(waiter, OutcomeStatus.GRANTED));
+      assertThat(events())
+          .extracting(f -> ((Event) f.record().value()).type())
+          .containsExactly(EventType.LOCK_RELEASED, EventType.LOCK_GRANTED);
     }
   }
 }

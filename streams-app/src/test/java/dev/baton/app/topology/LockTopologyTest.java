@@ -10,6 +10,7 @@ import dev.baton.app.check.Invariant;
 import dev.baton.app.check.PositionedEvent;
 import dev.baton.app.config.AppConfig;
 import dev.baton.app.processor.CommandProcessor;
+import dev.baton.app.state.LockDeadlines;
 import dev.baton.sdk.protocol.AggregateKeys;
 import dev.baton.sdk.protocol.CommandType;
 import dev.baton.sdk.protocol.Event;
@@ -583,6 +584,39 @@ class LockTopologyTest {
       }
       assertThat(app.lock("default/lock/src/Nobody.java")).isNull();
     }
+  }
+
+  @Nested
+  class Restore {
+
+    @Test
+    void shouldLeaveNoLeaseOrWaitEntryWhenARestoreFreesAHeldLock() {
+      // given: alice holds the lock, bob and carol wait
+      granted(collaborative("alice", FILE));
+      queued(waiting("bob", FILE, "EXCLUSIVE", 30_000));
+      queued(waiting("carol", FILE, "COLLABORATIVE", 30_000));
+      assertThat(app.deadlines(LockDeadlines.LEASE)).hasSize(1);
+      assertThat(app.deadlines(LockDeadlines.WAIT)).hasSize(2);
+
+      // when
+      Reply reply = app.send(FILE_KEY, restoreLock(LockState.empty("default", FILE, FILE_KEY)));
+
+      // then
+      assertThat(reply.events())
+          .extracting(kv -> kv.value.type())
+          .contains(EventType.STATE_RESTORED);
+      assertThat(app.lock(FILE_KEY).holders()).isEmpty();
+      assertThat(app.deadlines(LockDeadlines.LEASE)).isEmpty();
+      assertThat(app.deadlines(LockDeadlines.WAIT)).isEmpty();
+      // and nothing comes due for them later
+      assertThat(app.advance(Duration.ofMillis(MAX_WAIT_MS)).events()).isEmpty();
+    }
+  }
+
+  static ObjectNode restoreLock(LockState lock) {
+    ObjectNode cmd = envelope("state.restore", "baton-admin");
+    cmd.putObject("body").put("checkpoint", "c-1").set("lock", Json.mapper().valueToTree(lock));
+    return cmd;
   }
 
   @Nested

@@ -131,6 +131,16 @@ public final class TopologyHarness implements AutoCloseable {
     return locks.get(key);
   }
 
+  /** Every entry of store {@code storeName}, in key order. */
+  public Map<String, Object> contents(String storeName) {
+    KeyValueStore<String, Object> store = driver.getKeyValueStore(storeName);
+    Map<String, Object> entries = new java.util.TreeMap<>();
+    try (var all = store.all()) {
+      all.forEachRemaining(kv -> entries.put(kv.key, kv.value));
+    }
+    return entries;
+  }
+
   /** Moves the wall clock by {@code by} and returns what the punctuations produced. */
   public Reply advance(Duration by) {
     advanceWallClock(by);
