@@ -53,6 +53,7 @@ public record AppConfig(
   public static final String OUTCOME_PARTITIONS = "baton.outcomes.partitions";
   public static final String REPLICATION_FACTOR = "baton.replication.factor";
   public static final String STREAM_THREADS = "baton.stream.threads";
+  public static final String STANDBY_REPLICAS = "baton.standby.replicas";
   public static final String HTTP_PORT = "baton.http.port";
   public static final String HTTP_HOST = "baton.http.host";
   public static final String APPLICATION_SERVER = "baton.application.server";
@@ -173,6 +174,17 @@ public record AppConfig(
               Range.between(1, 64),
               Importance.LOW,
               "Kafka Streams threads in this instance.")
+          .define(
+              STANDBY_REPLICAS,
+              Type.INT,
+              1,
+              Range.between(0, 8),
+              Importance.MEDIUM,
+              "Warm copies of each partition's state on other nodes (Kafka Streams'"
+                  + " num.standby.replicas). When a node dies, a node with a standby takes its"
+                  + " partitions over without restoring them from the changelogs. With one node"
+                  + " there is nowhere to put a copy and the setting has no effect; 0 saves the"
+                  + " disk and the replication traffic of the copies (see docs/operations.md).")
           .define(
               HTTP_PORT,
               Type.INT,

@@ -45,8 +45,10 @@ import org.apache.kafka.streams.KafkaStreams;
  *       /mcp                                  MCP server, streamable HTTP (see BatonMcpServer)
  * </pre>
  *
- * Every error, including unknown routes and oversized bodies, is an {@link ErrorBody} written by
- * {@link ErrorMapper}. Request bodies are limited to {@value #MAX_REQUEST_BYTES} bytes.
+ * Any node answers any read: a key another node owns is read from it, a listing is gathered from
+ * every node ({@link ReadRouter}). Every error, including unknown routes and oversized bodies, is
+ * an {@link ErrorBody} written by {@link ErrorMapper}. Request bodies are limited to {@value
+ * #MAX_REQUEST_BYTES} bytes.
  */
 public final class HttpApi implements AutoCloseable {
   /** Largest request body accepted; larger ones are answered 413 {@code TOO_LARGE}. */
@@ -64,11 +66,13 @@ public final class HttpApi implements AutoCloseable {
   private final Javalin app;
   private final ExecutorService responses;
   private final AgentSurface agents;
+  private final ReadRouter router;
 
-  private HttpApi(Javalin app, ExecutorService responses, AgentSurface agents) {
+  private HttpApi(Javalin app, ExecutorService responses, AgentSurface agents, ReadRouter router) {
     this.app = app;
     this.responses = responses;
     this.agents = agents;
+    this.router = router;
   }
 
   /**
@@ -82,6 +86,7 @@ public final class HttpApi implements AutoCloseable {
         HealthResource.of(streams, List::of),
         TaskQueries.of(streams),
         LockQueries.of(streams),
+        ReadRouter.of("", ReadRouter.Cluster.ALONE),
         client,
         null);
   }
@@ -116,6 +121,8 @@ public final class HttpApi implements AutoCloseable {
         HealthResource.of(streams, sinks),
         tasks,
         locks,
+        ReadRouter.of(
+            config.applicationServer(), new StreamsCluster(streams, config.topics().commands())),
         client,
         agents);
   }
@@ -129,7 +136,27 @@ public final class HttpApi implements AutoCloseable {
       LockQueries locks,
       BatonClient client) {
     return start(
-        host, port, new HealthResource(state, () -> null, List::of), tasks, locks, client, null);
+        host, port, state, tasks, locks, ReadRouter.of("", ReadRouter.Cluster.ALONE), client);
+  }
+
+  /** Starts serving with explicit collaborators and {@code router} for reads of other nodes. */
+  static HttpApi start(
+      String host,
+      int port,
+      Supplier<KafkaStreams.State> state,
+      TaskQueries tasks,
+      LockQueries locks,
+      ReadRouter router,
+      BatonClient client) {
+    return start(
+        host,
+        port,
+        new HealthResource(state, () -> null, List::of),
+        tasks,
+        locks,
+        router,
+        client,
+        null);
   }
 
   /** {@code agents} (null for none) adds the MCP server and the hooks. */
@@ -139,14 +166,15 @@ public final class HttpApi implements AutoCloseable {
       HealthResource health,
       TaskQueries tasks,
       LockQueries locks,
+      ReadRouter router,
       BatonClient client,
       AgentSurface agents) {
     ExecutorService responses =
         Executors.newFixedThreadPool(RESPONSE_THREADS, daemonThreads("baton-http-answer-"));
     CommandReplies replies = new CommandReplies(responses, COMMAND_DEADLINE);
-    TaskQueryResource taskReads = new TaskQueryResource(tasks);
+    TaskQueryResource taskReads = new TaskQueryResource(tasks, router);
     TaskCommandResource taskCommands = new TaskCommandResource(client, replies);
-    LockQueryResource lockReads = new LockQueryResource(locks);
+    LockQueryResource lockReads = new LockQueryResource(locks, router);
     LockCommandResource lockCommands = new LockCommandResource(client, replies);
     DecisionCommandResource decisions = new DecisionCommandResource(client, replies);
     Javalin app =
@@ -181,12 +209,13 @@ public final class HttpApi implements AutoCloseable {
       app.start();
     } catch (RuntimeException e) {
       responses.shutdownNow();
+      router.close();
       if (agents != null) {
         agents.close();
       }
       throw e;
     }
-    return new HttpApi(app, responses, agents);
+    return new HttpApi(app, responses, agents, router);
   }
 
   public int port() {
@@ -197,6 +226,7 @@ public final class HttpApi implements AutoCloseable {
   public void close() {
     app.stop();
     responses.shutdownNow();
+    router.close();
     if (agents != null) {
       agents.close();
     }

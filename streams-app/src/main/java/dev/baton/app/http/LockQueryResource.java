@@ -9,14 +9,15 @@ import io.javalin.http.Context;
  * store, as a {@link LockStatusResponse}. The resource is a query parameter because it may contain
  * {@code /}. 404 when no request ever named the resource; a free lock is 200 with no holders.
  *
- * <p>Single node for now: a key owned by another instance is answered with 503 naming the owner
- * rather than forwarded.
+ * <p>Any node answers: a lock owned by another node is read from it through the {@link ReadRouter}.
  */
 final class LockQueryResource {
   private final LockQueries queries;
+  private final ReadRouter router;
 
-  LockQueryResource(LockQueries queries) {
+  LockQueryResource(LockQueries queries, ReadRouter router) {
     this.queries = queries;
+    this.router = router;
   }
 
   void status(Context ctx) {
@@ -31,13 +32,7 @@ final class LockQueryResource {
     if (lookup instanceof LockQueries.Found found) {
       ctx.json(LockStatusResponse.of(found.lock()));
     } else if (lookup instanceof LockQueries.Remote remote) {
-      throw ApiError.unavailable(
-          "lock "
-              + key
-              + " is served by "
-              + remote.owner()
-              + "; this node does not forward queries, ask that node",
-          1);
+      router.answerFromOwner(ctx, remote.owner(), "lock " + key);
     } else {
       throw ApiError.notFound("lock " + key + " does not exist");
     }

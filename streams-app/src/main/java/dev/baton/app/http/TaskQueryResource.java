@@ -6,19 +6,22 @@ import dev.baton.sdk.protocol.Names;
 import dev.baton.sdk.protocol.TaskStatus;
 import io.javalin.http.Context;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Task reads from the local state stores: {@code GET /v1/tasks/{workspace}/{id}} and {@code GET
  * /v1/tasks?workspace=&status=&assignee=&limit=&after=}.
  *
- * <p>Single node for now: a key owned by another instance is answered with 503 naming the owner
- * rather than forwarded, and a listing covers only the partitions this instance hosts.
+ * <p>Any node answers: a task owned by another node is read from it, and a listing is gathered from
+ * every node and merged, through the {@link ReadRouter}.
  */
 final class TaskQueryResource {
   private final TaskQueries queries;
+  private final ReadRouter router;
 
-  TaskQueryResource(TaskQueries queries) {
+  TaskQueryResource(TaskQueries queries, ReadRouter router) {
     this.queries = queries;
+    this.router = router;
   }
 
   void get(Context ctx) {
@@ -29,14 +32,7 @@ final class TaskQueryResource {
     if (lookup instanceof TaskQueries.Found found) {
       ctx.json(found.task());
     } else if (lookup instanceof TaskQueries.Remote remote) {
-      throw ApiError.unavailable(
-          "task "
-              + key
-              + " is served by "
-              + remote.owner()
-              + "; this node does not forward"
-              + " queries, ask that node",
-          1);
+      router.answerFromOwner(ctx, remote.owner(), "task " + key);
     } else {
       throw ApiError.notFound("task " + key + " does not exist");
     }
@@ -52,8 +48,19 @@ final class TaskQueryResource {
             status(ctx.queryParam("status")),
             optionalId("assignee", ctx.queryParam("assignee")));
     String after = optionalId("after", ctx.queryParam("after"));
-    TaskQueries.Page page = queries.list(filter, after, limit(ctx.queryParam("limit")));
-    ctx.json(new TaskListResponse(page.tasks(), page.next()));
+    int limit = limit(ctx.queryParam("limit"));
+    TaskQueries.Page page = queries.list(filter, after, limit);
+    TaskListResponse local = new TaskListResponse(page.tasks(), page.next());
+    if (router.isForwarded(ctx)) {
+      router.markPartitions(ctx, page.partitions());
+      ctx.json(local);
+      return;
+    }
+    List<TaskListResponse> pages =
+        router.gather(ctx, TaskListResponse.class, local, page.partitions()).stream()
+            .map(ReadRouter.Shard::answer)
+            .toList();
+    ctx.json(TaskListResponse.merge(pages, limit));
   }
 
   private static String optionalId(String name, String value) {

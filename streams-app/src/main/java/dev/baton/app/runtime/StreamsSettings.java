@@ -18,6 +18,8 @@ public final class StreamsSettings {
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+    p.put(
+        StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.values().get(AppConfig.STANDBY_REPLICAS));
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
     // What other nodes' interactive queries are pointed to: the node's advertised address, not
     // the bind address (0.0.0.0 in a container).

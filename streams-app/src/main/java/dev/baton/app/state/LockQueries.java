@@ -35,7 +35,7 @@ public final class LockQueries {
 
   public record Missing() implements Lookup {}
 
-  /** The lock lives on another instance; this one does not forward queries (yet). */
+  /** The lock lives on another instance, which the HTTP layer asks instead (one hop). */
   public record Remote(String owner) implements Lookup {}
 
   /** The lock on {@code resource} in {@code workspace}, if this instance owns it. */

@@ -9,6 +9,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -51,7 +53,7 @@ public final class TaskQueries {
 
   public record Missing() implements Lookup {}
 
-  /** The task lives on another instance; this one does not forward queries (yet). */
+  /** The task lives on another instance, which the HTTP layer asks instead (one hop). */
   public record Remote(String owner) implements Lookup {}
 
   /** Which tasks a listing returns; null fields match anything. */
@@ -70,8 +72,13 @@ public final class TaskQueries {
    * One page of a listing, ordered by task id.
    *
    * @param next the cursor for the following page ({@code after}), or null when nothing follows
+   * @param partitions the partitions the page was read from
    */
-  public record Page(List<Task> tasks, String next) {}
+  public record Page(List<Task> tasks, String next, SortedSet<Integer> partitions) {
+    public Page(List<Task> tasks, String next) {
+      this(tasks, next, new TreeSet<>());
+    }
+  }
 
   /** The task {@code workspace/taskId}, if this instance owns it. */
   public Lookup get(String workspace, String taskId) {
@@ -98,7 +105,8 @@ public final class TaskQueries {
     List<Task> tasks = new ArrayList<>();
     String lastKey = null;
     int scanned = 0;
-    try (MergedRange range = MergedRange.open(access, from, to)) {
+    SortedSet<Integer> partitions = access.localPartitions();
+    try (MergedRange range = MergedRange.open(access, partitions, from, to)) {
       while (range.hasNext() && tasks.size() < limit && scanned < MAX_SCANNED) {
         KeyValue<String, Task> entry = range.next();
         scanned++;
@@ -108,7 +116,7 @@ public final class TaskQueries {
         }
       }
       String next = range.hasNext() ? lastKey.substring(prefix.length()) : null;
-      return new Page(List.copyOf(tasks), next);
+      return new Page(List.copyOf(tasks), next, partitions);
     }
   }
 
@@ -128,10 +136,11 @@ public final class TaskQueries {
       }
     }
 
-    static MergedRange open(LocalStores<Task> access, String from, String to) {
+    static MergedRange open(
+        LocalStores<Task> access, SortedSet<Integer> partitions, String from, String to) {
       List<KeyValueIterator<String, Task>> opened = new ArrayList<>();
       try {
-        for (int partition : access.localPartitions()) {
+        for (int partition : partitions) {
           opened.add(access.partition(partition).range(from, to));
         }
         return new MergedRange(opened);

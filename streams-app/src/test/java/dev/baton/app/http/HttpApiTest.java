@@ -180,13 +180,14 @@ class HttpApiTest {
     }
 
     @Test
-    void shouldNameTheOwnerWhenAnotherInstanceHoldsTheKey() {
-      stores.setRemoteOwner("10.1.2.3:7070");
+    void shouldNameTheOwnerWhenTheNodeHoldingTheKeyCannotBeReached() {
+      // Port 1: nothing listens there, so the forwarded read fails at once.
+      stores.setRemoteOwner("127.0.0.1:1");
 
       TestHttp.Reply reply = http.get("/v1/tasks/ws-1/t-1");
 
       assertErrorBody(reply, 503, "UNAVAILABLE");
-      assertThat(reply.json().path("message").asText()).contains("10.1.2.3:7070");
+      assertThat(reply.json().path("message").asText()).contains("127.0.0.1:1");
     }
   }
 

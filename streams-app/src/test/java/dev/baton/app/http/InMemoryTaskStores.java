@@ -27,6 +27,7 @@ final class InMemoryTaskStores implements LocalStores<Task> {
   private final AtomicInteger openIterators = new AtomicInteger();
   private volatile boolean queryable = true;
   private volatile String remoteOwner;
+  private volatile SortedSet<Integer> hosted;
 
   InMemoryTaskStores(int partitionCount) {
     for (int i = 0; i < partitionCount; i++) {
@@ -48,6 +49,11 @@ final class InMemoryTaskStores implements LocalStores<Task> {
     this.remoteOwner = owner;
   }
 
+  /** Makes this instance host only {@code partitions} (listings read only those). */
+  void hostOnly(SortedSet<Integer> partitions) {
+    this.hosted = new TreeSet<>(partitions);
+  }
+
   int openIterators() {
     return openIterators.get();
   }
@@ -60,6 +66,9 @@ final class InMemoryTaskStores implements LocalStores<Task> {
   @Override
   public SortedSet<Integer> localPartitions() {
     checkQueryable();
+    if (hosted != null) {
+      return new TreeSet<>(hosted);
+    }
     SortedSet<Integer> local = new TreeSet<>();
     for (int i = 0; i < partitions.size(); i++) {
       local.add(i);

@@ -515,13 +515,14 @@ class LockHttpTest {
     }
 
     @Test
-    void shouldNameTheOwnerWhenAnotherInstanceHoldsTheKey() {
-      locks.setRemoteOwner("10.1.2.3:7070");
+    void shouldNameTheOwnerWhenTheNodeHoldingTheKeyCannotBeReached() {
+      // Port 1: nothing listens there, so the forwarded read fails at once.
+      locks.setRemoteOwner("127.0.0.1:1");
 
       TestHttp.Reply reply = http.get("/v1/locks/ws-1?resource=a");
 
       assertErrorBody(reply, 503, "UNAVAILABLE");
-      assertThat(reply.json().path("message").asText()).contains("10.1.2.3:7070");
+      assertThat(reply.json().path("message").asText()).contains("127.0.0.1:1");
     }
   }
 }

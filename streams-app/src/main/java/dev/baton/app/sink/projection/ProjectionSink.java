@@ -2,11 +2,14 @@ package dev.baton.app.sink.projection;
 
 import dev.baton.app.config.AppConfig;
 import dev.baton.app.config.Redaction;
+import dev.baton.app.io.ProcessFileLock;
 import dev.baton.app.sink.SinkStatus;
 import dev.baton.app.sink.projection.export.Exports;
 import dev.baton.sdk.protocol.Event;
 import dev.baton.sdk.protocol.Json;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -95,6 +98,7 @@ public final class ProjectionSink implements AutoCloseable {
   }
 
   private final Settings settings;
+  private final ProcessFileLock writerLock;
   private final ProjectionDatabase db;
   private final Exports exports;
   private final KafkaConsumer<String, byte[]> consumer;
@@ -110,8 +114,10 @@ public final class ProjectionSink implements AutoCloseable {
   private boolean oneByOne;
   private long lastStallLogNanos;
 
-  private ProjectionSink(Settings settings, ProjectionDatabase db, Exports exports) {
+  private ProjectionSink(
+      Settings settings, ProcessFileLock writerLock, ProjectionDatabase db, Exports exports) {
     this.settings = settings;
+    this.writerLock = writerLock;
     this.db = db;
     this.exports = exports;
     this.consumer = new KafkaConsumer<>(consumerProps(settings));
@@ -120,13 +126,22 @@ public final class ProjectionSink implements AutoCloseable {
 
   /** Opens (and migrates) the projection, then starts consuming on a thread of its own. */
   public static ProjectionSink start(Settings settings) throws Exception {
-    ProjectionDatabase db = ProjectionDatabase.open(settings.jdbcUrl());
+    ProcessFileLock writerLock = lockSqliteFile(settings.jdbcUrl());
+    ProjectionDatabase db;
+    try {
+      db = ProjectionDatabase.open(settings.jdbcUrl());
+    } catch (Exception e) {
+      if (writerLock != null) {
+        writerLock.close();
+      }
+      throw e;
+    }
     Exports exports = null;
     try {
       if (settings.exports() != null) {
         exports = Exports.start(settings.exports(), settings.jdbcUrl());
       }
-      ProjectionSink sink = new ProjectionSink(settings, db, exports);
+      ProjectionSink sink = new ProjectionSink(settings, writerLock, db, exports);
       sink.thread.start();
       LOG.info(
           "projection sink reading {} into {} (group {}{})",
@@ -140,8 +155,41 @@ public final class ProjectionSink implements AutoCloseable {
         exports.close();
       }
       db.close();
+      if (writerLock != null) {
+        writerLock.close();
+      }
       throw e;
     }
+  }
+
+  /**
+   * A SQLite projection has one writer: sinks sharing it would each apply only the partitions the
+   * group gives them while each believing the file is theirs (exports, checkpoints). The lock file
+   * {@code <file>.lock} makes a second sink on the same file refuse to start; PostgreSQL needs none
+   * (its sinks share the partitions and write in transactions of their own). Null for PostgreSQL
+   * and in-memory SQLite.
+   */
+  private static ProcessFileLock lockSqliteFile(String jdbcUrl) throws IOException {
+    if (Dialect.of(jdbcUrl) != Dialect.SQLITE) {
+      return null;
+    }
+    String file = ProjectionDatabase.sqliteFile(jdbcUrl);
+    if (file.isEmpty() || file.startsWith(":memory:") || file.contains("mode=memory")) {
+      return null;
+    }
+    Path lockFile = Path.of(file + ".lock").toAbsolutePath();
+    Files.createDirectories(lockFile.getParent());
+    return ProcessFileLock.tryAcquire(lockFile)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "another projection sink is writing "
+                        + Path.of(file).toAbsolutePath()
+                        + " (it holds "
+                        + lockFile
+                        + "). A SQLite projection has one writer: stop the other sink, give"
+                        + " this one another --data-dir, or share a PostgreSQL projection"
+                        + " (baton.projection.jdbc.url) between several sinks"));
   }
 
   /**
@@ -454,6 +502,13 @@ public final class ProjectionSink implements AutoCloseable {
       db.close();
     } catch (SQLException e) {
       LOG.warn("cannot close the projection database", e);
+    }
+    if (writerLock != null) {
+      try {
+        writerLock.close();
+      } catch (IOException e) {
+        LOG.warn("cannot release {}", writerLock.file(), e);
+      }
     }
     LOG.info("projection sink stopped after {} events", appliedEvents);
   }
