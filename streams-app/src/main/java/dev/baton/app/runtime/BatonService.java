@@ -60,7 +60,7 @@ public final class BatonService implements AutoCloseable {
    */
   public static BatonService start(AppConfig config, Options options) {
     Parts parts = new Parts();
-    AppConfig effective = config;
+    AppConfig effective = NodeIdentity.resolve(config);
     if (options.embeddedBroker()) {
       EmbeddedKafkaBroker broker =
           parts.start(
@@ -71,7 +71,7 @@ public final class BatonService implements AutoCloseable {
                           config.dataDir().resolve("kafka"),
                           options.brokerPort(),
                           Map.of("num.partitions", String.valueOf(config.partitions())))));
-      effective = config.with(AppConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+      effective = effective.with(AppConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
     }
     AppConfig c = effective;
     parts.start(
