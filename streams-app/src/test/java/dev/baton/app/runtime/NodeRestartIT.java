@@ -82,10 +82,12 @@ class NodeRestartIT {
       assertThat(Files.readString(dir.resolve("node-" + (kills + i - 1) + ".log")))
           .as("log of a graceful stop")
           .contains("Baton stopped");
+      assertThat(NodeEndpoints.fileOf(data)).as("endpoints file after a clean stop").doesNotExist();
       afterStop.add(launch(data, httpPort, brokerPort, kills + i));
       assertEveryAcknowledgedTaskPresent(httpPort);
     }
 
+    assertFileVerbsFindTheNode(data);
     System.out.printf(
         "restart of baton up, %s%n  first start: health %.1f s, first command %.1f s%n"
             + "  after kill -9 (n=%d): %s%n  after graceful stop (n=%d): %s%n",
@@ -97,6 +99,52 @@ class NodeRestartIT {
         afterStop.size(),
         Launch.summary(afterStop));
     assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(kills * 5 + graceful);
+  }
+
+  /**
+   * The data-directory verbs, given only {@code --data-dir}, reach the node through its endpoints
+   * file (its broker is on a port they could not guess).
+   */
+  private void assertFileVerbsFindTheNode(Path data) throws Exception {
+    String verify = runCli(dir.resolve("verify.log"), "verify", "--data-dir", data.toString());
+    assertThat(verify)
+        .contains("verify: no differences")
+        .contains("(from " + NodeEndpoints.fileOf(data));
+    // Into a topic of its own: the live events topic already holds every event.
+    String republish =
+        runCli(
+            dir.resolve("republish.log"),
+            "audit",
+            "republish",
+            "--data-dir",
+            data.toString(),
+            "--topic",
+            "restart-copy");
+    assertThat(republish)
+        .contains("(from " + NodeEndpoints.fileOf(data))
+        .containsPattern("republished [1-9][0-9]* events to restart-copy");
+  }
+
+  private String runCli(Path log, String... args) throws Exception {
+    List<String> command = new ArrayList<>(javaCommand());
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.redirectOutput(log.toFile());
+    pb.environment().keySet().removeIf(name -> name.startsWith("BATON_"));
+    Process p = pb.start();
+    assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("baton %s ended", args[0]).isTrue();
+    String output = Files.readString(log);
+    assertThat(p.exitValue())
+        .as("exit status of baton %s:%n%s", String.join(" ", args), output)
+        .isZero();
+    return output;
+  }
+
+  private static List<String> javaCommand() {
+    String classpath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return List.of(java, "-Xmx512m", "-cp", classpath, Main.class.getName());
   }
 
   /** Times from a launch to health 200 and to the first accepted command. */
@@ -139,25 +187,18 @@ class NodeRestartIT {
   }
 
   private Process startNode(Path log, Path data, int httpPort, int brokerPort) throws IOException {
-    String classpath =
-        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>(javaCommand());
+    command.addAll(
+        List.of(
+            "up",
+            "--data-dir",
+            data.toString(),
+            "--http-port",
+            String.valueOf(httpPort),
+            "--broker-port",
+            String.valueOf(brokerPort)));
     ProcessBuilder pb =
-        new ProcessBuilder(
-                java,
-                "-Xmx512m",
-                "-cp",
-                classpath,
-                Main.class.getName(),
-                "up",
-                "--data-dir",
-                data.toString(),
-                "--http-port",
-                String.valueOf(httpPort),
-                "--broker-port",
-                String.valueOf(brokerPort))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().keySet().removeIf(name -> name.startsWith("BATON_"));
     return pb.start();
   }
