@@ -23,6 +23,8 @@ import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.ListGroupsOptions;
+import org.apache.kafka.clients.admin.ListTransactionsOptions;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.internals.Exit;
@@ -177,6 +179,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     props.put("transaction.state.log.min.isr", "1");
     props.put("share.coordinator.state.topic.replication.factor", "1");
     props.put("share.coordinator.state.topic.min.isr", "1");
+    // Kafka's 50 partitions each for the group offsets and the transaction state are made for
+    // clusters; every start loads them (and recovers them after a kill -9). A few suffice for one
+    // node; only a new data dir gets them, an existing one keeps what it has.
+    props.put("offsets.topic.num.partitions", "4");
+    props.put("transaction.state.log.num.partitions", "4");
     // Nobody else will join, so don't hold the first rebalance back.
     props.put("group.initial.rebalance.delay.ms", "0");
     // The cleaner allocates this buffer up front (128 MiB by default); compacted topics here are
@@ -244,11 +251,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   // startup() returns once the broker is unfenced; an Admin round trip proves that clients are
   // actually served. The Admin client retries connection failures until its timeout.
+  //
+  // Then both coordinators must have loaded their partitions (both calls are answered
+  // COORDINATOR_LOAD_IN_PROGRESS, and retried, until they have). After a kill -9 the broker loads
+  // them twice (the leader epochs move when it is unfenced) and, meanwhile, completes the
+  // transactions the kill interrupted. Once, a node whose topology started inside that window
+  // waited for minutes on a transactional offset commit that was never completed
+  // (docs/reliability.md); clients start only after the loads.
   private static void awaitClientRequests(String bootstrap) {
     int timeoutMs = Math.toIntExact(STARTUP_TIMEOUT.toMillis());
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs)).nodes().get();
+      admin.listTransactions(new ListTransactionsOptions().timeoutMs(timeoutMs)).all().get();
+      admin.listGroups(new ListGroupsOptions().timeoutMs(timeoutMs)).all().get();
     } catch (ExecutionException e) {
       throw new IllegalStateException(
           "no answer to client requests at "

@@ -2,6 +2,7 @@ package dev.baton.app.cli;
 
 import dev.baton.app.config.AppConfig;
 import dev.baton.app.config.Redaction;
+import dev.baton.app.runtime.NodeIdentity;
 import dev.baton.app.sink.audit.AuditSink;
 import dev.baton.app.sink.projection.ProjectionSink;
 import java.nio.file.Path;
@@ -70,7 +71,8 @@ public final class SinkCommand implements Callable<Integer>, NodeSettings.NodeCo
 
   @Override
   public Integer call() throws InterruptedException {
-    AppConfig config = config(System.getenv());
+    // The data directory's node id gives the sinks static membership (baton.node.id).
+    AppConfig config = NodeIdentity.resolve(config(System.getenv()));
     AuditSink audit = AuditSink.startIfEnabled(config);
     ProjectionSink projection;
     try {

@@ -54,6 +54,9 @@ public record AppConfig(
   public static final String REPLICATION_FACTOR = "baton.replication.factor";
   public static final String STREAM_THREADS = "baton.stream.threads";
   public static final String STANDBY_REPLICAS = "baton.standby.replicas";
+  public static final String NODE_ID = "baton.node.id";
+  public static final String GROUP_SESSION_TIMEOUT_MS = "baton.group.session.timeout.ms";
+  public static final String STATE_TRANSACTIONAL = "baton.state.transactional";
   public static final String HTTP_PORT = "baton.http.port";
   public static final String HTTP_HOST = "baton.http.host";
   public static final String APPLICATION_SERVER = "baton.application.server";
@@ -186,6 +189,37 @@ public record AppConfig(
                   + " there is nowhere to put a copy and the setting has no effect; 0 saves the"
                   + " disk and the replication traffic of the copies (see docs/operations.md).")
           .define(
+              NODE_ID,
+              Type.STRING,
+              "",
+              new NodeIdValidator(),
+              Importance.MEDIUM,
+              "This node's identity in its consumer groups (static membership, Kafka's"
+                  + " group.instance.id): the topology joins as <node id>, the sinks as <node"
+                  + " id>-audit and <node id>-projection unless their own instance id is set. A node"
+                  + " restarted with the same id, after a crash too, takes its old place at once"
+                  + " instead of waiting for the dead member's session to time out. Empty means"
+                  + " the id stored in <data dir>/node.id, made once on the first start. Two"
+                  + " running nodes must never share an id (the group fences the older one).")
+          .define(
+              GROUP_SESSION_TIMEOUT_MS,
+              Type.INT,
+              10_000,
+              Range.between(1000, 1_800_000),
+              Importance.LOW,
+              "session.timeout.ms of the topology's consumer: how long a node that died and does"
+                  + " not come back keeps its partitions before the other nodes take them. The heartbeat interval is a third of it, at most 3 s. The cluster's"
+                  + " group.min.session.timeout.ms (6 s by default) bounds it from below.")
+          .define(
+              STATE_TRANSACTIONAL,
+              Type.BOOLEAN,
+              true,
+              Importance.LOW,
+              "Kafka Streams transactional state stores (enable.transactional.statestores):"
+                  + " under exactly_once_v2 a node that crashed keeps its RocksDB stores and"
+                  + " replays only the last uncommitted writes, instead of wiping the stores and"
+                  + " restoring them from their changelogs.")
+          .define(
               HTTP_PORT,
               Type.INT,
               7070,
@@ -262,7 +296,7 @@ public record AppConfig(
               Importance.LOW,
               "Static group membership id of this audit sink instance (e.g. the pod name); a"
                   + " restarted instance with the same id gets its partitions back at once."
-                  + " Empty means dynamic membership.")
+                  + " Empty means <node id>-audit (see baton.node.id).")
           .define(
               AUDIT_SEGMENT_MAX_BYTES,
               Type.LONG,
@@ -349,7 +383,8 @@ public record AppConfig(
               Importance.LOW,
               "Static group membership id of this projection sink instance (e.g. the pod name);"
                   + " a restarted instance with the same id gets its partitions back at once"
-                  + " instead of after the session timeout. Empty means dynamic membership.")
+                  + " instead of after the session timeout. Empty means <node id>-projection (see"
+                  + " baton.node.id).")
           .define(
               PROJECTION_BATCH_MAX_RECORDS,
               Type.INT,
@@ -544,6 +579,40 @@ public record AppConfig(
     Map<String, Object> props = new HashMap<>(values);
     props.put(key, value);
     return parse(props);
+  }
+
+  /** This node's static membership id, or empty when it comes from the data directory. */
+  public String nodeId() {
+    return (String) values.get(NODE_ID);
+  }
+
+  /**
+   * A sink's {@code group.instance.id}: {@code ownKey}'s value, else {@code <node id>-<sink>}, else
+   * null (dynamic membership) when no node id is known.
+   */
+  public String sinkGroupInstanceId(String ownKey, String sink) {
+    String own = (String) values.get(ownKey);
+    if (!own.isBlank()) {
+      return own;
+    }
+    return nodeId().isBlank() ? null : nodeId() + "-" + sink;
+  }
+
+  /** Letters, digits, {@code .}, {@code _} and {@code -}, at most 200 characters; or empty. */
+  private static final class NodeIdValidator implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      String s = (String) value;
+      if (s != null && !s.matches("[A-Za-z0-9._-]{0,200}")) {
+        throw new ConfigException(
+            name, value, "must be letters, digits, '.', '_' or '-', at most 200 characters");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "empty, or [A-Za-z0-9._-]{1,200}";
+    }
   }
 
   /** Empty, or {@code host:port} with a port from 1 to 65535. */

@@ -60,7 +60,7 @@ public final class BatonService implements AutoCloseable {
    */
   public static BatonService start(AppConfig config, Options options) {
     Parts parts = new Parts();
-    AppConfig effective = config;
+    AppConfig effective = NodeIdentity.resolve(config);
     if (options.embeddedBroker()) {
       EmbeddedKafkaBroker broker =
           parts.start(
@@ -71,7 +71,7 @@ public final class BatonService implements AutoCloseable {
                           config.dataDir().resolve("kafka"),
                           options.brokerPort(),
                           Map.of("num.partitions", String.valueOf(config.partitions())))));
-      effective = config.with(AppConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+      effective = effective.with(AppConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
     }
     AppConfig c = effective;
     parts.start(
@@ -112,6 +112,19 @@ public final class BatonService implements AutoCloseable {
     if (projection != null) {
       sinks.add(projection::status);
     }
+    // Last, so that it names only a node whose parts all run; closed first, on a clean stop.
+    parts.start(
+        "the endpoints file",
+        () -> {
+          NodeEndpoints endpoints =
+              NodeEndpoints.ofThisProcess(
+                  c.bootstrapServers(),
+                  "http://" + localHost(c.httpHost()) + ":" + http.port(),
+                  (String) c.values().get(AppConfig.TOPIC_PREFIX));
+          endpoints.write(c.dataDir());
+          return endpoints;
+        },
+        endpoints -> endpoints.deleteIfOurs(c.dataDir()));
     LOG.info(
         "{}: HTTP on http://{}:{}, Kafka at {}, running {}",
         UP_LINE,
@@ -120,6 +133,11 @@ public final class BatonService implements AutoCloseable {
         c.bootstrapServers(),
         parts.names());
     return new BatonService(parts, streams, client, http, c.bootstrapServers());
+  }
+
+  /** Where a client on this machine reaches an API bound to {@code host}. */
+  private static String localHost(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
   }
 
   private static java.util.function.Supplier<List<SinkStatus>> statusesOf(

@@ -2,6 +2,7 @@ package dev.baton.app.runtime;
 
 import dev.baton.app.config.AppConfig;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
@@ -32,6 +33,25 @@ public final class StreamsSettings {
     // Streams would default linger to 100 ms, which alone would put every outcome 100 ms late.
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), config.producerLingerMs());
     p.put("processing.exception.handler.global.enabled", true);
+    // Restart time (docs/reliability.md). Static membership: a node restarted after kill -9
+    // takes the dead member's place at once; without it the group waits for the dead member's
+    // session to time out (45 s by default) before anyone gets its partitions. Streams adds
+    // the thread's index to the id for each thread's consumer.
+    if (!config.nodeId().isBlank()) {
+      p.put(
+          StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+          config.nodeId());
+    }
+    int session = (Integer) config.values().get(AppConfig.GROUP_SESSION_TIMEOUT_MS);
+    p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), session);
+    p.put(
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
+        Math.min(3000, session / 3));
+    // Under exactly_once_v2, stores without a checkpoint (every store after a crash) are wiped
+    // and restored from their changelogs; transactional stores keep their committed data.
+    p.put(
+        StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG,
+        config.values().get(AppConfig.STATE_TRANSACTIONAL));
     // Values are read as bytes and parsed by the processor, so a poison record can only fail on
     // its key; the keys are plain strings. Fail loudly rather than skip silently if that happens.
     p.put(

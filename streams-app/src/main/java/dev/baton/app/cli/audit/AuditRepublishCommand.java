@@ -1,6 +1,7 @@
 package dev.baton.app.cli.audit;
 
 import dev.baton.app.cli.BatonCli;
+import dev.baton.app.cli.RunningNode;
 import dev.baton.app.sink.audit.AuditDirectory;
 import dev.baton.app.sink.audit.Republisher;
 import dev.baton.sdk.protocol.Topics;
@@ -26,14 +27,16 @@ final class AuditRepublishCommand extends AuditVerb {
 
   @Option(
       names = "--bootstrap",
-      defaultValue = "localhost:9092",
-      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+      description =
+          "Kafka bootstrap servers (default: the running node's, from"
+              + " <data-dir>/endpoints.json, else localhost:9092).")
   String bootstrap;
 
   @Option(
       names = "--topic-prefix",
-      defaultValue = "",
-      description = "Prefix of the Baton topic names (baton.topic.prefix).")
+      description =
+          "Prefix of the Baton topic names (baton.topic.prefix; default: the running node's,"
+              + " else none).")
   String prefix;
 
   @Option(
@@ -47,7 +50,14 @@ final class AuditRepublishCommand extends AuditVerb {
   @Override
   protected int run(PrintWriter out, PrintWriter err) {
     AuditDirectory dir = folder.open();
-    String target = topic != null ? topic : Topics.withPrefix(prefix).events();
+    RunningNode node;
+    try {
+      node = RunningNode.of(folder.dataDir, err);
+    } catch (IllegalStateException e) {
+      throw new AuditCliException(e.getMessage());
+    }
+    String kafka = node.bootstrap(bootstrap);
+    String target = topic != null ? topic : Topics.withPrefix(node.topicPrefix(prefix)).events();
     RangeOptions all = new RangeOptions();
     all.partitions = partitions;
     long total = dir.partitions().stream().mapToLong(p -> dir.size(dir.segments(p))).sum();
@@ -56,7 +66,7 @@ final class AuditRepublishCommand extends AuditVerb {
       result =
           Republisher.republish(
               dir,
-              bootstrap,
+              kafka,
               target,
               all.filter(),
               p -> err.println("not written: " + p),

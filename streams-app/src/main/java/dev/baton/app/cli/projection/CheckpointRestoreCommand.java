@@ -1,6 +1,7 @@
 package dev.baton.app.cli.projection;
 
 import dev.baton.app.cli.BatonCli;
+import dev.baton.app.cli.RunningNode;
 import dev.baton.app.config.Redaction;
 import dev.baton.app.sink.projection.Dialect;
 import dev.baton.app.sink.projection.ProjectionState;
@@ -58,15 +59,17 @@ public final class CheckpointRestoreCommand implements Callable<Integer> {
   @Option(
       names = "--bootstrap",
       paramLabel = "HOST:PORT",
-      defaultValue = "localhost:9092",
-      description = "With --to-kafka: Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+      description =
+          "With --to-kafka: Kafka bootstrap servers (default: the running node's, from"
+              + " <data-dir>/endpoints.json, else localhost:9092).")
   String bootstrap;
 
   @Option(
       names = "--topic-prefix",
       paramLabel = "PREFIX",
-      defaultValue = "",
-      description = "With --to-kafka: the topics' prefix (baton.topic.prefix; default none).")
+      description =
+          "With --to-kafka: the topics' prefix (baton.topic.prefix; default: the running"
+              + " node's, else none).")
   String topicPrefix;
 
   @Option(
@@ -95,13 +98,14 @@ public final class CheckpointRestoreCommand implements Callable<Integer> {
         return BatonCli.OK;
       }
       ProjectionState state = CheckpointRestore.inMemory(store, id);
+      RunningNode node = RunningNode.of(projection.dataDir(), err);
+      String kafka = node.bootstrap(bootstrap);
+      Topics topics = Topics.withPrefix(node.topicPrefix(topicPrefix));
       err.printf(
-          "restoring %d rows of checkpoint %s through Kafka at %s ...%n",
-          state.size(), id, bootstrap);
+          "restoring %d rows of checkpoint %s through Kafka at %s ...%n", state.size(), id, kafka);
       err.flush();
       KafkaRestore.Result r =
-          KafkaRestore.run(
-              state, id, bootstrap, Topics.withPrefix(topicPrefix), Duration.ofMillis(timeoutMs));
+          KafkaRestore.run(state, id, kafka, topics, Duration.ofMillis(timeoutMs));
       out.printf("restored %d of %d keys from checkpoint %s%n", r.accepted(), r.sent(), id);
       r.failures().forEach(f -> out.println("not restored: " + f));
       out.flush();

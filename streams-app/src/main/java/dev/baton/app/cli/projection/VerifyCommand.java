@@ -1,6 +1,7 @@
 package dev.baton.app.cli.projection;
 
 import dev.baton.app.cli.BatonCli;
+import dev.baton.app.cli.RunningNode;
 import dev.baton.app.config.Redaction;
 import dev.baton.app.sink.projection.verify.Verifier;
 import dev.baton.sdk.protocol.Topics;
@@ -32,22 +33,24 @@ public final class VerifyCommand implements Callable<Integer> {
   @Option(
       names = "--bootstrap",
       paramLabel = "HOST:PORT",
-      defaultValue = "localhost:9092",
-      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+      description =
+          "Kafka bootstrap servers (default: the running node's, from"
+              + " <data-dir>/endpoints.json, else localhost:9092).")
   String bootstrap;
 
   @Option(
       names = "--topic-prefix",
       paramLabel = "PREFIX",
-      defaultValue = "",
-      description = "The topics' prefix (baton.topic.prefix; default none).")
+      description =
+          "The topics' prefix (baton.topic.prefix; default: the running node's, else none).")
   String topicPrefix;
 
   @Option(
       names = "--server",
       paramLabel = "URL",
-      defaultValue = "http://127.0.0.1:7070",
-      description = "The HTTP API for the live state (default: ${DEFAULT-VALUE}).")
+      description =
+          "The HTTP API for the live state (default: the running node's, from"
+              + " <data-dir>/endpoints.json, else http://127.0.0.1:7070).")
   String server;
 
   @Option(
@@ -96,17 +99,24 @@ public final class VerifyCommand implements Callable<Integer> {
             "--skip '" + view + "' is not a view; use projection, checkpoint, audit or live");
       }
     }
-    Verifier.Settings settings =
-        new Verifier.Settings(
-            bootstrap,
-            Topics.withPrefix(topicPrefix).events(),
-            projection.jdbcUrl(),
-            projection.exportDir(),
-            server.replaceAll("/+$", ""),
-            checks,
-            Duration.ofMillis(catchUpMs),
-            Duration.ofMillis(timeoutMs),
-            allowBehind);
+    Verifier.Settings settings;
+    try {
+      RunningNode node = RunningNode.of(projection.dataDir(), err);
+      settings =
+          new Verifier.Settings(
+              node.bootstrap(bootstrap),
+              Topics.withPrefix(node.topicPrefix(topicPrefix)).events(),
+              projection.jdbcUrl(),
+              projection.exportDir(),
+              node.server(server).replaceAll("/+$", ""),
+              checks,
+              Duration.ofMillis(catchUpMs),
+              Duration.ofMillis(timeoutMs),
+              allowBehind);
+    } catch (IllegalStateException e) {
+      err.println("error: " + e.getMessage());
+      return BatonCli.FAILED;
+    }
     Verifier.Report report;
     try {
       report =

@@ -58,13 +58,12 @@ public record AuditSinkSettings(
   public static AuditSinkSettings from(AppConfig config) {
     Map<String, Object> v = config.values();
     String groupId = (String) v.get(AppConfig.AUDIT_GROUP_ID);
-    String instanceId = (String) v.get(AppConfig.AUDIT_GROUP_INSTANCE_ID);
     return new AuditSinkSettings(
         config.auditDir(),
         config.bootstrapServers(),
         config.topics().events(),
         groupId.isEmpty() ? config.applicationId() + "-audit-sink" : groupId,
-        instanceId.isEmpty() ? null : instanceId,
+        config.sinkGroupInstanceId(AppConfig.AUDIT_GROUP_INSTANCE_ID, "audit"),
         new Rotation(
             (Long) v.get(AppConfig.AUDIT_SEGMENT_MAX_BYTES),
             Duration.ofMillis((Long) v.get(AppConfig.AUDIT_SEGMENT_MAX_AGE_MS)),

@@ -77,12 +77,11 @@ public final class ProjectionSink implements AutoCloseable {
     /** The settings of {@code config}. */
     public static Settings from(AppConfig config) {
       String group = (String) config.values().get(AppConfig.PROJECTION_GROUP_ID);
-      String instance = (String) config.values().get(AppConfig.PROJECTION_GROUP_INSTANCE_ID);
       return new Settings(
           config.bootstrapServers(),
           config.topics().events(),
           group.isBlank() ? config.applicationId() + "-projection" : group,
-          instance.isBlank() ? null : instance,
+          config.sinkGroupInstanceId(AppConfig.PROJECTION_GROUP_INSTANCE_ID, "projection"),
           config.projectionJdbcUrl(),
           (Integer) config.values().get(AppConfig.PROJECTION_BATCH_MAX_RECORDS),
           new Exports.Settings(
