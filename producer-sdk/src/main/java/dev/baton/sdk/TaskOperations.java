@@ -12,6 +12,12 @@ import java.util.concurrent.CompletableFuture;
  * when the command is invalid before it is even sent.
  */
 public interface TaskOperations {
+  /**
+   * Creates a task with a fresh command id.
+   *
+   * @param task the task
+   * @return the accepted outcome, its state the new task
+   */
   default CompletableFuture<Outcome> create(NewTask task) {
     return create(task, WriteOptions.NONE);
   }
@@ -20,24 +26,71 @@ public interface TaskOperations {
    * Creates a task; of {@code options} only {@link WriteOptions#commandId()} applies. To retry an
    * unanswered create safely, give the task an id and reuse the command id: a task without an id
    * gets a new random one each call.
+   *
+   * @param task the task
+   * @param options the command id, or null
+   * @return the accepted outcome, its state the new task
    */
   CompletableFuture<Outcome> create(NewTask task, WriteOptions options);
 
-  /** Applies {@code patch} (title, description, priority, labels, dependsOn, fields). */
+  /**
+   * Applies {@code patch} (title, description, priority, labels, dependsOn, fields).
+   *
+   * @param taskId the task
+   * @param patch the fields to change
+   * @param options expected version, fence, command id, release; or null
+   * @return the accepted outcome, its state the task after the change
+   */
   CompletableFuture<Outcome> update(String taskId, ObjectNode patch, WriteOptions options);
 
+  /**
+   * Claims an {@code OPEN} task for this client's agent, atomically.
+   *
+   * @param taskId the task
+   * @param options expected version, fence, command id, release; or null
+   * @return the accepted outcome
+   */
   CompletableFuture<Outcome> claim(String taskId, WriteOptions options);
 
+  /**
+   * Moves a task along its state machine.
+   *
+   * @param taskId the task
+   * @param to the new status
+   * @param options expected version, fence, command id, release; or null
+   * @return the accepted outcome
+   */
   CompletableFuture<Outcome> transition(String taskId, TaskStatus to, WriteOptions options);
 
+  /**
+   * Updates, guarded by the version the patch was made against.
+   *
+   * @param taskId the task
+   * @param expectedVersion the version the patch was made against
+   * @param patch the fields to change
+   * @return the accepted outcome
+   */
   default CompletableFuture<Outcome> update(String taskId, long expectedVersion, ObjectNode patch) {
     return update(taskId, patch, WriteOptions.expecting(expectedVersion));
   }
 
+  /**
+   * Claims without guards.
+   *
+   * @param taskId the task
+   * @return the accepted outcome
+   */
   default CompletableFuture<Outcome> claim(String taskId) {
     return claim(taskId, WriteOptions.NONE);
   }
 
+  /**
+   * Transitions without guards.
+   *
+   * @param taskId the task
+   * @param to the new status
+   * @return the accepted outcome
+   */
   default CompletableFuture<Outcome> transition(String taskId, TaskStatus to) {
     return transition(taskId, to, WriteOptions.NONE);
   }
