@@ -6,6 +6,7 @@ import dev.baton.sdk.protocol.AggregateKeys;
 import dev.baton.sdk.protocol.CommandType;
 import dev.baton.sdk.protocol.Outcome;
 import dev.baton.sdk.protocol.Topics;
+import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -157,6 +158,7 @@ public interface BatonClient extends AutoCloseable {
     private Duration requestTimeout = Duration.ofSeconds(30);
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Executor callbackExecutor;
+    private URI httpServer;
     private Integer replyPartition;
     private Topics topics = Topics.DEFAULT;
     private final Map<String, Object> kafkaOverrides = new HashMap<>();
@@ -235,6 +237,19 @@ public interface BatonClient extends AutoCloseable {
     }
 
     /**
+     * A Baton node's HTTP address, for reads ({@code tasks().get/list}, {@code locks().status}):
+     * the node answers from its state stores, forwarding to the owner of a key. Without it reads
+     * fail with a {@link BatonException}; commands never need it.
+     *
+     * @param url e.g. {@code http://localhost:7070}
+     * @return this builder
+     */
+    public Builder httpServer(String url) {
+      this.httpServer = URI.create(url.endsWith("/") ? url : url + "/");
+      return this;
+    }
+
+    /**
      * The partition of {@code baton.outcomes} this client reads; by default one chosen at random,
      * spreading clients over the partitions.
      *
@@ -292,6 +307,7 @@ public interface BatonClient extends AutoCloseable {
               topics,
               Map.copyOf(kafkaOverrides),
               callbackExecutor,
+              httpServer,
               KafkaBatonClient.Settings.clientId(agent, KafkaBatonClient.nextClientNumber())));
     }
 

@@ -96,9 +96,8 @@ public interface LockGrant extends AutoCloseable {
   CompletableFuture<Outcome> release();
 
   /**
-   * Releases the lock, waiting for the answer up to the client's request timeout. Does nothing when
-   * the lock is no longer held. Never throws: a release that fails is logged, and the lease runs
-   * out on its own.
+   * Releases the lock, waiting up to 5 s for the answer. Does nothing when the lock is no longer
+   * held. Never throws: a release that fails is logged, and the lease runs out on its own.
    */
   @Override
   void close();

@@ -3,6 +3,7 @@ package dev.baton.sdk;
 import dev.baton.sdk.protocol.LockMode;
 import dev.baton.sdk.protocol.Outcome;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -129,6 +130,15 @@ public interface LockOperations {
    * @return the cancel's outcome
    */
   CompletableFuture<Outcome> cancel(String resource, String commandId);
+
+  /**
+   * Reads the lock's holders and queue through the HTTP API ({@link
+   * BatonClient.Builder#httpServer}).
+   *
+   * @param resource the lock's resource in this client's workspace
+   * @return its status, or empty when no request ever named it
+   */
+  CompletableFuture<Optional<LockStatus>> status(String resource);
 
   /**
    * Told about every grant of this client (or view) that is lost.

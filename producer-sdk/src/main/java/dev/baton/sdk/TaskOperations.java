@@ -2,7 +2,9 @@ package dev.baton.sdk;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.sdk.protocol.Outcome;
+import dev.baton.sdk.protocol.Task;
 import dev.baton.sdk.protocol.TaskStatus;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -12,6 +14,25 @@ import java.util.concurrent.CompletableFuture;
  * when the command is invalid before it is even sent.
  */
 public interface TaskOperations {
+
+  /**
+   * Reads a task of this client's workspace through the HTTP API ({@link
+   * BatonClient.Builder#httpServer}).
+   *
+   * @param taskId the task
+   * @return the task, or empty when it does not exist
+   */
+  CompletableFuture<Optional<Task>> get(String taskId);
+
+  /**
+   * Lists tasks of this client's workspace through the HTTP API ({@link
+   * BatonClient.Builder#httpServer}), a page at a time.
+   *
+   * @param query which tasks, and which page
+   * @return the page
+   */
+  CompletableFuture<TaskPage> list(TaskQuery query);
+
   /**
    * Creates a task with a fresh command id.
    *

@@ -9,18 +9,23 @@ import dev.baton.sdk.LockOperations;
 import dev.baton.sdk.NewDecision;
 import dev.baton.sdk.NewTask;
 import dev.baton.sdk.TaskOperations;
+import dev.baton.sdk.TaskPage;
+import dev.baton.sdk.TaskQuery;
 import dev.baton.sdk.WriteOptions;
 import dev.baton.sdk.protocol.Command;
 import dev.baton.sdk.protocol.CommandType;
 import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.Names;
 import dev.baton.sdk.protocol.Outcome;
+import dev.baton.sdk.protocol.Task;
 import dev.baton.sdk.protocol.TaskStatus;
 import dev.baton.sdk.protocol.Topics;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,6 +42,7 @@ public final class KafkaBatonClient implements BatonClient {
    *
    * @param clientId names this client's Kafka clients and threads: {@code baton-sdk-<agent>-<n>}
    * @param callbackExecutor where user code runs; null for the client's own pool
+   * @param httpServer a node's HTTP address for reads; null when reads are not configured
    */
   public record Settings(
       String bootstrapServers,
@@ -48,6 +54,7 @@ public final class KafkaBatonClient implements BatonClient {
       Topics topics,
       Map<String, Object> kafkaOverrides,
       Executor callbackExecutor,
+      URI httpServer,
       String clientId) {
 
     /** The client id for the {@code n}-th client of {@code agent} in this JVM. */
@@ -59,6 +66,7 @@ public final class KafkaBatonClient implements BatonClient {
   private static final AtomicInteger CLIENTS = new AtomicInteger();
 
   private final CommandTransport transport;
+  private final HttpReads reads;
   private final KafkaBatonClient base;
   private final String agent;
   private final String workspace;
@@ -68,14 +76,20 @@ public final class KafkaBatonClient implements BatonClient {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private KafkaBatonClient(
-      CommandTransport transport, KafkaBatonClient base, String agent, String workspace) {
+      CommandTransport transport,
+      HttpReads reads,
+      KafkaBatonClient base,
+      String agent,
+      String workspace) {
     this.transport = transport;
+    this.reads = reads;
     this.base = base;
     this.agent = Names.checkId("agent", agent);
     this.workspace = Names.checkId("workspace", workspace);
     this.locks =
         new Locks(
             this::send,
+            resource -> reads.lock(this.workspace, resource),
             transport.timer(),
             transport.callbacks(),
             base == null ? () -> {} : () -> base.views.add(this));
@@ -88,8 +102,13 @@ public final class KafkaBatonClient implements BatonClient {
   public static KafkaBatonClient start(Settings settings) {
     Names.checkId("agent", settings.agent());
     Names.checkId("workspace", settings.workspace());
-    return new KafkaBatonClient(
-        CommandTransport.start(settings), null, settings.agent(), settings.workspace());
+    CommandTransport transport = CommandTransport.start(settings);
+    HttpReads reads =
+        new HttpReads(
+            settings.httpServer(),
+            settings.requestTimeout(),
+            task -> transport.callbacks().run("read", task));
+    return new KafkaBatonClient(transport, reads, null, settings.agent(), settings.workspace());
   }
 
   /** The next client number, for {@link Settings#clientId}. */
@@ -136,7 +155,7 @@ public final class KafkaBatonClient implements BatonClient {
 
   @Override
   public BatonClient as(String agent, String workspace) {
-    return new KafkaBatonClient(transport, base == null ? this : base, agent, workspace);
+    return new KafkaBatonClient(transport, reads, base == null ? this : base, agent, workspace);
   }
 
   @Override
@@ -205,6 +224,16 @@ public final class KafkaBatonClient implements BatonClient {
   }
 
   private final class Tasks implements TaskOperations {
+    @Override
+    public CompletableFuture<Optional<Task>> get(String taskId) {
+      return reads.task(workspace, taskId);
+    }
+
+    @Override
+    public CompletableFuture<TaskPage> list(TaskQuery query) {
+      return reads.tasks(workspace, query == null ? TaskQuery.all() : query);
+    }
+
     @Override
     public CompletableFuture<Outcome> create(NewTask task, WriteOptions options) {
       ObjectNode body = Json.mapper().createObjectNode();

@@ -7,6 +7,7 @@ import dev.baton.sdk.LockGrant;
 import dev.baton.sdk.LockListener;
 import dev.baton.sdk.LockOperations;
 import dev.baton.sdk.LockRequest;
+import dev.baton.sdk.LockStatus;
 import dev.baton.sdk.WriteOptions;
 import dev.baton.sdk.protocol.CommandType;
 import dev.baton.sdk.protocol.Fence;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +29,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +52,7 @@ final class Locks implements LockOperations {
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
   private final Sender sender;
+  private final Function<String, CompletableFuture<Optional<LockStatus>>> status;
   private final ScheduledExecutorService timer;
   private final Callbacks callbacks;
   private final Runnable onFirstUse;
@@ -68,11 +72,18 @@ final class Locks implements LockOperations {
       String resource, CompletableFuture<LockGrant> result, CompletableFuture<?> booked) {}
 
   /**
+   * @param status reads a lock's status (through the HTTP API)
    * @param onFirstUse run before the first acquire (a view registers with its base client, which
    *     then releases the view's locks when it closes)
    */
-  Locks(Sender sender, ScheduledExecutorService timer, Callbacks callbacks, Runnable onFirstUse) {
+  Locks(
+      Sender sender,
+      Function<String, CompletableFuture<Optional<LockStatus>>> status,
+      ScheduledExecutorService timer,
+      Callbacks callbacks,
+      Runnable onFirstUse) {
     this.sender = sender;
+    this.status = status;
     this.timer = timer;
     this.callbacks = callbacks;
     this.onFirstUse = onFirstUse;
@@ -340,6 +351,11 @@ final class Locks implements LockOperations {
       body.put("leaseMs", lease.toMillis());
     }
     return sender.submit(type, body, WriteOptions.NONE.withCommandId(commandId));
+  }
+
+  @Override
+  public CompletableFuture<Optional<LockStatus>> status(String resource) {
+    return status.apply(resource);
   }
 
   @Override

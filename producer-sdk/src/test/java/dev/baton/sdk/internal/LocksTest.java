@@ -48,7 +48,13 @@ class LocksTest {
   @BeforeEach
   void givenAHeldLock() {
     timer.setRemoveOnCancelPolicy(true);
-    locks = new Locks(client::submit, timer, Callbacks.on(Runnable::run, "test"), () -> {});
+    locks =
+        new Locks(
+            client::submit,
+            resource -> CompletableFuture.failedFuture(new UnsupportedOperationException()),
+            timer,
+            Callbacks.on(Runnable::run, "test"),
+            () -> {});
     locks.addListener((g, reason) -> lost.add(g.resource() + ": " + reason));
     client.answer = type -> CompletableFuture.completedFuture(granted(1));
     grant = locks.acquire(RESOURCE, LockMode.EXCLUSIVE, LEASE, Duration.ZERO).join();
