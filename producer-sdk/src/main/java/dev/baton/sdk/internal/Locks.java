@@ -60,6 +60,7 @@ final class Locks implements LockOperations {
   private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
   private final List<LockListener> listeners = new CopyOnWriteArrayList<>();
   private final AtomicBoolean used = new AtomicBoolean();
+  private volatile boolean closed;
 
   /** Grants a write-and-release is in flight for. */
   private final Set<Fence> releasing = ConcurrentHashMap.newKeySet();
@@ -91,6 +92,12 @@ final class Locks implements LockOperations {
 
   @Override
   public CompletableFuture<LockGrant> acquire(LockRequest r) {
+    if (closed) {
+      // Releases and cancels still go out while closing; new requests do not.
+      return CompletableFuture.failedFuture(
+          new BatonException(
+              "client is closed; lock " + r.resource() + " not requested", false, null));
+    }
     if (used.compareAndSet(false, true)) {
       onFirstUse.run();
     }
@@ -372,6 +379,7 @@ final class Locks implements LockOperations {
    * a grant that raced the cancel is known), then releases every held lock, waiting briefly.
    */
   void releaseAll() {
+    closed = true;
     long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
     List<CompletableFuture<?>> cancels = new ArrayList<>();
     BatonException closed =

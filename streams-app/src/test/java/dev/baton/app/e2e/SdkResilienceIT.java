@@ -262,6 +262,10 @@ class SdkResilienceIT {
         assertThatThrownBy(() -> await(frank.tasks().create(NewTask.titled("late"))))
             .isInstanceOf(ExecutionException.class)
             .hasCauseInstanceOf(BatonException.class);
+        assertThatThrownBy(
+                () -> await(frank.locks().tryAcquire(resource(), LockMode.EXCLUSIVE, LEASE)))
+            .isInstanceOf(ExecutionException.class)
+            .hasCauseInstanceOf(BatonException.class);
         assertThat(await(gateway.as("frank", "default").tasks().create(NewTask.titled("new"))))
             .matches(Outcome::isSuccess);
       }
