@@ -8,6 +8,12 @@ import java.util.concurrent.CompletableFuture;
  * the decision's number in the workspace and whose {@code state} is the recorded decision.
  */
 public interface DecisionOperations {
+  /**
+   * Records a decision with a fresh command id.
+   *
+   * @param decision the decision
+   * @return the accepted outcome
+   */
   default CompletableFuture<Outcome> record(NewDecision decision) {
     return record(decision, WriteOptions.NONE);
   }
@@ -15,6 +21,10 @@ public interface DecisionOperations {
   /**
    * Records a decision; of {@code options} only {@link WriteOptions#commandId()} applies (retry an
    * unanswered record with the same id and it is recorded once).
+   *
+   * @param decision the decision
+   * @param options the command id, or null
+   * @return the accepted outcome
    */
   CompletableFuture<Outcome> record(NewDecision decision, WriteOptions options);
 }

@@ -16,31 +16,65 @@ import dev.baton.sdk.protocol.Fence;
  */
 public record WriteOptions(
     Long expectedVersion, Fence fence, String commandId, boolean releaseLock) {
+  /** No guards, a fresh command id. */
   public static final WriteOptions NONE = new WriteOptions(null, null, null, false);
 
-  /** Guards without a release. */
+  /**
+   * Guards without a release.
+   *
+   * @param expectedVersion the version guard, or null
+   * @param fence the fence, or null
+   * @param commandId the command id, or null
+   */
   public WriteOptions(Long expectedVersion, Fence fence, String commandId) {
     this(expectedVersion, fence, commandId, false);
   }
 
+  /**
+   * Guarded by a version.
+   *
+   * @param version the version the write was made against
+   * @return the options
+   */
   public static WriteOptions expecting(long version) {
     return new WriteOptions(version, null, null, false);
   }
 
-  /** A write fenced by {@code grant} that also releases it when accepted. */
+  /**
+   * A write fenced by {@code grant} that also releases it when accepted.
+   *
+   * @param grant the held lock
+   * @return the options
+   */
   public static WriteOptions releasing(LockGrant grant) {
     return NONE.withFence(grant.fence()).withRelease();
   }
 
+  /**
+   * These options fenced.
+   *
+   * @param fence the fence of a held lock
+   * @return these options with it
+   */
   public WriteOptions withFence(Fence fence) {
     return new WriteOptions(expectedVersion, fence, commandId, releaseLock);
   }
 
+  /**
+   * These options with a command id.
+   *
+   * @param commandId the id to send, and to reuse on a retry
+   * @return these options with it
+   */
   public WriteOptions withCommandId(String commandId) {
     return new WriteOptions(expectedVersion, fence, commandId, releaseLock);
   }
 
-  /** Also release the fenced lock when the write is accepted (see {@link #releaseLock()}). */
+  /**
+   * Also release the fenced lock when the write is accepted (see {@link #releaseLock()}).
+   *
+   * @return these options with the release
+   */
   public WriteOptions withRelease() {
     return new WriteOptions(expectedVersion, fence, commandId, true);
   }

@@ -2,60 +2,119 @@ package dev.baton.sdk.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.sdk.BatonClient;
+import dev.baton.sdk.BatonException;
 import dev.baton.sdk.DecisionOperations;
+import dev.baton.sdk.HealthListener;
 import dev.baton.sdk.LockOperations;
 import dev.baton.sdk.NewDecision;
 import dev.baton.sdk.NewTask;
 import dev.baton.sdk.TaskOperations;
+import dev.baton.sdk.TaskPage;
+import dev.baton.sdk.TaskQuery;
 import dev.baton.sdk.WriteOptions;
 import dev.baton.sdk.protocol.Command;
 import dev.baton.sdk.protocol.CommandBodies;
 import dev.baton.sdk.protocol.CommandType;
 import dev.baton.sdk.protocol.Names;
 import dev.baton.sdk.protocol.Outcome;
+import dev.baton.sdk.protocol.Task;
 import dev.baton.sdk.protocol.TaskStatus;
 import dev.baton.sdk.protocol.Topics;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
 /** {@link BatonClient} over a shared {@link CommandTransport}; views share it without owning it. */
 public final class KafkaBatonClient implements BatonClient {
 
-  /** What the builder collected. */
+  /**
+   * What the builder collected.
+   *
+   * @param clientId names this client's Kafka clients and threads: {@code baton-sdk-<agent>-<n>}
+   * @param callbackExecutor where user code runs; null for the client's own pool
+   * @param httpServer a node's HTTP address for reads; null when reads are not configured
+   */
   public record Settings(
       String bootstrapServers,
       String agent,
       String workspace,
       Duration requestTimeout,
+      Duration connectTimeout,
       Integer replyPartition,
       Topics topics,
-      Map<String, Object> kafkaOverrides) {}
+      Map<String, Object> kafkaOverrides,
+      Executor callbackExecutor,
+      URI httpServer,
+      String clientId) {
+
+    /** The client id for the {@code n}-th client of {@code agent} in this JVM. */
+    public static String clientId(String agent, int n) {
+      return "baton-sdk-" + agent + "-" + n;
+    }
+  }
+
+  private static final AtomicInteger CLIENTS = new AtomicInteger();
 
   private final CommandTransport transport;
-  private final boolean ownsTransport;
+  private final HttpReads reads;
+  private final KafkaBatonClient base;
   private final String agent;
   private final String workspace;
   private final TaskOperations tasks = new Tasks();
   private final Locks locks;
+  private final Set<KafkaBatonClient> views = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private KafkaBatonClient(
-      CommandTransport transport, boolean ownsTransport, String agent, String workspace) {
+      CommandTransport transport,
+      HttpReads reads,
+      KafkaBatonClient base,
+      String agent,
+      String workspace) {
     this.transport = transport;
-    this.ownsTransport = ownsTransport;
+    this.reads = reads;
+    this.base = base;
     this.agent = Names.checkId("agent", agent);
     this.workspace = Names.checkId("workspace", workspace);
-    this.locks = new Locks(this, transport.timer());
+    this.locks =
+        new Locks(
+            this::send,
+            resource -> reads.lock(this.workspace, resource),
+            transport.timer(),
+            transport.callbacks(),
+            base == null ? () -> {} : () -> base.views.add(this));
   }
 
+  /**
+   * Connects and starts a client; fails with a {@link dev.baton.sdk.BatonException} within the
+   * connect timeout when Kafka or the topics cannot be reached, leaving no thread behind.
+   */
   public static KafkaBatonClient start(Settings settings) {
     Names.checkId("agent", settings.agent());
     Names.checkId("workspace", settings.workspace());
-    return new KafkaBatonClient(
-        CommandTransport.start(settings), true, settings.agent(), settings.workspace());
+    CommandTransport transport = CommandTransport.start(settings);
+    HttpReads reads =
+        new HttpReads(
+            settings.httpServer(),
+            settings.requestTimeout(),
+            task -> transport.callbacks().run("read", task));
+    return new KafkaBatonClient(transport, reads, null, settings.agent(), settings.workspace());
+  }
+
+  /** The next client number, for {@link Settings#clientId}. */
+  public static int nextClientNumber() {
+    return CLIENTS.incrementAndGet();
   }
 
   @Override
@@ -105,11 +164,35 @@ public final class KafkaBatonClient implements BatonClient {
 
   @Override
   public BatonClient as(String agent, String workspace) {
-    return new KafkaBatonClient(transport, false, agent, workspace);
+    return new KafkaBatonClient(transport, reads, base == null ? this : base, agent, workspace);
+  }
+
+  @Override
+  public boolean isHealthy() {
+    return transport.isHealthy();
+  }
+
+  @Override
+  public void addHealthListener(HealthListener listener) {
+    transport.addHealthListener(listener);
   }
 
   @Override
   public CompletableFuture<Outcome> submit(
+      CommandType type,
+      ObjectNode body,
+      WriteOptions options,
+      Consumer<Outcome> progress,
+      Duration extraWait) {
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(
+          new BatonException("client for agent " + agent + " is closed", false, null));
+    }
+    return send(type, body, options, progress, extraWait);
+  }
+
+  /** Sends without the closed check: the lock bookkeeping still releases while closing. */
+  private CompletableFuture<Outcome> send(
       CommandType type,
       ObjectNode body,
       WriteOptions options,
@@ -130,15 +213,36 @@ public final class KafkaBatonClient implements BatonClient {
     return transport.send(command, progress, extraWait);
   }
 
+  /**
+   * A view cancels its queued lock requests and releases its locks; the base client does that for
+   * itself and every view that ever acquired, then closes the connection the views share.
+   */
   @Override
   public void close() {
-    locks.releaseAll();
-    if (ownsTransport) {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (base == null) {
+      List.copyOf(views).forEach(KafkaBatonClient::close);
+      locks.releaseAll();
       transport.close();
+    } else {
+      locks.releaseAll();
+      base.views.remove(this);
     }
   }
 
   private final class Tasks implements TaskOperations {
+    @Override
+    public CompletableFuture<Optional<Task>> get(String taskId) {
+      return reads.task(workspace, taskId);
+    }
+
+    @Override
+    public CompletableFuture<TaskPage> list(TaskQuery query) {
+      return reads.tasks(workspace, query == null ? TaskQuery.all() : query);
+    }
+
     @Override
     public CompletableFuture<Outcome> create(NewTask task, WriteOptions options) {
       CommandBodies.TaskCreate body =

@@ -1,17 +1,20 @@
 package dev.baton.sdk.protocol;
 
+import dev.baton.sdk.BatonException;
+
 /**
  * A command breaks the protocol (missing or wrong-typed field, bad id, limit exceeded). Retrying
- * the same command cannot help. The message names the field and the value.
+ * the same command cannot help ({@link #retriable()} is false). The message names the field and the
+ * value.
  */
-public final class InvalidCommandException extends RuntimeException {
+public final class InvalidCommandException extends BatonException {
   private static final long serialVersionUID = 1L;
 
   public InvalidCommandException(String message) {
-    super(message);
+    super(message, false, null);
   }
 
   public InvalidCommandException(String message, Throwable cause) {
-    super(message, cause);
+    super(message, false, cause);
   }
 }

@@ -51,6 +51,32 @@ public record Outcome(
     return effective != null && effective.isSuccess();
   }
 
+  /**
+   * The task this outcome carries, typed: for task commands, the task after the change (or, on a
+   * rejection, as it is).
+   *
+   * @return the task, or null when this is not a task command's outcome or carries no task
+   */
+  @JsonIgnore
+  public Task task() {
+    return commandType != null && commandType.isTaskCommand() ? typedState(Task.class) : null;
+  }
+
+  /**
+   * The lock this outcome carries, typed: for lock commands, the lock after the change (or, on a
+   * rejection, as it is).
+   *
+   * @return the lock, or null when this is not a lock command's outcome or carries no lock
+   */
+  @JsonIgnore
+  public LockState lock() {
+    return commandType != null && commandType.isLockCommand() ? typedState(LockState.class) : null;
+  }
+
+  private <T> T typedState(Class<T> type) {
+    return state == null || !state.isObject() ? null : Json.mapper().convertValue(state, type);
+  }
+
   /** This outcome repeated for a retried command id. */
   public Outcome asDuplicate() {
     if (status == OutcomeStatus.DUPLICATE) {

@@ -48,13 +48,19 @@ class LocksTest {
   @BeforeEach
   void givenAHeldLock() {
     timer.setRemoveOnCancelPolicy(true);
-    locks = new Locks(client, timer);
+    locks =
+        new Locks(
+            client::submit,
+            resource -> CompletableFuture.failedFuture(new UnsupportedOperationException()),
+            timer,
+            Callbacks.on(Runnable::run, "test"),
+            () -> {});
     locks.addListener((g, reason) -> lost.add(g.resource() + ": " + reason));
     client.answer = type -> CompletableFuture.completedFuture(granted(1));
     grant = locks.acquire(RESOURCE, LockMode.EXCLUSIVE, LEASE, Duration.ZERO).join();
     client.sent.clear();
     assertThat(locks.holds(RESOURCE)).isTrue();
-    assertThat(timer.getQueue()).as("the renewal").hasSize(1);
+    assertThat(timer.getQueue()).as("the renewal and the lease deadline").hasSize(2);
   }
 
   @AfterEach
@@ -91,7 +97,7 @@ class LocksTest {
     // then
     assertThat(write).isCompletedExceptionally();
     assertThat(locks.holds(RESOURCE)).isTrue();
-    assertThat(timer.getQueue()).as("the renewal").hasSize(1);
+    assertThat(timer.getQueue()).as("the renewal and the lease deadline").hasSize(2);
     client.answer = type -> completed(accepted(OutcomeStatus.ACCEPTED));
     locks.renewQuietly(RESOURCE);
     locks.releaseAll();
@@ -146,7 +152,7 @@ class LocksTest {
 
     // then
     assertThat(locks.holds(RESOURCE)).isTrue();
-    assertThat(timer.getQueue()).hasSize(1);
+    assertThat(timer.getQueue()).hasSize(2);
   }
 
   private static CompletableFuture<Outcome> completed(Outcome outcome) {
@@ -240,6 +246,14 @@ class LocksTest {
     public BatonClient as(String agent, String workspace) {
       throw new UnsupportedOperationException();
     }
+
+    @Override
+    public boolean isHealthy() {
+      return true;
+    }
+
+    @Override
+    public void addHealthListener(dev.baton.sdk.HealthListener listener) {}
 
     @Override
     public void close() {}

@@ -80,11 +80,12 @@ public final class ErrorMapper {
     if (e instanceof TimeoutException) {
       return ApiError.of(504, ApiError.TIMEOUT, "no outcome in time; the command may still apply");
     }
-    if (e instanceof BatonException baton) {
-      return ApiError.unavailable("cannot submit the command: " + baton.getMessage(), 1);
-    }
+    // Before BatonException, which it extends.
     if (e instanceof InvalidCommandException invalid) {
       return ApiError.invalid(invalid.getMessage());
+    }
+    if (e instanceof BatonException baton) {
+      return ApiError.unavailable("cannot submit the command: " + baton.getMessage(), 1);
     }
     if (e instanceof JsonProcessingException json) {
       return ApiError.invalid(describe(json));

@@ -1,4 +1,4 @@
-package dev.baton.app.http;
+package dev.baton.sdk;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.baton.sdk.protocol.LockMode;
@@ -8,18 +8,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Answer of {@code GET /v1/locks/{workspace}?resource=}: who holds the lock, who waits for it in
- * which order, and its counters. Internal routing (reply partitions, recently expired grants) is
- * left out.
+ * A lock as {@link LockOperations#status(String)} reads it: who holds it, who waits in which order,
+ * and its counters (the body of {@code GET /v1/locks/{workspace}?resource=}).
  *
- * @param mode the holders' mode; absent when the lock is free
+ * @param resource the resource
+ * @param workspace its workspace
+ * @param key {@code <workspace>/lock/<resource>}
+ * @param mode the holders' mode; null when the lock is free
  * @param holders current grants (all {@code COLLABORATIVE}, or one {@code EXCLUSIVE})
- * @param queue waiting requests in FIFO order, {@code position} 1 first
+ * @param queue waiting requests in FIFO order, position 1 first
  * @param lastToken the newest fencing token granted; the next grant gets a higher one
  * @param version the lock's version, bumped on every change
+ * @param updatedAt when it last changed
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record LockStatusResponse(
+public record LockStatus(
     String resource,
     String workspace,
     String key,
@@ -30,7 +33,16 @@ public record LockStatusResponse(
     long version,
     Instant updatedAt) {
 
-  /** One grant; {@code requestId} is the id of the acquire command that obtained it. */
+  /**
+   * One grant.
+   *
+   * @param agent the holder
+   * @param mode its mode
+   * @param token its fencing token
+   * @param leaseDeadline when its lease runs out unless renewed
+   * @param grantedAt when it was granted
+   * @param requestId the command id of the acquire that obtained it
+   */
   public record Holder(
       String agent,
       LockMode mode,
@@ -39,7 +51,16 @@ public record LockStatusResponse(
       Instant grantedAt,
       String requestId) {}
 
-  /** One waiting request; {@code requestId} is the id of its acquire command. */
+  /**
+   * One waiting request.
+   *
+   * @param agent who waits
+   * @param mode the mode asked for
+   * @param position 1-based place in the queue
+   * @param waitDeadline when the wait runs out
+   * @param enqueuedAt when it joined the queue
+   * @param requestId the command id of the acquire
+   */
   public record Waiter(
       String agent,
       LockMode mode,
@@ -48,7 +69,13 @@ public record LockStatusResponse(
       Instant enqueuedAt,
       String requestId) {}
 
-  static LockStatusResponse of(LockState lock) {
+  /**
+   * The status of {@code lock} as the HTTP API shows it.
+   *
+   * @param lock the lock as the topology keeps it
+   * @return its status, queue positions counted from 1
+   */
+  public static LockStatus of(LockState lock) {
     List<Holder> holders = new ArrayList<>();
     for (LockState.Holder h : lock.holders()) {
       holders.add(
@@ -66,7 +93,7 @@ public record LockStatusResponse(
               w.enqueuedAt(),
               w.requestId()));
     }
-    return new LockStatusResponse(
+    return new LockStatus(
         lock.resource(),
         lock.workspace(),
         lock.key(),
