@@ -61,6 +61,7 @@ public final class CommandTransport implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final Thread reader;
   private volatile boolean closed;
+  private final KafkaBatonClient.Settings settings;
 
   /** A command waiting for its final outcome; {@code progress} sees intermediate ones (QUEUED). */
   /**
@@ -92,6 +93,7 @@ public final class CommandTransport implements AutoCloseable {
   }
 
   private CommandTransport(KafkaBatonClient.Settings s) {
+    this.settings = s;
     Map<String, Object> common = new HashMap<>(s.kafkaOverrides());
     common.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
 
@@ -130,6 +132,11 @@ public final class CommandTransport implements AutoCloseable {
             r -> daemon(r, "baton-sdk-timeouts-" + s.agent()));
     this.reader = daemon(this::readReplies, "baton-sdk-replies-" + s.agent());
     reader.start();
+  }
+
+  /** What the client was built with. */
+  KafkaBatonClient.Settings settings() {
+    return settings;
   }
 
   static CommandTransport start(KafkaBatonClient.Settings settings) {

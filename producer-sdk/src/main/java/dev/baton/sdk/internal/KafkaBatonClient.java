@@ -3,6 +3,7 @@ package dev.baton.sdk.internal;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.sdk.BatonClient;
 import dev.baton.sdk.DecisionOperations;
+import dev.baton.sdk.EventOperations;
 import dev.baton.sdk.LockOperations;
 import dev.baton.sdk.NewDecision;
 import dev.baton.sdk.NewTask;
@@ -92,6 +93,12 @@ public final class KafkaBatonClient implements BatonClient {
   @Override
   public String workspace() {
     return workspace;
+  }
+
+  @Override
+  public EventOperations events() {
+    return (filter, from, listener) ->
+        KafkaEventSubscription.start(transport.settings(), workspace, filter, from, listener);
   }
 
   @Override

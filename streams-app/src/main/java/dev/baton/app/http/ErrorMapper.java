@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.baton.app.feed.CursorExpiredException;
 import dev.baton.sdk.BatonException;
 import dev.baton.sdk.BatonRejectedException;
 import dev.baton.sdk.BatonTimeoutException;
@@ -13,6 +14,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -69,6 +71,12 @@ public final class ErrorMapper {
   private static ApiError map(Throwable e) {
     if (e instanceof ApiError api) {
       return api;
+    }
+    if (e instanceof CursorExpiredException expired) {
+      return ApiError.cursorExpired(expired);
+    }
+    if (e instanceof RejectedExecutionException busy) {
+      return ApiError.unavailable(busy.getMessage(), 1);
     }
     if (e instanceof BatonRejectedException rejected) {
       return ApiError.rejected(rejected.outcome());
