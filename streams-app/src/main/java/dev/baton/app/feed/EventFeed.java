@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * append; old positions go to {@link CatchUpReaders}. Threads: the tail, the dispatcher, a
  * scheduler (wait deadlines, heartbeats) and the catch-up pool, whatever the number of readers.
  */
-public final class EventFeed implements AutoCloseable {
+public final class EventFeed implements FeedReads, AutoCloseable {
   /** A reader waiting for events, woken on the dispatcher thread; must not block. */
   public interface Watcher {
     /** New events (or positions) may be there. */
@@ -62,6 +62,7 @@ public final class EventFeed implements AutoCloseable {
     return new EventFeed(settings);
   }
 
+  @Override
   public FeedSettings settings() {
     return settings;
   }
@@ -85,11 +86,13 @@ public final class EventFeed implements AutoCloseable {
    * One page from the buffer, or null when the query's cursor is older than the buffer (then {@link
    * #read} goes to Kafka).
    */
+  @Override
   public FeedPage readRecent(FeedQuery query) {
     return recent.read(query) instanceof RecentEvents.Served served ? served.page() : null;
   }
 
   /** One page without waiting: from the buffer, or from Kafka by a catch-up reader. */
+  @Override
   public CompletableFuture<FeedPage> read(FeedQuery query) {
     RecentEvents.Read read = recent.read(query);
     if (read instanceof RecentEvents.Behind behind) {
@@ -130,15 +133,18 @@ public final class EventFeed implements AutoCloseable {
   }
 
   /** Registers a watcher until {@link #unwatch}. */
+  @Override
   public void watch(Watcher watcher) {
     watchers.add(watcher);
   }
 
+  @Override
   public void unwatch(Watcher watcher) {
     watchers.remove(watcher);
   }
 
   /** Runs {@code task} on the dispatcher thread (where watchers are woken). */
+  @Override
   public void dispatch(Runnable task) {
     if (!dispatcher.isShutdown()) {
       dispatcher.execute(task);

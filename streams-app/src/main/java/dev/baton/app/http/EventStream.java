@@ -5,6 +5,7 @@ import dev.baton.app.feed.EventFeed;
 import dev.baton.app.feed.FeedEntry;
 import dev.baton.app.feed.FeedPage;
 import dev.baton.app.feed.FeedQuery;
+import dev.baton.app.feed.FeedReads;
 import dev.baton.sdk.protocol.EventCursor;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
@@ -34,7 +35,7 @@ final class EventStream implements EventFeed.Watcher, WriteListener {
   static final int BOOKMARK_AFTER_SKIPPED = 1000;
   private static final int PAGE = 256;
 
-  private final EventFeed feed;
+  private final FeedReads feed;
   private final ServletOutputStream out;
   private final int bound;
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -47,7 +48,7 @@ final class EventStream implements EventFeed.Watcher, WriteListener {
   private boolean catchingUp;
   private boolean wroteSinceBeat;
 
-  EventStream(EventFeed feed, ServletOutputStream out, FeedQuery query) {
+  EventStream(FeedReads feed, ServletOutputStream out, FeedQuery query) {
     this.feed = feed;
     this.out = out;
     this.bound = feed.settings().watcherBufferBytes();
