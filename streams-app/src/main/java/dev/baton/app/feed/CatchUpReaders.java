@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -129,7 +130,14 @@ final class CatchUpReaders implements AutoCloseable {
         cut = true;
         break;
       }
-      ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+      ConsumerRecords<String, byte[]> records;
+      try {
+        records = consumer.poll(POLL);
+      } catch (OffsetOutOfRangeException e) {
+        // Retention removed the position while this read was under way.
+        TopicPartition tp = e.partitions().iterator().next();
+        throw expired(consumer, tp, e.offsetOutOfRangePartitions().get(tp), -1);
+      }
       for (TopicPartition tp : List.copyOf(open)) {
         long stop = until.get(tp.partition());
         for (ConsumerRecord<String, byte[]> r : records.records(tp)) {
@@ -179,8 +187,8 @@ final class CatchUpReaders implements AutoCloseable {
             + position
             + " in partition "
             + tp.partition()
-            + " is gone (retention removed events before "
-            + start
+            + " is gone (retention removed "
+            + (start < 0 ? "it" : "events before " + start)
             + "); re-read the state you need and continue from the oldest cursor or from now",
         new EventCursor(oldest));
   }
