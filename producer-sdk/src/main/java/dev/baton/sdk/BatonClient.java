@@ -69,6 +69,16 @@ public interface BatonClient extends AutoCloseable {
   DecisionOperations decisions();
 
   /**
+   * Subscriptions to the events of this client's workspace (read from {@code baton.events}
+   * directly; see {@link EventOperations}).
+   *
+   * @return the event operations of this client
+   */
+  default EventOperations events() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no event feed");
+  }
+
+  /**
    * The agent named on every command of this client.
    *
    * @return the agent id

@@ -61,6 +61,7 @@ public final class CommandTransport implements AutoCloseable {
   private final ClientHealth health;
   private final Thread reader;
   private volatile boolean closed;
+  private final KafkaBatonClient.Settings settings;
 
   /**
    * A command waiting for its outcome. A second send of the same command id while the first is in
@@ -110,6 +111,7 @@ public final class CommandTransport implements AutoCloseable {
   }
 
   private CommandTransport(Connection connection, KafkaBatonClient.Settings s) {
+    this.settings = s;
     this.producer = connection.producer();
     this.consumer = connection.consumer();
     this.replyTo = connection.replyTo();
@@ -122,6 +124,11 @@ public final class CommandTransport implements AutoCloseable {
             r -> daemon(r, "baton-sdk-timer-" + s.clientId()));
     this.reader = daemon(this::readReplies, "baton-sdk-replies-" + s.clientId());
     reader.start();
+  }
+
+  /** What the client was built with. */
+  KafkaBatonClient.Settings settings() {
+    return settings;
   }
 
   /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.sdk.BatonClient;
 import dev.baton.sdk.BatonException;
 import dev.baton.sdk.DecisionOperations;
+import dev.baton.sdk.EventOperations;
 import dev.baton.sdk.HealthListener;
 import dev.baton.sdk.LockOperations;
 import dev.baton.sdk.NewDecision;
@@ -160,6 +161,12 @@ public final class KafkaBatonClient implements BatonClient {
   @Override
   public String workspace() {
     return workspace;
+  }
+
+  @Override
+  public EventOperations events() {
+    return (filter, from, listener) ->
+        KafkaEventSubscription.start(transport.settings(), workspace, filter, from, listener);
   }
 
   @Override

@@ -54,6 +54,32 @@ public final class ProjectionDecisions implements DecisionSource {
     return new ArrayList<>(newest);
   }
 
+  /**
+   * Every decision of {@code workspace}, in number order (a full read of the projection's
+   * decisions; the list is small next to tasks and locks).
+   *
+   * @throws DecisionsUnavailableException when this node has no projection to read
+   */
+  public List<JsonNode> all(String workspace) {
+    List<JsonNode> decisions = new ArrayList<>();
+    try (ProjectionDatabase db = ProjectionDatabase.openReadOnly(jdbcUrl);
+        ProjectionReader reader = db.snapshot()) {
+      reader.forEach(
+          RowKind.DECISION,
+          row -> {
+            if (workspace.equals(row.data().path("workspace").asText())) {
+              decisions.add(row.data());
+            }
+          });
+    } catch (Exception e) {
+      throw new DecisionsUnavailableException(
+          "decisions are read from the projection, which this node cannot read: " + e.getMessage(),
+          e);
+    }
+    decisions.sort(java.util.Comparator.comparingLong(d -> d.path("number").asLong()));
+    return decisions;
+  }
+
   @Override
   public String document() {
     try {

@@ -16,7 +16,8 @@ public final class Scenarios {
         new RecoverScenario(),
         new ReadScenario(),
         new CheckpointScenario(),
-        new HooksScenario());
+        new HooksScenario(),
+        new EventsScenario());
   }
 
   public static List<String> names() {

@@ -4,6 +4,7 @@ import dev.baton.app.cli.agent.AgentCommand;
 import dev.baton.app.cli.agent.McpCommand;
 import dev.baton.app.cli.audit.AuditCommand;
 import dev.baton.app.cli.decision.DecisionCommand;
+import dev.baton.app.cli.events.EventsCommand;
 import dev.baton.app.cli.lock.LockCommand;
 import dev.baton.app.cli.projection.CheckpointCommand;
 import dev.baton.app.cli.projection.QueryCommand;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Command;
       TaskCommand.class,
       LockCommand.class,
       DecisionCommand.class,
+      EventsCommand.class,
       AuditCommand.class,
       QueryCommand.class,
       CheckpointCommand.class,
@@ -59,11 +61,11 @@ public final class BatonCli implements Runnable {
 
   /**
    * The lean start path of the client verbs ({@code task}, {@code lock}, {@code decision}, {@code
-   * mcp}, {@code agent}): a {@code baton} command holding only the verb called, so that picocli
-   * inspects the options of one verb instead of every command (picocli builds its model by
-   * reflection, and that dominated a client call's start). {@code baton task get ...} gets a {@code
-   * task} group with {@code get} alone; an unknown or missing verb gets the whole group, so its
-   * usage message lists them all. Null for the service commands, which take the full CLI.
+   * events}, {@code mcp}, {@code agent}): a {@code baton} command holding only the verb called, so
+   * that picocli inspects the options of one verb instead of every command (picocli builds its
+   * model by reflection, and that dominated a client call's start). {@code baton task get ...} gets
+   * a {@code task} group with {@code get} alone; an unknown or missing verb gets the whole group,
+   * so its usage message lists them all. Null for the service commands, which take the full CLI.
    */
   public static CommandLine clientCommandLine(String... args) {
     if (args.length == 0) {
@@ -74,6 +76,7 @@ public final class BatonCli implements Runnable {
           case "task" -> TaskCommand.class;
           case "lock" -> LockCommand.class;
           case "decision" -> DecisionCommand.class;
+          case "events" -> EventsCommand.class;
           case "mcp" -> McpCommand.class;
           case "agent" -> AgentCommand.class;
           default -> null;

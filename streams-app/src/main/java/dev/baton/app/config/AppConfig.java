@@ -94,6 +94,11 @@ public record AppConfig(
   public static final String HOOKS_CLAUDE_ALLOW = "baton.hooks.claude.allow";
   public static final String MCP_ALLOWED_HOSTS = "baton.mcp.allowed.hosts";
   public static final String MCP_ALLOWED_ORIGINS = "baton.mcp.allowed.origins";
+  public static final String FEED_BUFFER_EVENTS = "baton.feed.buffer.events";
+  public static final String FEED_BUFFER_BYTES = "baton.feed.buffer.bytes";
+  public static final String FEED_WATCHER_BUFFER_BYTES = "baton.feed.watcher.buffer.bytes";
+  public static final String FEED_READERS = "baton.feed.readers";
+  public static final String FEED_HEARTBEAT_MS = "baton.feed.heartbeat.ms";
 
   public static final ConfigDef DEFINITION =
       new ConfigDef()
@@ -488,7 +493,46 @@ public record AppConfig(
               "http://localhost:*,http://127.0.0.1:*",
               Importance.MEDIUM,
               "Origin header values /mcp and the hooks accept when a client sends one (browsers"
-                  + " do); requests without Origin are not browser requests and pass.");
+                  + " do); requests without Origin are not browser requests and pass.")
+          .define(
+              FEED_BUFFER_EVENTS,
+              Type.INT,
+              20_000,
+              Range.between(100, 10_000_000),
+              Importance.LOW,
+              "Most recent events of baton.events the node keeps in memory for /v1/events;"
+                  + " readers further back are served by the catch-up readers.")
+          .define(
+              FEED_BUFFER_BYTES,
+              Type.LONG,
+              32L * 1024 * 1024,
+              Range.atLeast(1024 * 1024),
+              Importance.LOW,
+              "Most bytes (event JSON plus bookkeeping) the in-memory event buffer holds.")
+          .define(
+              FEED_WATCHER_BUFFER_BYTES,
+              Type.INT,
+              128 * 1024,
+              Range.between(4 * 1024, 64 * 1024 * 1024),
+              Importance.LOW,
+              "Unsent bytes a server-sent-events watcher of /v1/events may owe before the node"
+                  + " cuts it off (it resumes with Last-Event-ID); bounds a slow reader's memory.")
+          .define(
+              FEED_READERS,
+              Type.INT,
+              2,
+              Range.between(1, 32),
+              Importance.LOW,
+              "Catch-up readers (Kafka consumers) serving /v1/events cursors older than the"
+                  + " in-memory buffer.")
+          .define(
+              FEED_HEARTBEAT_MS,
+              Type.LONG,
+              15_000L,
+              Range.between(100, 600_000),
+              Importance.LOW,
+              "Interval of the server-sent-events heartbeat (a comment line, or a bookmark event"
+                  + " when filters skipped events since the last id).");
 
   /** Partitions of the outcomes topic when Baton creates it. */
   public int outcomePartitions() {

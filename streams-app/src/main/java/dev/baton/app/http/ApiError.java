@@ -1,5 +1,6 @@
 package dev.baton.app.http;
 
+import dev.baton.app.feed.CursorExpiredException;
 import dev.baton.sdk.protocol.Outcome;
 import dev.baton.sdk.protocol.OutcomeCode;
 
@@ -17,6 +18,7 @@ public final class ApiError extends RuntimeException {
   public static final String UNAVAILABLE = "UNAVAILABLE";
   public static final String TIMEOUT = "TIMEOUT";
   public static final String INTERNAL_ERROR = "INTERNAL_ERROR";
+  public static final String CURSOR_EXPIRED = "CURSOR_EXPIRED";
 
   private final int status;
   private final transient ErrorBody body;
@@ -46,6 +48,21 @@ public final class ApiError extends RuntimeException {
     return new ApiError(503, ErrorBody.of(UNAVAILABLE, message), retryAfterSeconds);
   }
 
+  /** 410: the feed cursor's position is gone; the body names the oldest readable cursor. */
+  public static ApiError cursorExpired(CursorExpiredException expired) {
+    return new ApiError(
+        410,
+        new ErrorBody(
+            CURSOR_EXPIRED,
+            expired.getMessage(),
+            null,
+            null,
+            null,
+            null,
+            expired.oldest().encode()),
+        null);
+  }
+
   /** A command the topology refused: the body carries the outcome so the agent can rebase. */
   public static ApiError rejected(Outcome outcome) {
     OutcomeCode code = outcome.code() == null ? OutcomeCode.INTERNAL_ERROR : outcome.code();
@@ -53,7 +70,13 @@ public final class ApiError extends RuntimeException {
     return new ApiError(
         statusOf(code),
         new ErrorBody(
-            code.name(), message, code, outcome.commandId(), outcome.version(), outcome.state()),
+            code.name(),
+            message,
+            code,
+            outcome.commandId(),
+            outcome.version(),
+            outcome.state(),
+            null),
         null);
   }
 

@@ -11,12 +11,13 @@ import dev.baton.sdk.protocol.OutcomeCode;
  *
  * @param error machine-readable code: an {@link OutcomeCode} name for rejections, otherwise one of
  *     {@code INVALID}, {@code NOT_FOUND}, {@code METHOD_NOT_ALLOWED}, {@code TOO_LARGE}, {@code
- *     UNAVAILABLE}, {@code TIMEOUT}, {@code INTERNAL_ERROR}
+ *     CURSOR_EXPIRED}, {@code UNAVAILABLE}, {@code TIMEOUT}, {@code INTERNAL_ERROR}
  * @param message human-readable detail naming the field or value at fault
  * @param code for rejections: the outcome code (equal to {@code error})
  * @param commandId for rejections: the command that was refused
  * @param version for rejections: the aggregate's current version, absent when it does not exist
  * @param state for rejections: the aggregate's current state, absent when it does not exist
+ * @param oldest for {@code CURSOR_EXPIRED}: the oldest cursor still readable
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ErrorBody(
@@ -25,9 +26,10 @@ public record ErrorBody(
     OutcomeCode code,
     String commandId,
     Long version,
-    JsonNode state) {
+    JsonNode state,
+    String oldest) {
 
   public static ErrorBody of(String error, String message) {
-    return new ErrorBody(error, message, null, null, null, null);
+    return new ErrorBody(error, message, null, null, null, null, null);
   }
 }

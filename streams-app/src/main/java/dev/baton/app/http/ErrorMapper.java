@@ -2,6 +2,7 @@ package dev.baton.app.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.baton.app.feed.CursorExpiredException;
 import dev.baton.sdk.BatonException;
 import dev.baton.sdk.BatonRejectedException;
 import dev.baton.sdk.BatonTimeoutException;
@@ -12,6 +13,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsException;
@@ -67,6 +69,12 @@ public final class ErrorMapper {
   private static ApiError map(Throwable e) {
     if (e instanceof ApiError api) {
       return api;
+    }
+    if (e instanceof CursorExpiredException expired) {
+      return ApiError.cursorExpired(expired);
+    }
+    if (e instanceof RejectedExecutionException busy) {
+      return ApiError.unavailable(busy.getMessage(), 1);
     }
     if (e instanceof BatonRejectedException rejected) {
       return ApiError.rejected(rejected.outcome());

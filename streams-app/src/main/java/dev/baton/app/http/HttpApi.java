@@ -5,8 +5,10 @@ import dev.baton.app.agent.AgentSettings;
 import dev.baton.app.agent.AgentSurface;
 import dev.baton.app.agent.ProjectionDecisions;
 import dev.baton.app.config.AppConfig;
+import dev.baton.app.feed.EventFeed;
 import dev.baton.app.sink.SinkStatus;
 import dev.baton.app.state.AgentHoldings;
+import dev.baton.app.state.AgentQueries;
 import dev.baton.app.state.LockQueries;
 import dev.baton.app.state.TaskQueries;
 import dev.baton.sdk.BatonClient;
@@ -41,6 +43,13 @@ import org.apache.kafka.streams.KafkaStreams;
  * POST  /v1/locks/{workspace}/release         } the body; answer: the outcome plus resource and
  * POST  /v1/locks/{workspace}/cancel          } mode (see LockAnswer)
  * POST  /v1/decisions/{workspace}             record a decision (201; version = its number)
+ * GET   /v1/decisions/{workspace}?task=&amp;status=&amp;limit=&amp;before=
+ *                                             {"decisions":[...] newest first, "next": before or null}
+ * GET   /v1/decisions/{workspace}/{number}    one decision (with status ACTIVE or SUPERSEDED)
+ * GET   /v1/agents/{workspace}/{agent}        locks held and waited for, tasks assigned
+ * GET   /v1/events/{workspace}?after=&amp;types=&amp;task=&amp;resource=&amp;agent=&amp;limit=&amp;waitMs=
+ *                                             the event feed: long poll {"events":[...],"next":cursor},
+ *                                             or server-sent events with Accept: text/event-stream
  * POST  /v1/hooks/claude|codex|opencode       agent hooks: lock a file before an edit
  *       /mcp                                  MCP server, streamable HTTP (see BatonMcpServer)
  * </pre>
@@ -88,19 +97,22 @@ public final class HttpApi implements AutoCloseable {
         LockQueries.of(streams),
         ReadRouter.of("", ReadRouter.Cluster.ALONE),
         client,
+        null,
+        null,
         null);
   }
 
   /**
    * The node's API: on the configured host and port, with the agent surfaces (MCP at {@code /mcp},
-   * the hooks at {@code /v1/hooks/...}); {@code sinks} tells {@code /v1/health} how the sinks of
-   * this node are doing.
+   * the hooks at {@code /v1/hooks/...}) and the event feed; {@code sinks} tells {@code /v1/health}
+   * how the sinks of this node are doing.
    */
   public static HttpApi start(
       AppConfig config,
       KafkaStreams streams,
       BatonClient client,
-      Supplier<List<SinkStatus>> sinks) {
+      Supplier<List<SinkStatus>> sinks,
+      EventFeed feed) {
     TaskQueries tasks = TaskQueries.of(streams);
     LockQueries locks = LockQueries.of(streams);
     AgentSettings settings = AgentSettings.of(config);
@@ -124,8 +136,16 @@ public final class HttpApi implements AutoCloseable {
         ReadRouter.of(
             config.applicationServer(), new StreamsCluster(streams, config.topics().commands())),
         client,
-        agents);
+        agents,
+        feed,
+        new NodeReads(
+            new DecisionQueryResource(
+                new ProjectionDecisions(settings.projectionJdbcUrl(), settings.exportDir())),
+            new AgentQueryResource(AgentQueries.of(streams))));
   }
+
+  /** The reads only a full node serves: decisions (from the projection) and agents. */
+  private record NodeReads(DecisionQueryResource decisions, AgentQueryResource agents) {}
 
   /** Starts serving with explicit collaborators (tests give in-memory ones). */
   static HttpApi start(
@@ -156,10 +176,15 @@ public final class HttpApi implements AutoCloseable {
         locks,
         router,
         client,
+        null,
+        null,
         null);
   }
 
-  /** {@code agents} (null for none) adds the MCP server and the hooks. */
+  /**
+   * {@code agents} (null for none) adds the MCP server and the hooks, {@code feed} (null for none)
+   * the event feed.
+   */
   private static HttpApi start(
       String host,
       int port,
@@ -168,7 +193,9 @@ public final class HttpApi implements AutoCloseable {
       LockQueries locks,
       ReadRouter router,
       BatonClient client,
-      AgentSurface agents) {
+      AgentSurface agents,
+      EventFeed feed,
+      NodeReads reads) {
     ExecutorService responses =
         Executors.newFixedThreadPool(RESPONSE_THREADS, daemonThreads("baton-http-answer-"));
     CommandReplies replies = new CommandReplies(responses, COMMAND_DEADLINE);
@@ -201,6 +228,15 @@ public final class HttpApi implements AutoCloseable {
               cfg.routes.post("/v1/locks/{workspace}/release", lockCommands::release);
               cfg.routes.post("/v1/locks/{workspace}/cancel", lockCommands::cancel);
               cfg.routes.post("/v1/decisions/{workspace}", decisions::record);
+              if (feed != null) {
+                cfg.routes.get(
+                    "/v1/events/{workspace}", new EventFeedResource(feed, responses)::get);
+              }
+              if (reads != null) {
+                cfg.routes.get("/v1/decisions/{workspace}", reads.decisions()::list);
+                cfg.routes.get("/v1/decisions/{workspace}/{number}", reads.decisions()::get);
+                cfg.routes.get("/v1/agents/{workspace}/{agent}", reads.agents()::get);
+              }
               if (agents != null) {
                 agents.mount(cfg);
               }

@@ -15,4 +15,13 @@ final class HttpJson {
   static ObjectMapper mapper() {
     return MAPPER;
   }
+
+  /** {@code value} as JSON text. */
+  static String text(Object value) {
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
+    }
+  }
 }

@@ -2,6 +2,8 @@ package dev.baton.app.runtime;
 
 import dev.baton.app.broker.EmbeddedKafkaBroker;
 import dev.baton.app.config.AppConfig;
+import dev.baton.app.feed.EventFeed;
+import dev.baton.app.feed.FeedSettings;
 import dev.baton.app.http.HttpApi;
 import dev.baton.app.sink.SinkStatus;
 import dev.baton.app.sink.audit.AuditSink;
@@ -100,9 +102,11 @@ public final class BatonService implements AutoCloseable {
                     .agent("baton-http")
                     .topics(c.topics())
                     .build());
+    EventFeed feed = parts.start("the event feed", () -> EventFeed.start(FeedSettings.of(c)));
     List<SinkStatus.Source> sinks = new CopyOnWriteArrayList<>();
     HttpApi http =
-        parts.start("the HTTP API", () -> HttpApi.start(c, streams, client, statusesOf(sinks)));
+        parts.start(
+            "the HTTP API", () -> HttpApi.start(c, streams, client, statusesOf(sinks), feed));
     AuditSink audit = parts.start("the audit sink", () -> AuditSink.startIfEnabled(c));
     if (audit != null) {
       sinks.add(audit::status);

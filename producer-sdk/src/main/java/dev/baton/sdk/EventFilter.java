@@ -1,0 +1,74 @@
+package dev.baton.sdk;
+
+import dev.baton.sdk.protocol.AggregateKeys;
+import dev.baton.sdk.protocol.EventType;
+import dev.baton.sdk.protocol.Names;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Which events of a workspace a feed delivers. Every condition set must hold; an empty {@code
+ * types} means every type. The same filter backs {@code GET /v1/events/{workspace}} and {@link
+ * EventFeed#subscribe}.
+ *
+ * @param types event types to deliver; empty for all
+ * @param task only events of this task (its key {@code <workspace>/task/<id>}: task events and the
+ *     locks on {@code task/<id>}), or null
+ * @param resource only events of the lock on this resource, or null
+ * @param agent only events caused by this agent, or null
+ */
+public record EventFilter(Set<EventType> types, String task, String resource, String agent) {
+  public EventFilter {
+    types = types.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(types));
+    if (task != null) {
+      Names.checkId("task", task);
+    }
+    if (resource != null) {
+      Names.checkResource("resource", resource);
+    }
+    if (agent != null) {
+      Names.checkId("agent", agent);
+    }
+  }
+
+  /** Every event of the workspace. */
+  public static EventFilter all() {
+    return new EventFilter(Set.of(), null, null, null);
+  }
+
+  public EventFilter types(Set<EventType> types) {
+    return new EventFilter(types, task, resource, agent);
+  }
+
+  public EventFilter task(String task) {
+    return new EventFilter(types, task, resource, agent);
+  }
+
+  public EventFilter resource(String resource) {
+    return new EventFilter(types, task, resource, agent);
+  }
+
+  public EventFilter agent(String agent) {
+    return new EventFilter(types, task, resource, agent);
+  }
+
+  /** Whether an event of {@code type} on {@code key} caused by {@code by} passes, in {@code ws}. */
+  public boolean matches(String workspace, String key, EventType type, String by) {
+    if (key == null
+        || !key.startsWith(workspace)
+        || key.length() == workspace.length()
+        || key.charAt(workspace.length()) != '/') {
+      return false;
+    }
+    if (!types.isEmpty() && (type == null || !types.contains(type))) {
+      return false;
+    }
+    if (task != null && !key.equals(AggregateKeys.task(workspace, task))) {
+      return false;
+    }
+    if (resource != null && !key.equals(AggregateKeys.lock(workspace, resource))) {
+      return false;
+    }
+    return agent == null || agent.equals(by);
+  }
+}

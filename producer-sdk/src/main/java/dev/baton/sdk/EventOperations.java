@@ -1,0 +1,23 @@
+package dev.baton.sdk;
+
+/**
+ * Following the events of the client's workspace, as {@code GET /v1/events/{workspace}} does over
+ * HTTP, with the same filter and the same cursors (a cursor from one works in the other).
+ *
+ * <pre>{@code
+ * try (EventSubscription s = baton.events().subscribe(
+ *     EventFilter.all().resource("src/A.java"), savedCursor,
+ *     (event, cursor) -> { handle(event); save(cursor); })) {
+ *   ...
+ * }
+ * }</pre>
+ */
+public interface EventOperations {
+  /**
+   * Starts delivering the events that pass {@code filter}, committed after {@code from}: a cursor
+   * from an earlier delivery, {@code "beginning"} for the oldest retained event, or null for only
+   * events committed from now on. Events arrive on one thread of the subscription, in log order per
+   * aggregate key; the subscription reconnects by itself and resumes from its cursor.
+   */
+  EventSubscription subscribe(EventFilter filter, String from, EventListener listener);
+}
