@@ -20,6 +20,7 @@ import dev.baton.sdk.protocol.OutcomeStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The lock policy as pure functions: current lock, command and time in, events and outcomes out
@@ -399,7 +400,7 @@ public final class LockRules {
       Command cmd,
       Instant now,
       Verdict.Builder out,
-      java.util.function.Function<LockState, Outcome> answer) {
+      Function<LockState, Outcome> answer) {
     Draft w = new Draft(lock);
     w.holders.remove(held);
     LockState next = w.commit(now);

@@ -2,17 +2,21 @@ package dev.baton.app.processor;
 
 import static dev.baton.app.topology.CommandFixtures.bytes;
 import static dev.baton.app.topology.CommandFixtures.create;
+import static dev.baton.app.topology.CommandFixtures.envelope;
 import static dev.baton.app.topology.CommandFixtures.patch;
 import static dev.baton.app.topology.CommandFixtures.taskKey;
 import static dev.baton.app.topology.CommandFixtures.update;
 import static dev.baton.app.topology.CommandFixtures.withReplyTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.app.config.AppConfig;
 import dev.baton.app.topology.RoutedOutcome;
 import dev.baton.app.topology.StoreNames;
+import dev.baton.sdk.protocol.AggregateKeys;
 import dev.baton.sdk.protocol.Event;
+import dev.baton.sdk.protocol.EventPayload;
 import dev.baton.sdk.protocol.EventType;
 import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.JsonSerde;
@@ -26,8 +30,11 @@ import dev.baton.sdk.protocol.TaskStatus;
 import dev.baton.sdk.protocol.Topics;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -54,7 +61,7 @@ class CommandProcessorTest {
   private MockProcessorContext<String, Object> context;
   private KeyValueStore<String, Task> tasks;
   private KeyValueStore<String, Outcome> remembered;
-  private final List<KeyValueStore<String, ?>> stores = new java.util.ArrayList<>();
+  private final List<KeyValueStore<String, ?>> stores = new ArrayList<>();
   private CommandProcessor processor;
 
   /** The stores of {@code TopologyFactory}, in memory and without changelogs. */
@@ -412,9 +419,9 @@ class CommandProcessorTest {
 
   /** Every entry of every store, as JSON text per store name, to compare before and after. */
   private Map<String, Map<String, String>> storeContents() {
-    Map<String, Map<String, String>> all = new java.util.TreeMap<>();
+    Map<String, Map<String, String>> all = new TreeMap<>();
     for (KeyValueStore<String, ?> store : stores) {
-      Map<String, String> entries = new java.util.TreeMap<>();
+      Map<String, String> entries = new TreeMap<>();
       try (var it = store.all()) {
         it.forEachRemaining(
             kv -> entries.put(kv.key, Json.mapper().valueToTree(kv.value).toString()));
@@ -429,7 +436,7 @@ class CommandProcessorTest {
     private String waiterId;
 
     /** A processor on the same stores whose handlers are wrapped by {@code decorate}. */
-    private void reinit(java.util.function.UnaryOperator<CommandHandler> decorate) {
+    private void reinit(UnaryOperator<CommandHandler> decorate) {
       processor = new CommandProcessor(config, decorate);
       processor.init(context);
     }
@@ -441,15 +448,14 @@ class CommandProcessorTest {
       ObjectNode bob = lock("lock.acquire", "bob", "EXCLUSIVE", 60_000L);
       waiterId = bob.get("id").asText();
       process(K1, bytes(bob));
-      ObjectNode decision =
-          dev.baton.app.topology.CommandFixtures.envelope("decision.record", "alice");
+      ObjectNode decision = envelope("decision.record", "alice");
       decision.putObject("body").put("title", "Use RocksDB").put("decision", "yes");
-      process(dev.baton.sdk.protocol.AggregateKeys.decisions("default"), bytes(decision));
+      process(AggregateKeys.decisions("default"), bytes(decision));
       assertThat(storeContents().values()).allSatisfy(entries -> assertThat(entries).isNotEmpty());
     }
 
     private ObjectNode lock(String type, String agent, String mode, Long waitMs) {
-      ObjectNode cmd = dev.baton.app.topology.CommandFixtures.envelope(type, agent);
+      ObjectNode cmd = envelope(type, agent);
       ObjectNode body = cmd.putObject("body").put("resource", "task/" + T1);
       if (mode != null) {
         body.put("mode", mode);
@@ -495,7 +501,7 @@ class CommandProcessorTest {
               (valid, now) -> {
                 Verdict decided = handler.handle(valid, now);
                 // The decided events, then one whose payload does not fit its type.
-                List<Verdict.NewEvent> events = new java.util.ArrayList<>(decided.events());
+                List<Verdict.NewEvent> events = new ArrayList<>(decided.events());
                 events.add(
                     new Verdict.NewEvent(
                         "bad:0",
@@ -504,7 +510,7 @@ class CommandProcessorTest {
                         9L,
                         "alice",
                         "bad",
-                        new dev.baton.sdk.protocol.EventPayload.TaskChanged(task)));
+                        new EventPayload.TaskChanged(task)));
                 return new Verdict(events, decided.replies());
               });
 
@@ -540,9 +546,8 @@ class CommandProcessorTest {
           .extracting(f -> ((RoutedOutcome) f.record().value()).outcome())
           .extracting(Outcome::commandId, Outcome::status)
           .containsExactly(
-              org.assertj.core.groups.Tuple.tuple(
-                  release.get("id").asText(), OutcomeStatus.ACCEPTED),
-              org.assertj.core.groups.Tuple.tuple(waiter, OutcomeStatus.GRANTED));
+              tuple(release.get("id").asText(), OutcomeStatus.ACCEPTED),
+              tuple(waiter, OutcomeStatus.GRANTED));
       assertThat(events())
           .extracting(f -> ((Event) f.record().value()).type())
           .containsExactly(EventType.LOCK_RELEASED, EventType.LOCK_GRANTED);

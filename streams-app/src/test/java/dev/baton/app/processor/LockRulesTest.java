@@ -2,6 +2,7 @@ package dev.baton.app.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.baton.sdk.protocol.AggregateKeys;
 import dev.baton.sdk.protocol.Command;
@@ -253,9 +254,9 @@ class LockRulesTest {
       assertThat(v.replies())
           .extracting(r -> r.outcome().status(), Verdict.Reply::answer)
           .containsExactly(
-              org.assertj.core.groups.Tuple.tuple(OutcomeStatus.ACCEPTED, true),
-              org.assertj.core.groups.Tuple.tuple(OutcomeStatus.GRANTED, false),
-              org.assertj.core.groups.Tuple.tuple(OutcomeStatus.GRANTED, false));
+              tuple(OutcomeStatus.ACCEPTED, true),
+              tuple(OutcomeStatus.GRANTED, false),
+              tuple(OutcomeStatus.GRANTED, false));
       assertThat(v.events().get(1).id()).endsWith(":granted");
     }
 

@@ -31,6 +31,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.LifecycleContext;
 import net.jqwik.api.lifecycle.SkipExecutionHook;
@@ -116,10 +117,7 @@ class StateFoldPropertyTest {
             .as(Send::new);
     Arbitrary<Step> retry = Arbitraries.integers().between(1, 5).map(Retry::new);
     Arbitrary<Step> advance = Arbitraries.longs().between(0, 40_000).map(Advance::new);
-    return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(8, send),
-        net.jqwik.api.Tuple.of(1, retry),
-        net.jqwik.api.Tuple.of(3, advance));
+    return Arbitraries.frequencyOf(Tuple.of(8, send), Tuple.of(1, retry), Tuple.of(3, advance));
   }
 
   private static void check(List<Step> steps) {
@@ -150,16 +148,16 @@ class StateFoldPropertyTest {
 
       assertThat(json(replayed.contents(replayed.tasks)))
           .as("tasks")
-          .isEqualTo(json(live.contents(dev.baton.app.topology.StoreNames.TASKS)));
+          .isEqualTo(json(live.contents(StoreNames.TASKS)));
       assertThat(json(replayed.contents(replayed.locks)))
           .as("locks")
-          .isEqualTo(json(live.contents(dev.baton.app.topology.StoreNames.LOCKS)));
+          .isEqualTo(json(live.contents(StoreNames.LOCKS)));
       assertThat(json(replayed.contents(replayed.decisions)))
           .as("decision numbers")
-          .isEqualTo(json(live.contents(dev.baton.app.topology.StoreNames.DECISIONS)));
+          .isEqualTo(json(live.contents(StoreNames.DECISIONS)));
       assertThat(lockEntries(replayed.contents(replayed.deadlines)))
           .as("lease and wait entries")
-          .isEqualTo(lockEntries(live.contents(dev.baton.app.topology.StoreNames.DEADLINES)));
+          .isEqualTo(lockEntries(live.contents(StoreNames.DEADLINES)));
     } finally {
       deleteTree(dir);
     }

@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -134,7 +135,7 @@ public final class TopologyHarness implements AutoCloseable {
   /** Every entry of store {@code storeName}, in key order. */
   public Map<String, Object> contents(String storeName) {
     KeyValueStore<String, Object> store = driver.getKeyValueStore(storeName);
-    Map<String, Object> entries = new java.util.TreeMap<>();
+    Map<String, Object> entries = new TreeMap<>();
     try (var all = store.all()) {
       all.forEachRemaining(kv -> entries.put(kv.key, kv.value));
     }
