@@ -90,6 +90,11 @@ public record AppConfig(
   public static final String HOOKS_CLAUDE_ALLOW = "baton.hooks.claude.allow";
   public static final String MCP_ALLOWED_HOSTS = "baton.mcp.allowed.hosts";
   public static final String MCP_ALLOWED_ORIGINS = "baton.mcp.allowed.origins";
+  public static final String AUTH_ENABLED = "baton.auth.enabled";
+  public static final String AUTH_ADMIN_TOKEN = "baton.auth.admin.token";
+
+  /** The tokens topic's name after {@value #TOPIC_PREFIX}. */
+  public static final String TOKENS_TOPIC = "baton.tokens";
 
   public static final ConfigDef DEFINITION =
       new ConfigDef()
@@ -441,7 +446,52 @@ public record AppConfig(
               "http://localhost:*,http://127.0.0.1:*",
               Importance.MEDIUM,
               "Origin header values /mcp and the hooks accept when a client sends one (browsers"
-                  + " do); requests without Origin are not browser requests and pass.");
+                  + " do); requests without Origin are not browser requests and pass.")
+          .define(
+              AUTH_ENABLED,
+              Type.BOOLEAN,
+              false,
+              Importance.HIGH,
+              "Require a bearer token (Authorization: Bearer ...) on every request to the HTTP"
+                  + " API, MCP and hooks except GET /v1/health. baton serve turns it on unless"
+                  + " started with --insecure-no-auth, baton up with --auth. A node whose"
+                  + " baton.http.host is not a loopback address refuses to start without it.")
+          .define(
+              AUTH_ADMIN_TOKEN,
+              Type.PASSWORD,
+              "",
+              new MinLength(24),
+              Importance.MEDIUM,
+              "An admin token every node accepts besides those in the tokens topic, as agent"
+                  + " 'operator' on every workspace: the way in for a deployment that creates its"
+                  + " first tokens over HTTP (set it from a Kubernetes Secret, at least 24"
+                  + " characters). Empty: none.");
+
+  /** Whether requests need a token ({@value #AUTH_ENABLED}). */
+  public boolean authEnabled() {
+    return (Boolean) values.get(AUTH_ENABLED);
+  }
+
+  /** The configured operator token ({@value #AUTH_ADMIN_TOKEN}), or empty. */
+  public String operatorToken() {
+    Object value = values.get(AUTH_ADMIN_TOKEN);
+    return value instanceof org.apache.kafka.common.config.types.Password p ? p.value() : "";
+  }
+
+  /**
+   * The compacted topic of token records ({@code <prefix>baton.tokens}), read by every node; see
+   * docs/architecture.md.
+   */
+  public String tokensTopic() {
+    return values.get(TOPIC_PREFIX) + TOKENS_TOPIC;
+  }
+
+  /** Settings every Kafka client of the node starts from: the bootstrap servers. */
+  public Map<String, Object> kafkaClientSettings() {
+    Map<String, Object> settings = new HashMap<>();
+    settings.put("bootstrap.servers", bootstrapServers);
+    return settings;
+  }
 
   /** Partitions of the outcomes topic when Baton creates it. */
   public int outcomePartitions() {
@@ -532,6 +582,25 @@ public record AppConfig(
     Map<String, Object> props = new HashMap<>(values);
     props.put(key, value);
     return parse(props);
+  }
+
+  /** Empty (not set), or a secret of at least {@code min} characters. */
+  private record MinLength(int min) implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      if (value instanceof org.apache.kafka.common.config.types.Password p
+          && !p.value().isEmpty()
+          && p.value().length() < min) {
+        // Never quote the value: it is a secret.
+        throw new ConfigException(
+            name + " must be at least " + min + " characters long (the value is not shown)");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "empty, or at least " + min + " characters";
+    }
   }
 
   /** Empty, or {@code host:port} with a port from 1 to 65535. */

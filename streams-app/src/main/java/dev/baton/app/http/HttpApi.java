@@ -4,6 +4,7 @@ import dev.baton.app.agent.AgentBackend;
 import dev.baton.app.agent.AgentSettings;
 import dev.baton.app.agent.AgentSurface;
 import dev.baton.app.agent.ProjectionDecisions;
+import dev.baton.app.auth.NodeTokens;
 import dev.baton.app.config.AppConfig;
 import dev.baton.app.sink.SinkStatus;
 import dev.baton.app.state.LockQueries;
@@ -11,7 +12,10 @@ import dev.baton.app.state.TaskQueries;
 import dev.baton.sdk.BatonClient;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
+import jakarta.servlet.DispatcherType;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,6 +23,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 
 /**
  * The HTTP API (default port 7070). Routes:
@@ -40,11 +45,17 @@ import org.apache.kafka.streams.KafkaStreams;
  * POST  /v1/locks/{workspace}/release         } the body; answer: the outcome plus resource and
  * POST  /v1/locks/{workspace}/cancel          } mode (see LockAnswer)
  * POST  /v1/decisions/{workspace}             record a decision (201; version = its number)
+ * POST  /v1/tokens                            } admin tokens only (TokenResource): create (201,
+ * GET   /v1/tokens                            } the secret shown once), list, revoke
+ * DELETE /v1/tokens/{id}                      }
  * POST  /v1/hooks/claude|codex|opencode       agent hooks: lock a file before an edit
  *       /mcp                                  MCP server, streamable HTTP (see BatonMcpServer)
  * </pre>
  *
- * Every error, including unknown routes and oversized bodies, is an {@link ErrorBody} written by
+ * With auth on ({@link AuthFilter}), every route but health needs {@code Authorization: Bearer
+ * <token>}; the agent is the token's and the workspace must be one of its ({@link WorkspaceGate}).
+ *
+ * <p>Every error, including unknown routes and oversized bodies, is an {@link ErrorBody} written by
  * {@link ErrorMapper}. Request bodies are limited to {@value #MAX_REQUEST_BYTES} bytes.
  */
 public final class HttpApi implements AutoCloseable {
@@ -82,6 +93,7 @@ public final class HttpApi implements AutoCloseable {
         TaskQueries.of(streams),
         LockQueries.of(streams),
         client,
+        null,
         null);
   }
 
@@ -95,6 +107,21 @@ public final class HttpApi implements AutoCloseable {
       KafkaStreams streams,
       BatonClient client,
       Supplier<List<SinkStatus>> sinks) {
+    return start(config, streams, client, sinks, null);
+  }
+
+  /**
+   * The node's API with {@code tokens} guarding every door ({@link AuthFilter}); null when {@value
+   * AppConfig#AUTH_ENABLED} is off. A node that would listen beyond loopback without auth is
+   * refused here, before anything binds.
+   */
+  public static HttpApi start(
+      AppConfig config,
+      KafkaStreams streams,
+      BatonClient client,
+      Supplier<List<SinkStatus>> sinks,
+      NodeTokens tokens) {
+    AuthModes.check(config, tokens != null);
     TaskQueries tasks = TaskQueries.of(streams);
     LockQueries locks = LockQueries.of(streams);
     AgentSettings settings = AgentSettings.of(config);
@@ -115,7 +142,8 @@ public final class HttpApi implements AutoCloseable {
         tasks,
         locks,
         client,
-        agents);
+        agents,
+        tokens);
   }
 
   /** Starts serving with explicit collaborators (tests give in-memory ones). */
@@ -126,8 +154,27 @@ public final class HttpApi implements AutoCloseable {
       TaskQueries tasks,
       LockQueries locks,
       BatonClient client) {
+    return start(host, port, state, tasks, locks, client, null);
+  }
+
+  /** As above, with {@code tokens} (null: auth off). */
+  static HttpApi start(
+      String host,
+      int port,
+      Supplier<KafkaStreams.State> state,
+      TaskQueries tasks,
+      LockQueries locks,
+      BatonClient client,
+      NodeTokens tokens) {
     return start(
-        host, port, new HealthResource(state, () -> null, List::of), tasks, locks, client, null);
+        host,
+        port,
+        new HealthResource(state, () -> null, List::of),
+        tasks,
+        locks,
+        client,
+        null,
+        tokens);
   }
 
   /** {@code agents} (null for none) adds the MCP server and the hooks. */
@@ -138,7 +185,8 @@ public final class HttpApi implements AutoCloseable {
       TaskQueries tasks,
       LockQueries locks,
       BatonClient client,
-      AgentSurface agents) {
+      AgentSurface agents,
+      NodeTokens tokens) {
     ExecutorService responses =
         Executors.newFixedThreadPool(RESPONSE_THREADS, daemonThreads("baton-http-answer-"));
     CommandReplies replies = new CommandReplies(responses, COMMAND_DEADLINE);
@@ -147,6 +195,7 @@ public final class HttpApi implements AutoCloseable {
     LockQueryResource lockReads = new LockQueryResource(locks);
     LockCommandResource lockCommands = new LockCommandResource(client, replies);
     DecisionCommandResource decisions = new DecisionCommandResource(client, replies);
+    TokenResource tokenRoutes = new TokenResource(tokens, Clock.systemUTC());
     Javalin app =
         Javalin.create(
             cfg -> {
@@ -158,6 +207,14 @@ public final class HttpApi implements AutoCloseable {
               cfg.jsonMapper(new JavalinJackson(HttpJson.mapper(), false));
               cfg.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrorHandler()));
               ErrorMapper.register(cfg.routes);
+              if (tokens != null) {
+                AuthFilter gate = new AuthFilter(tokens.authenticator());
+                cfg.jetty.modifyServletContextHandler(
+                    handler ->
+                        handler.addFilter(
+                            new FilterHolder(gate), "/*", EnumSet.of(DispatcherType.REQUEST)));
+                cfg.routes.beforeMatched(WorkspaceGate::check);
+              }
               cfg.routes.get("/v1/health", health::health);
               cfg.routes.get("/v1/tasks", taskReads::list);
               cfg.routes.get("/v1/tasks/{workspace}/{id}", taskReads::get);
@@ -171,6 +228,9 @@ public final class HttpApi implements AutoCloseable {
               cfg.routes.post("/v1/locks/{workspace}/release", lockCommands::release);
               cfg.routes.post("/v1/locks/{workspace}/cancel", lockCommands::cancel);
               cfg.routes.post("/v1/decisions/{workspace}", decisions::record);
+              cfg.routes.post(TokenResource.PATH, tokenRoutes::create);
+              cfg.routes.get(TokenResource.PATH, tokenRoutes::list);
+              cfg.routes.delete(TokenResource.PATH + "/{id}", tokenRoutes::revoke);
               if (agents != null) {
                 agents.mount(cfg);
               }

@@ -1,5 +1,10 @@
 package dev.baton.app.runtime;
 
+import dev.baton.app.auth.Authenticator;
+import dev.baton.app.auth.NodeTokens;
+import dev.baton.app.auth.TokenLog;
+import dev.baton.app.auth.TokenRegistry;
+import dev.baton.app.auth.TokenWriter;
 import dev.baton.app.broker.EmbeddedKafkaBroker;
 import dev.baton.app.config.AppConfig;
 import dev.baton.app.http.HttpApi;
@@ -8,9 +13,11 @@ import dev.baton.app.sink.audit.AuditSink;
 import dev.baton.app.sink.projection.ProjectionSink;
 import dev.baton.app.topology.TopologyFactory;
 import dev.baton.sdk.BatonClient;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -37,13 +44,16 @@ public final class BatonService implements AutoCloseable {
   private final BatonClient client;
   private final HttpApi http;
   private final String bootstrapServers;
+  private final NodeTokens tokens;
 
   private BatonService(
       Parts parts,
       KafkaStreams streams,
       BatonClient client,
       HttpApi http,
-      String bootstrapServers) {
+      String bootstrapServers,
+      NodeTokens tokens) {
+    this.tokens = tokens;
     this.parts = parts;
     this.streams = streams;
     this.client = client;
@@ -83,6 +93,9 @@ public final class BatonService implements AutoCloseable {
               c.partitions(),
               c.outcomePartitions(),
               c.replicationFactor());
+          TopicAdmin.ensure(
+              c.bootstrapServers(),
+              List.of(TopicAdmin.tokensTopic(c.tokensTopic(), c.replicationFactor())));
           return null;
         },
         nothing -> {});
@@ -100,9 +113,11 @@ public final class BatonService implements AutoCloseable {
                     .agent("baton-http")
                     .topics(c.topics())
                     .build());
+    NodeTokens tokens = c.authEnabled() ? startTokens(parts, c) : null;
     List<SinkStatus.Source> sinks = new CopyOnWriteArrayList<>();
     HttpApi http =
-        parts.start("the HTTP API", () -> HttpApi.start(c, streams, client, statusesOf(sinks)));
+        parts.start(
+            "the HTTP API", () -> HttpApi.start(c, streams, client, statusesOf(sinks), tokens));
     AuditSink audit = parts.start("the audit sink", () -> AuditSink.startIfEnabled(c));
     if (audit != null) {
       sinks.add(audit::status);
@@ -119,7 +134,22 @@ public final class BatonService implements AutoCloseable {
         http.port(),
         c.bootstrapServers(),
         parts.names());
-    return new BatonService(parts, streams, client, http, c.bootstrapServers());
+    return new BatonService(parts, streams, client, http, c.bootstrapServers(), tokens);
+  }
+
+  /** The token registry, kept by reading the tokens topic, and the writer of the token routes. */
+  private static NodeTokens startTokens(Parts parts, AppConfig c) {
+    TokenRegistry registry = new TokenRegistry();
+    parts.start(
+        "the token registry",
+        () ->
+            TokenLog.start(
+                c.kafkaClientSettings(), c.tokensTopic(), registry, Duration.ofSeconds(60)));
+    TokenWriter writer =
+        parts.start(
+            "the token writer", () -> new TokenWriter(c.kafkaClientSettings(), c.tokensTopic()));
+    return new NodeTokens(
+        new Authenticator(registry, c.operatorToken(), Clock.systemUTC()), registry, writer);
   }
 
   private static java.util.function.Supplier<List<SinkStatus>> statusesOf(
@@ -169,6 +199,11 @@ public final class BatonService implements AutoCloseable {
 
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /** The node's tokens, or empty when auth is off. */
+  public Optional<NodeTokens> tokens() {
+    return Optional.ofNullable(tokens);
   }
 
   @Override
