@@ -93,6 +93,30 @@ public record AppConfig(
   public static final String AUTH_ENABLED = "baton.auth.enabled";
   public static final String AUTH_ADMIN_TOKEN = "baton.auth.admin.token";
 
+  /**
+   * Kafka client settings every client of a node and its sinks passes through, each as key {@code
+   * baton.kafka.<setting>} (so {@code BATON_KAFKA_SASL_MECHANISM}): how to authenticate to and
+   * encrypt for the cluster (SASL SCRAM-SHA-512 or OAUTHBEARER, TLS). Empty means Kafka's default.
+   */
+  public static final java.util.List<String> KAFKA_CLIENT_SETTINGS =
+      java.util.List.of(
+          "security.protocol",
+          "sasl.mechanism",
+          "sasl.jaas.config",
+          "sasl.login.callback.handler.class",
+          "sasl.oauthbearer.token.endpoint.url",
+          "ssl.truststore.location",
+          "ssl.truststore.password",
+          "ssl.truststore.type",
+          "ssl.keystore.location",
+          "ssl.keystore.password",
+          "ssl.keystore.type",
+          "ssl.key.password",
+          "ssl.endpoint.identification.algorithm");
+
+  /** Prefix of the keys of {@link #KAFKA_CLIENT_SETTINGS}. */
+  public static final String KAFKA_PREFIX = "baton.kafka.";
+
   /** The tokens topic's name after {@value #TOPIC_PREFIX}. */
   public static final String TOKENS_TOPIC = "baton.tokens";
 
@@ -467,6 +491,22 @@ public record AppConfig(
                   + " first tokens over HTTP (set it from a Kubernetes Secret, at least 24"
                   + " characters). Empty: none.");
 
+  static {
+    for (String setting : KAFKA_CLIENT_SETTINGS) {
+      boolean secret = setting.endsWith("password") || setting.equals("sasl.jaas.config");
+      DEFINITION.define(
+          KAFKA_PREFIX + setting,
+          secret ? Type.PASSWORD : Type.STRING,
+          "",
+          Importance.LOW,
+          "Kafka client setting "
+              + setting
+              + " of every Kafka client of the node and its sinks (Streams, the gateway, the"
+              + " sinks, the token log); empty: Kafka's default. See docs/operations.md, Kafka"
+              + " access.");
+    }
+  }
+
   /** Whether requests need a token ({@value #AUTH_ENABLED}). */
   public boolean authEnabled() {
     return (Boolean) values.get(AUTH_ENABLED);
@@ -486,10 +526,29 @@ public record AppConfig(
     return values.get(TOPIC_PREFIX) + TOKENS_TOPIC;
   }
 
-  /** Settings every Kafka client of the node starts from: the bootstrap servers. */
+  /**
+   * Settings every Kafka client of the node starts from: the bootstrap servers and the security
+   * settings of {@link #KAFKA_CLIENT_SETTINGS} that are set.
+   */
   public Map<String, Object> kafkaClientSettings() {
-    Map<String, Object> settings = new HashMap<>();
+    Map<String, Object> settings = new HashMap<>(kafkaSecurity());
     settings.put("bootstrap.servers", bootstrapServers);
+    return settings;
+  }
+
+  /** The security settings of {@link #KAFKA_CLIENT_SETTINGS} that are set, by Kafka key. */
+  public Map<String, Object> kafkaSecurity() {
+    Map<String, Object> settings = new HashMap<>();
+    for (String setting : KAFKA_CLIENT_SETTINGS) {
+      Object value = values.get(KAFKA_PREFIX + setting);
+      String text =
+          value instanceof org.apache.kafka.common.config.types.Password p
+              ? p.value()
+              : String.valueOf(value);
+      if (value != null && !text.isEmpty()) {
+        settings.put(setting, text);
+      }
+    }
     return settings;
   }
 

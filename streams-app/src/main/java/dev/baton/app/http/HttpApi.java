@@ -71,6 +71,12 @@ public final class HttpApi implements AutoCloseable {
 
   private static final int RESPONSE_THREADS = 4;
 
+  /** Idempotency keys whose first body a node remembers ({@link IdempotencyKeys}). */
+  static final int IDEMPOTENCY_KEYS = 100_000;
+
+  /** How long: the topology's default command deduplication ({@code baton.dedup.retention.ms}). */
+  static final Duration IDEMPOTENCY_RETENTION = Duration.ofHours(24);
+
   private final Javalin app;
   private final ExecutorService responses;
   private final AgentSurface agents;
@@ -196,6 +202,8 @@ public final class HttpApi implements AutoCloseable {
     LockCommandResource lockCommands = new LockCommandResource(client, replies);
     DecisionCommandResource decisions = new DecisionCommandResource(client, replies);
     TokenResource tokenRoutes = new TokenResource(tokens, Clock.systemUTC());
+    IdempotencyKeys idempotency =
+        new IdempotencyKeys(IDEMPOTENCY_KEYS, IDEMPOTENCY_RETENTION, Clock.systemUTC());
     Javalin app =
         Javalin.create(
             cfg -> {
@@ -215,6 +223,7 @@ public final class HttpApi implements AutoCloseable {
                             new FilterHolder(gate), "/*", EnumSet.of(DispatcherType.REQUEST)));
                 cfg.routes.beforeMatched(WorkspaceGate::check);
               }
+              cfg.routes.beforeMatched(idempotency::check);
               cfg.routes.get("/v1/health", health::health);
               cfg.routes.get("/v1/tasks", taskReads::list);
               cfg.routes.get("/v1/tasks/{workspace}/{id}", taskReads::get);

@@ -15,12 +15,14 @@ import dev.baton.app.topology.TopologyFactory;
 import dev.baton.sdk.BatonClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -87,15 +89,12 @@ public final class BatonService implements AutoCloseable {
     parts.start(
         "the topics",
         () -> {
-          TopicAdmin.ensureTopics(
-              c.bootstrapServers(),
-              c.topics(),
-              c.partitions(),
-              c.outcomePartitions(),
-              c.replicationFactor());
-          TopicAdmin.ensure(
-              c.bootstrapServers(),
-              List.of(TopicAdmin.tokensTopic(c.tokensTopic(), c.replicationFactor())));
+          List<NewTopic> topics =
+              new ArrayList<>(
+                  TopicAdmin.plan(
+                      c.topics(), c.partitions(), c.outcomePartitions(), c.replicationFactor()));
+          topics.add(TopicAdmin.tokensTopic(c.tokensTopic(), c.replicationFactor()));
+          TopicAdmin.ensure(c.kafkaClientSettings(), topics);
           return null;
         },
         nothing -> {});
@@ -104,15 +103,7 @@ public final class BatonService implements AutoCloseable {
             "the topology",
             () -> startStreams(c, options.startTimeout()),
             s -> closeStreams(s, Duration.ofSeconds(30)));
-    BatonClient client =
-        parts.start(
-            "the gateway's Kafka client",
-            () ->
-                BatonClient.builder()
-                    .bootstrapServers(c.bootstrapServers())
-                    .agent("baton-http")
-                    .topics(c.topics())
-                    .build());
+    BatonClient client = parts.start("the gateway's Kafka client", () -> gatewayClient(c));
     NodeTokens tokens = c.authEnabled() ? startTokens(parts, c) : null;
     List<SinkStatus.Source> sinks = new CopyOnWriteArrayList<>();
     HttpApi http =
@@ -135,6 +126,16 @@ public final class BatonService implements AutoCloseable {
         c.bootstrapServers(),
         parts.names());
     return new BatonService(parts, streams, client, http, c.bootstrapServers(), tokens);
+  }
+
+  private static BatonClient gatewayClient(AppConfig c) {
+    BatonClient.Builder builder =
+        BatonClient.builder()
+            .bootstrapServers(c.bootstrapServers())
+            .agent("baton-http")
+            .topics(c.topics());
+    c.kafkaSecurity().forEach(builder::kafkaProperty);
+    return builder.build();
   }
 
   /** The token registry, kept by reading the tokens topic, and the writer of the token routes. */

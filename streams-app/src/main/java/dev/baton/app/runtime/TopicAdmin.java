@@ -33,8 +33,13 @@ public final class TopicAdmin {
 
   /** Creates those of {@code wanted} that are missing. */
   public static void ensure(String bootstrapServers, List<NewTopic> wanted) {
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    ensure(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), wanted);
+  }
+
+  /** Creates those of {@code wanted} that are missing, with these Kafka client settings. */
+  public static void ensure(Map<String, Object> clientSettings, List<NewTopic> wanted) {
+    Object bootstrapServers = clientSettings.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+    try (Admin admin = Admin.create(clientSettings)) {
       Set<String> existing = admin.listTopics().names().get();
       List<NewTopic> missing =
           wanted.stream().filter(t -> !existing.contains(t.name())).collect(Collectors.toList());

@@ -2,10 +2,13 @@ package dev.baton.app.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.app.cli.CliRun;
 import dev.baton.app.config.AppConfig;
 import dev.baton.app.http.HttpApi;
 import dev.baton.app.http.TestHttp;
 import dev.baton.app.testing.TestBaton;
+import dev.baton.sdk.protocol.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -190,6 +193,56 @@ class AuthIT {
         .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
     assertThat(send(token, null, "GET", "/v1/tokens", null).status()).isEqualTo(200);
     assertThat(AdminTokenFile.ensure(dir, tokens)).isEqualTo(token);
+  }
+
+  @Test
+  void shouldManageTokensFromTheCliOverHttpAndStraightToTheTopic() throws Exception {
+    String prefix = baton.config().values().get(AppConfig.TOPIC_PREFIX).toString();
+    CliRun created =
+        CliRun.of(
+            "token",
+            "create",
+            "--bootstrap",
+            baton.service().bootstrapServers(),
+            "--topic-prefix",
+            prefix,
+            "--agent",
+            "agentCli",
+            "--workspace",
+            ws,
+            "--expires",
+            "1d",
+            "--json");
+    assertThat(created.exitCode()).as(created.err()).isZero();
+    JsonNode token = Json.mapper().readTree(created.out());
+    assertThat(token.path("agent").asText()).isEqualTo("agentCli");
+    String secret = token.path("token").asText();
+    await(
+        "the node reading the new token",
+        () -> send(secret, null, "GET", "/v1/tasks/" + ws + "/t-none", null).status() == 404);
+
+    CliRun listed =
+        CliRun.of("token", "list", "--server", baton.httpBase(), "--token", OPERATOR, "--json");
+    assertThat(listed.exitCode()).as(listed.err()).isZero();
+    assertThat(listed.out()).contains(token.path("id").asText()).doesNotContain(secret);
+
+    CliRun revoked =
+        CliRun.of(
+            "token",
+            "revoke",
+            token.path("id").asText(),
+            "--server",
+            baton.httpBase(),
+            "--token",
+            OPERATOR);
+    assertThat(revoked.exitCode()).as(revoked.err()).isZero();
+    await(
+        "the node refusing the revoked token",
+        () -> send(secret, null, "GET", "/v1/tasks/" + ws + "/t-none", null).status() == 401);
+
+    CliRun refused = CliRun.of("token", "list", "--server", baton.httpBase(), "--token", secret);
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.err()).contains("UNAUTHORIZED").doesNotContain(secret);
   }
 
   private long countEvents() {

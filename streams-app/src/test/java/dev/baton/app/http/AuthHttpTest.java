@@ -334,4 +334,47 @@ class AuthHttpTest {
       assertThat(reply.json().path("message").asText()).contains("expires");
     }
   }
+
+  @Nested
+  class IdempotencyKeysPerAgent {
+    private TestHttp.Reply patch(String token, String body, String key) {
+      return http.send(
+          "PATCH",
+          "/v1/tasks/ws-a/t-1",
+          null,
+          body,
+          Map.of("Authorization", "Bearer " + token, "Idempotency-Key", key));
+    }
+
+    @Test
+    void shouldRefuseAKeyReusedWithAnotherBody() {
+      patch(tokenA, "{\"title\":\"one\",\"description\":\"d\"}", "k-1");
+      TestHttp.Reply reused = patch(tokenA, "{\"title\":\"two\"}", "k-1");
+
+      assertThat(reused.status()).as(reused.raw()).isEqualTo(422);
+      assertThat(reused.error()).isEqualTo("IDEMPOTENCY_KEY_REUSED");
+      assertThat(sdk.calls()).hasSize(1);
+    }
+
+    @Test
+    void shouldPassARetryWithTheSameBodyInAnotherLayout() {
+      patch(tokenA, "{\"title\":\"one\",\"description\":\"d\"}", "k-2");
+      patch(tokenA, "{ \"description\": \"d\", \"title\": \"one\" }", "k-2");
+
+      assertThat(sdk.calls()).hasSize(2);
+      assertThat(sdk.calls().get(0).options().commandId())
+          .isEqualTo(sdk.calls().get(1).options().commandId());
+    }
+
+    @Test
+    void shouldScopeKeysPerAuthenticatedAgent() {
+      String otherA = issue("agentC", List.of("ws-a"), Role.AGENT, null);
+      patch(tokenA, "{\"title\":\"one\"}", "k-3");
+      patch(otherA, "{\"title\":\"two\"}", "k-3");
+
+      assertThat(sdk.calls()).hasSize(2);
+      assertThat(sdk.calls().get(0).options().commandId())
+          .isNotEqualTo(sdk.calls().get(1).options().commandId());
+    }
+  }
 }
