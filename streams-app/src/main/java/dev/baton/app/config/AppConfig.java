@@ -92,6 +92,8 @@ public record AppConfig(
   public static final String MCP_ALLOWED_ORIGINS = "baton.mcp.allowed.origins";
   public static final String AUTH_ENABLED = "baton.auth.enabled";
   public static final String AUTH_ADMIN_TOKEN = "baton.auth.admin.token";
+  public static final String LIMITS_AGENT_COMMANDS = "baton.limits.agent.commands";
+  public static final String LIMITS_AGENT_LOCK_WAITS = "baton.limits.agent.lock.waits";
 
   /**
    * Kafka client settings every client of a node and its sinks passes through, each as key {@code
@@ -480,6 +482,24 @@ public record AppConfig(
                   + " API, MCP and hooks except GET /v1/health. baton serve turns it on unless"
                   + " started with --insecure-no-auth, baton up with --auth. A node whose"
                   + " baton.http.host is not a loopback address refuses to start without it.")
+          .define(
+              LIMITS_AGENT_COMMANDS,
+              Type.INT,
+              256,
+              Range.between(0, 1_000_000),
+              Importance.MEDIUM,
+              "Commands of one agent a node holds in flight (sent, not yet answered) over HTTP;"
+                  + " beyond it the agent gets 429 TOO_MANY_REQUESTS with Retry-After, so one"
+                  + " runaway agent cannot starve the others. 0: no limit.")
+          .define(
+              LIMITS_AGENT_LOCK_WAITS,
+              Type.INT,
+              128,
+              Range.between(0, 1_000_000),
+              Importance.MEDIUM,
+              "Lock requests of one agent a node holds waiting (long-poll acquires, hooks waiting"
+                  + " for a file lock); beyond it 429 TOO_MANY_REQUESTS with Retry-After. 0: no"
+                  + " limit.")
           .define(
               AUTH_ADMIN_TOKEN,
               Type.PASSWORD,

@@ -100,7 +100,8 @@ public final class HttpApi implements AutoCloseable {
         LockQueries.of(streams),
         client,
         null,
-        null);
+        null,
+        AgentLimits.Limits.NONE);
   }
 
   /**
@@ -149,7 +150,10 @@ public final class HttpApi implements AutoCloseable {
         locks,
         client,
         agents,
-        tokens);
+        tokens,
+        new AgentLimits.Limits(
+            (Integer) config.values().get(AppConfig.LIMITS_AGENT_COMMANDS),
+            (Integer) config.values().get(AppConfig.LIMITS_AGENT_LOCK_WAITS)));
   }
 
   /** Starts serving with explicit collaborators (tests give in-memory ones). */
@@ -160,10 +164,10 @@ public final class HttpApi implements AutoCloseable {
       TaskQueries tasks,
       LockQueries locks,
       BatonClient client) {
-    return start(host, port, state, tasks, locks, client, null);
+    return start(host, port, state, tasks, locks, client, null, AgentLimits.Limits.NONE);
   }
 
-  /** As above, with {@code tokens} (null: auth off). */
+  /** As above, with {@code tokens} (null: auth off) and per-agent {@code limits}. */
   static HttpApi start(
       String host,
       int port,
@@ -171,7 +175,8 @@ public final class HttpApi implements AutoCloseable {
       TaskQueries tasks,
       LockQueries locks,
       BatonClient client,
-      NodeTokens tokens) {
+      NodeTokens tokens,
+      AgentLimits.Limits limits) {
     return start(
         host,
         port,
@@ -180,7 +185,8 @@ public final class HttpApi implements AutoCloseable {
         locks,
         client,
         null,
-        tokens);
+        tokens,
+        limits);
   }
 
   /** {@code agents} (null for none) adds the MCP server and the hooks. */
@@ -192,7 +198,8 @@ public final class HttpApi implements AutoCloseable {
       LockQueries locks,
       BatonClient client,
       AgentSurface agents,
-      NodeTokens tokens) {
+      NodeTokens tokens,
+      AgentLimits.Limits limits) {
     ExecutorService responses =
         Executors.newFixedThreadPool(RESPONSE_THREADS, daemonThreads("baton-http-answer-"));
     CommandReplies replies = new CommandReplies(responses, COMMAND_DEADLINE);
@@ -223,6 +230,12 @@ public final class HttpApi implements AutoCloseable {
                             new FilterHolder(gate), "/*", EnumSet.of(DispatcherType.REQUEST)));
                 cfg.routes.beforeMatched(WorkspaceGate::check);
               }
+              // After the gate, so that the agent counted is the authenticated one.
+              AgentLimits fair = new AgentLimits(limits);
+              cfg.jetty.modifyServletContextHandler(
+                  handler ->
+                      handler.addFilter(
+                          new FilterHolder(fair), "/*", EnumSet.of(DispatcherType.REQUEST)));
               cfg.routes.beforeMatched(idempotency::check);
               cfg.routes.get("/v1/health", health::health);
               cfg.routes.get("/v1/tasks", taskReads::list);

@@ -70,7 +70,8 @@ class AuthHttpTest {
             new TaskQueries(new InMemoryTaskStores(3)),
             new LockQueries(new InMemoryLockStores()),
             sdk.client(),
-            new NodeTokens(new Authenticator(registry, "", Clock.systemUTC()), registry, store));
+            new NodeTokens(new Authenticator(registry, "", Clock.systemUTC()), registry, store),
+            AgentLimits.Limits.NONE);
     http = new TestHttp("http://127.0.0.1:" + api.port());
     tokenA = issue("agentA", List.of("ws-a"), Role.AGENT, null);
     tokenB = issue("agentB", List.of("ws-b"), Role.AGENT, null);
