@@ -30,19 +30,26 @@ final class AuthModes {
       LOG.info("auth on: every request needs a bearer token (GET /v1/health excepted)");
       return;
     }
-    if (!isLoopback(config.httpHost())) {
+    checkExposure(config);
+    LOG.warn(
+        "auth off: the HTTP API on {} trusts the X-Baton-Agent header of any local client"
+            + " (start with auth to require tokens)",
+        config.httpHost());
+  }
+
+  /**
+   * Refuses a node that would listen beyond loopback without auth, naming {@value
+   * AppConfig#HTTP_HOST}; a node checks this before it starts anything.
+   */
+  static void checkExposure(AppConfig config) {
+    if (!config.authEnabled() && !isLoopback(config.httpHost())) {
       throw new ConfigException(
           AppConfig.HTTP_HOST,
           config.httpHost(),
           "is not a loopback address, and "
               + AppConfig.AUTH_ENABLED
-              + " is false: a node"
-              + " reachable from other machines must require tokens");
+              + " is false: a node reachable from other machines must require tokens");
     }
-    LOG.warn(
-        "auth off: the HTTP API on {} trusts the X-Baton-Agent header of any local client"
-            + " (start with auth to require tokens)",
-        config.httpHost());
   }
 
   /** Whether {@code host} names only this machine ({@code 127.0.0.1}, {@code ::1}, localhost). */

@@ -269,6 +269,15 @@ public final class HttpApi implements AutoCloseable {
     return new HttpApi(app, responses, agents);
   }
 
+  /**
+   * Refuses {@code config} when its API would listen beyond loopback without auth ({@link
+   * org.apache.kafka.common.config.ConfigException} naming {@value AppConfig#HTTP_HOST}), so that a
+   * node fails before it starts anything.
+   */
+  public static void checkExposure(AppConfig config) {
+    AuthModes.checkExposure(config);
+  }
+
   public int port() {
     return app.port();
   }

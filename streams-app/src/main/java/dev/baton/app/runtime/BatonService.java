@@ -71,6 +71,7 @@ public final class BatonService implements AutoCloseable {
    * and the failure is thrown.
    */
   public static BatonService start(AppConfig config, Options options) {
+    HttpApi.checkExposure(config);
     Parts parts = new Parts();
     AppConfig effective = config;
     if (options.embeddedBroker()) {
