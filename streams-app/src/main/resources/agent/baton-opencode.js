@@ -1,7 +1,8 @@
 // Baton plugin for OpenCode, written by `baton agent setup opencode`.
 // Before OpenCode edits a file (edit, write, and every path of apply_patch) it asks Baton to lock
 // file/<path>; when Baton denies, or cannot be reached, it throws and the edit does not happen.
-// Environment: BATON_SERVER (default below), BATON_AGENT, BATON_WORKSPACE.
+// Environment: BATON_SERVER (default below), BATON_AGENT, BATON_WORKSPACE, BATON_TOKEN (bearer
+// token when Baton requires one).
 const SERVER = process.env.BATON_SERVER || "@SERVER@";
 
 /** The files a tool call would write, relative or absolute as the tool got them. */
@@ -37,6 +38,7 @@ async function ask(body) {
       headers: {
         "Content-Type": "application/json",
         "X-Baton-Agent": process.env.BATON_AGENT || "",
+        ...(process.env.BATON_TOKEN ? { Authorization: `Bearer ${process.env.BATON_TOKEN}` } : {}),
         "X-Baton-Workspace": process.env.BATON_WORKSPACE || "default",
       },
       body: JSON.stringify(body),

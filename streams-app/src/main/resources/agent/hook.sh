@@ -3,13 +3,16 @@
 # Baton to lock the file before the edit: usage `.baton/hook.sh claude|codex`.
 # It fails closed: when Baton cannot be reached or answers with an error, the edit is blocked
 # (exit 2, the reason on stderr). Environment: BATON_SERVER (default below), BATON_AGENT (your
-# agent id; without it Baton names you after the session), BATON_WORKSPACE (default "default").
+# agent id; without it Baton names you after the session), BATON_WORKSPACE (default "default"),
+# BATON_TOKEN (your bearer token when Baton requires one; it names the agent). The token goes to
+# curl through a config on a file descriptor, never on the command line, so `ps` does not show it.
 client="${1:-claude}"
 server="${BATON_SERVER:-@SERVER@}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 body="$(mktemp)" || { echo "baton: cannot make a temp file; edit blocked" >&2; exit 2; }
 trap 'rm -f "$body" "$body.err"' EXIT
 code="$(curl -sS -o "$body" -w '%{http_code}' --max-time 65 -X POST \
+  -K <(if [ -n "${BATON_TOKEN:-}" ]; then printf 'header = "Authorization: Bearer %s"\n' "$BATON_TOKEN"; fi) \
   -H 'Content-Type: application/json' \
   -H "X-Baton-Agent: ${BATON_AGENT:-}" \
   -H "X-Baton-Workspace: ${BATON_WORKSPACE:-default}" \

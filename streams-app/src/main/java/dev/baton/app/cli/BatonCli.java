@@ -10,6 +10,7 @@ import dev.baton.app.cli.projection.CheckpointCommand;
 import dev.baton.app.cli.projection.QueryCommand;
 import dev.baton.app.cli.projection.VerifyCommand;
 import dev.baton.app.cli.task.TaskCommand;
+import dev.baton.app.cli.token.TokenCommand;
 import dev.baton.app.config.Redaction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       McpCommand.class,
       AgentCommand.class,
+      TokenCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class BatonCli implements Runnable {

@@ -51,6 +51,13 @@ final class ServeCommand implements Callable<Integer>, NodeSettings.NodeCommand 
   int httpPort;
 
   @Option(
+      names = "--insecure-no-auth",
+      description =
+          "Serve without tokens: any client may act as any agent. Only on a loopback"
+              + " baton.http.host; never in a shared deployment.")
+  boolean insecureNoAuth;
+
+  @Option(
       names = "--config",
       paramLabel = "KEY=VALUE",
       description = "Extra settings (see 'baton config'), repeatable.")
@@ -66,6 +73,15 @@ final class ServeCommand implements Callable<Integer>, NodeSettings.NodeCommand 
               + AppConfig.BOOTSTRAP_SERVERS
               + "=...");
     }
+    Object auth = props.get(AppConfig.AUTH_ENABLED);
+    if (!insecureNoAuth && auth != null && !Boolean.parseBoolean(String.valueOf(auth).trim())) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "baton serve requires tokens: "
+              + AppConfig.AUTH_ENABLED
+              + "=false is refused unless --insecure-no-auth is given");
+    }
+    props.put(AppConfig.AUTH_ENABLED, !insecureNoAuth);
     props.put(AppConfig.AUDIT_ENABLED, false);
     props.put(AppConfig.PROJECTION_ENABLED, false);
     return AppConfig.parse(props);

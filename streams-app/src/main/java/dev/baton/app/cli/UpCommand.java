@@ -1,7 +1,9 @@
 package dev.baton.app.cli;
 
+import dev.baton.app.auth.AdminTokenFile;
 import dev.baton.app.config.AppConfig;
 import dev.baton.app.runtime.BatonService;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -71,28 +73,62 @@ final class UpCommand implements Callable<Integer>, NodeSettings.NodeCommand {
   String jdbcUrl;
 
   @Option(
+      names = "--auth",
+      description =
+          "Require bearer tokens (baton.auth.enabled) and write an admin token to"
+              + " <data-dir>/admin.token, readable by you only.")
+  boolean auth;
+
+  @Option(
       names = "--config",
       description = "Extra settings as key=value (see docs/operations.md), repeatable.")
   Map<String, String> extra = new HashMap<>();
 
   @Override
   public AppConfig config(Map<String, String> env) {
-    return AppConfig.parse(NodeSettings.merge(spec, env, extra));
+    return AppConfig.parse(settings(env));
+  }
+
+  private Map<String, Object> settings(Map<String, String> env) {
+    Map<String, Object> props = NodeSettings.merge(spec, env, extra);
+    if (auth) {
+      props.put(AppConfig.AUTH_ENABLED, true);
+    }
+    return props;
   }
 
   @Override
   public Integer call() throws InterruptedException {
-    Map<String, Object> props = NodeSettings.merge(spec, System.getenv(), extra);
+    Map<String, Object> props = settings(System.getenv());
     AppConfig config = AppConfig.parse(props);
     // A named cluster, from wherever it came, replaces the embedded broker.
     boolean embeddedBroker = !props.containsKey(AppConfig.BOOTSTRAP_SERVERS);
     BatonService service =
         BatonService.start(
             config, new BatonService.Options(embeddedBroker, brokerPort, Duration.ofSeconds(60)));
+    String access;
+    try {
+      access =
+          service.tokens().isPresent()
+              ? "tokens required; admin token in " + adminToken(config, service).toAbsolutePath()
+              : "no tokens: any local client may act as any agent (--auth to require tokens)";
+    } catch (IOException | RuntimeException e) {
+      service.close();
+      throw new IllegalStateException("cannot write the admin token: " + e.getMessage(), e);
+    }
     return Foreground.runUntilStopped(
         service,
         String.format(
-            "Baton is up%n  HTTP API : http://localhost:%d%n  Kafka    : %s%n  data dir : %s%n",
-            service.httpPort(), service.bootstrapServers(), config.dataDir().toAbsolutePath()));
+            "Baton is up%n  HTTP API : http://localhost:%d%n  Kafka    : %s%n  data dir : %s%n"
+                + "  auth     : %s%n",
+            service.httpPort(),
+            service.bootstrapServers(),
+            config.dataDir().toAbsolutePath(),
+            access));
+  }
+
+  private static Path adminToken(AppConfig config, BatonService service) throws IOException {
+    AdminTokenFile.ensure(config.dataDir(), service.tokens().orElseThrow());
+    return config.dataDir().resolve(AdminTokenFile.NAME);
   }
 }

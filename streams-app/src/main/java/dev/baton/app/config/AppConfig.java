@@ -99,6 +99,37 @@ public record AppConfig(
   public static final String FEED_WATCHER_BUFFER_BYTES = "baton.feed.watcher.buffer.bytes";
   public static final String FEED_READERS = "baton.feed.readers";
   public static final String FEED_HEARTBEAT_MS = "baton.feed.heartbeat.ms";
+  public static final String AUTH_ENABLED = "baton.auth.enabled";
+  public static final String AUTH_ADMIN_TOKEN = "baton.auth.admin.token";
+  public static final String LIMITS_AGENT_COMMANDS = "baton.limits.agent.commands";
+  public static final String LIMITS_AGENT_LOCK_WAITS = "baton.limits.agent.lock.waits";
+
+  /**
+   * Kafka client settings every client of a node and its sinks passes through, each as key {@code
+   * baton.kafka.<setting>} (so {@code BATON_KAFKA_SASL_MECHANISM}): how to authenticate to and
+   * encrypt for the cluster (SASL SCRAM-SHA-512 or OAUTHBEARER, TLS). Empty means Kafka's default.
+   */
+  public static final java.util.List<String> KAFKA_CLIENT_SETTINGS =
+      java.util.List.of(
+          "security.protocol",
+          "sasl.mechanism",
+          "sasl.jaas.config",
+          "sasl.login.callback.handler.class",
+          "sasl.oauthbearer.token.endpoint.url",
+          "ssl.truststore.location",
+          "ssl.truststore.password",
+          "ssl.truststore.type",
+          "ssl.keystore.location",
+          "ssl.keystore.password",
+          "ssl.keystore.type",
+          "ssl.key.password",
+          "ssl.endpoint.identification.algorithm");
+
+  /** Prefix of the keys of {@link #KAFKA_CLIENT_SETTINGS}. */
+  public static final String KAFKA_PREFIX = "baton.kafka.";
+
+  /** The tokens topic's name after {@value #TOPIC_PREFIX}. */
+  public static final String TOKENS_TOPIC = "baton.tokens";
 
   public static final ConfigDef DEFINITION =
       new ConfigDef()
@@ -532,7 +563,105 @@ public record AppConfig(
               Range.between(100, 600_000),
               Importance.LOW,
               "Interval of the server-sent-events heartbeat (a comment line, or a bookmark event"
-                  + " when filters skipped events since the last id).");
+                  + " when filters skipped events since the last id).")
+          .define(
+              AUTH_ENABLED,
+              Type.BOOLEAN,
+              false,
+              Importance.HIGH,
+              "Require a bearer token (Authorization: Bearer ...) on every request to the HTTP"
+                  + " API, MCP and hooks except GET /v1/health. baton serve turns it on unless"
+                  + " started with --insecure-no-auth, baton up with --auth. A node whose"
+                  + " baton.http.host is not a loopback address refuses to start without it.")
+          .define(
+              LIMITS_AGENT_COMMANDS,
+              Type.INT,
+              256,
+              Range.between(0, 1_000_000),
+              Importance.MEDIUM,
+              "Commands of one agent a node holds in flight (sent, not yet answered) over HTTP;"
+                  + " beyond it the agent gets 429 TOO_MANY_REQUESTS with Retry-After, so one"
+                  + " runaway agent cannot starve the others. 0: no limit.")
+          .define(
+              LIMITS_AGENT_LOCK_WAITS,
+              Type.INT,
+              128,
+              Range.between(0, 1_000_000),
+              Importance.MEDIUM,
+              "Lock requests of one agent a node holds waiting (long-poll acquires, hooks waiting"
+                  + " for a file lock); beyond it 429 TOO_MANY_REQUESTS with Retry-After. 0: no"
+                  + " limit.")
+          .define(
+              AUTH_ADMIN_TOKEN,
+              Type.PASSWORD,
+              "",
+              new MinLength(24),
+              Importance.MEDIUM,
+              "An admin token every node accepts besides those in the tokens topic, as agent"
+                  + " 'operator' on every workspace: the way in for a deployment that creates its"
+                  + " first tokens over HTTP (set it from a Kubernetes Secret, at least 24"
+                  + " characters). Empty: none.");
+
+  static {
+    for (String setting : KAFKA_CLIENT_SETTINGS) {
+      boolean secret = setting.endsWith("password") || setting.equals("sasl.jaas.config");
+      DEFINITION.define(
+          KAFKA_PREFIX + setting,
+          secret ? Type.PASSWORD : Type.STRING,
+          "",
+          Importance.LOW,
+          "Kafka client setting "
+              + setting
+              + " of every Kafka client of the node and its sinks (Streams, the gateway, the"
+              + " sinks, the token log); empty: Kafka's default. See docs/operations.md, Kafka"
+              + " access.");
+    }
+  }
+
+  /** Whether requests need a token ({@value #AUTH_ENABLED}). */
+  public boolean authEnabled() {
+    return (Boolean) values.get(AUTH_ENABLED);
+  }
+
+  /** The configured operator token ({@value #AUTH_ADMIN_TOKEN}), or empty. */
+  public String operatorToken() {
+    Object value = values.get(AUTH_ADMIN_TOKEN);
+    return value instanceof org.apache.kafka.common.config.types.Password p ? p.value() : "";
+  }
+
+  /**
+   * The compacted topic of token records ({@code <prefix>baton.tokens}), read by every node; see
+   * docs/architecture.md.
+   */
+  public String tokensTopic() {
+    return values.get(TOPIC_PREFIX) + TOKENS_TOPIC;
+  }
+
+  /**
+   * Settings every Kafka client of the node starts from: the bootstrap servers and the security
+   * settings of {@link #KAFKA_CLIENT_SETTINGS} that are set.
+   */
+  public Map<String, Object> kafkaClientSettings() {
+    Map<String, Object> settings = new HashMap<>(kafkaSecurity());
+    settings.put("bootstrap.servers", bootstrapServers);
+    return settings;
+  }
+
+  /** The security settings of {@link #KAFKA_CLIENT_SETTINGS} that are set, by Kafka key. */
+  public Map<String, Object> kafkaSecurity() {
+    Map<String, Object> settings = new HashMap<>();
+    for (String setting : KAFKA_CLIENT_SETTINGS) {
+      Object value = values.get(KAFKA_PREFIX + setting);
+      String text =
+          value instanceof org.apache.kafka.common.config.types.Password p
+              ? p.value()
+              : String.valueOf(value);
+      if (value != null && !text.isEmpty()) {
+        settings.put(setting, text);
+      }
+    }
+    return settings;
+  }
 
   /** Partitions of the outcomes topic when Baton creates it. */
   public int outcomePartitions() {
@@ -656,6 +785,25 @@ public record AppConfig(
     @Override
     public String toString() {
       return "empty, or [A-Za-z0-9._-]{1,200}";
+    }
+  }
+
+  /** Empty (not set), or a secret of at least {@code min} characters. */
+  private record MinLength(int min) implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      if (value instanceof org.apache.kafka.common.config.types.Password p
+          && !p.value().isEmpty()
+          && p.value().length() < min) {
+        // Never quote the value: it is a secret.
+        throw new ConfigException(
+            name + " must be at least " + min + " characters long (the value is not shown)");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "empty, or at least " + min + " characters";
     }
   }
 

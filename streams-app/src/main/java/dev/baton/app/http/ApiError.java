@@ -12,6 +12,8 @@ public final class ApiError extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   public static final String INVALID = "INVALID";
+  public static final String UNAUTHORIZED = "UNAUTHORIZED";
+  public static final String FORBIDDEN = "FORBIDDEN";
   public static final String NOT_FOUND = "NOT_FOUND";
   public static final String METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED";
   public static final String TOO_LARGE = "TOO_LARGE";
@@ -37,6 +39,11 @@ public final class ApiError extends RuntimeException {
 
   public static ApiError invalid(String message) {
     return of(400, INVALID, message);
+  }
+
+  /** 403: the authenticated principal may not do this. */
+  public static ApiError forbidden(String message) {
+    return of(403, FORBIDDEN, message);
   }
 
   public static ApiError notFound(String message) {

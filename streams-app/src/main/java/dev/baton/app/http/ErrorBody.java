@@ -10,8 +10,9 @@ import dev.baton.sdk.protocol.OutcomeCode;
  * another round trip.
  *
  * @param error machine-readable code: an {@link OutcomeCode} name for rejections, otherwise one of
- *     {@code INVALID}, {@code NOT_FOUND}, {@code METHOD_NOT_ALLOWED}, {@code TOO_LARGE}, {@code
- *     CURSOR_EXPIRED}, {@code UNAVAILABLE}, {@code TIMEOUT}, {@code INTERNAL_ERROR}
+ *     {@code INVALID}, {@code UNAUTHORIZED}, {@code FORBIDDEN}, {@code IDEMPOTENCY_KEY_REUSED},
+ *     {@code NOT_FOUND}, {@code METHOD_NOT_ALLOWED}, {@code TOO_LARGE}, {@code CURSOR_EXPIRED},
+ *     {@code UNAVAILABLE}, {@code TIMEOUT}, {@code INTERNAL_ERROR}
  * @param message human-readable detail naming the field or value at fault
  * @param code for rejections: the outcome code (equal to {@code error})
  * @param commandId for rejections: the command that was refused

@@ -4,6 +4,7 @@ import dev.baton.app.agent.AgentBackend;
 import dev.baton.app.agent.AgentSettings;
 import dev.baton.app.agent.AgentSurface;
 import dev.baton.app.agent.ProjectionDecisions;
+import dev.baton.app.auth.NodeTokens;
 import dev.baton.app.config.AppConfig;
 import dev.baton.app.feed.EventFeed;
 import dev.baton.app.sink.SinkStatus;
@@ -14,7 +15,10 @@ import dev.baton.app.state.TaskQueries;
 import dev.baton.sdk.BatonClient;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
+import jakarta.servlet.DispatcherType;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,6 +26,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 
 /**
  * The HTTP API (default port 7070). Routes:
@@ -50,14 +55,20 @@ import org.apache.kafka.streams.KafkaStreams;
  * GET   /v1/events/{workspace}?after=&amp;types=&amp;task=&amp;resource=&amp;agent=&amp;limit=&amp;waitMs=
  *                                             the event feed: long poll {"events":[...],"next":cursor},
  *                                             or server-sent events with Accept: text/event-stream
+ * POST  /v1/tokens                            } admin tokens only (TokenResource): create (201,
+ * GET   /v1/tokens                            } the secret shown once), list, revoke
+ * DELETE /v1/tokens/{id}                      }
  * POST  /v1/hooks/claude|codex|opencode       agent hooks: lock a file before an edit
  *       /mcp                                  MCP server, streamable HTTP (see BatonMcpServer)
  * </pre>
  *
  * Any node answers any read: a key another node owns is read from it, a listing is gathered from
- * every node ({@link ReadRouter}). Every error, including unknown routes and oversized bodies, is
- * an {@link ErrorBody} written by {@link ErrorMapper}. Request bodies are limited to {@value
- * #MAX_REQUEST_BYTES} bytes.
+ * every node ({@link ReadRouter}). With auth on ({@link AuthFilter}), every route but health needs
+ * {@code Authorization: Bearer <token>}; the agent is the token's and the workspace must be one of
+ * its ({@link WorkspaceGate}).
+ *
+ * <p>Every error, including unknown routes and oversized bodies, is an {@link ErrorBody} written by
+ * {@link ErrorMapper}. Request bodies are limited to {@value #MAX_REQUEST_BYTES} bytes.
  */
 public final class HttpApi implements AutoCloseable {
   /** Largest request body accepted; larger ones are answered 413 {@code TOO_LARGE}. */
@@ -71,6 +82,12 @@ public final class HttpApi implements AutoCloseable {
   static final Duration COMMAND_DEADLINE = Duration.ofSeconds(90);
 
   private static final int RESPONSE_THREADS = 4;
+
+  /** Idempotency keys whose first body a node remembers ({@link IdempotencyKeys}). */
+  static final int IDEMPOTENCY_KEYS = 100_000;
+
+  /** How long: the topology's default command deduplication ({@code baton.dedup.retention.ms}). */
+  static final Duration IDEMPOTENCY_RETENTION = Duration.ofHours(24);
 
   private final Javalin app;
   private final ExecutorService responses;
@@ -99,7 +116,9 @@ public final class HttpApi implements AutoCloseable {
         client,
         null,
         null,
-        null);
+        null,
+        null,
+        AgentLimits.Limits.NONE);
   }
 
   /**
@@ -111,8 +130,23 @@ public final class HttpApi implements AutoCloseable {
       AppConfig config,
       KafkaStreams streams,
       BatonClient client,
+      Supplier<List<SinkStatus>> sinks) {
+    return start(config, streams, client, sinks, null, null);
+  }
+
+  /**
+   * The node's API with the event {@code feed} (null: none) and {@code tokens} guarding every door
+   * ({@link AuthFilter}); null when {@value AppConfig#AUTH_ENABLED} is off. A node that would
+   * listen beyond loopback without auth is refused here, before anything binds.
+   */
+  public static HttpApi start(
+      AppConfig config,
+      KafkaStreams streams,
+      BatonClient client,
       Supplier<List<SinkStatus>> sinks,
-      EventFeed feed) {
+      EventFeed feed,
+      NodeTokens tokens) {
+    AuthModes.check(config, tokens != null);
     TaskQueries tasks = TaskQueries.of(streams);
     LockQueries locks = LockQueries.of(streams);
     AgentSettings settings = AgentSettings.of(config);
@@ -141,7 +175,11 @@ public final class HttpApi implements AutoCloseable {
         new NodeReads(
             new DecisionQueryResource(
                 new ProjectionDecisions(settings.projectionJdbcUrl(), settings.exportDir())),
-            new AgentQueryResource(AgentQueries.of(streams))));
+            new AgentQueryResource(AgentQueries.of(streams))),
+        tokens,
+        new AgentLimits.Limits(
+            (Integer) config.values().get(AppConfig.LIMITS_AGENT_COMMANDS),
+            (Integer) config.values().get(AppConfig.LIMITS_AGENT_LOCK_WAITS)));
   }
 
   /** The reads only a full node serves: decisions (from the projection) and agents. */
@@ -155,8 +193,32 @@ public final class HttpApi implements AutoCloseable {
       TaskQueries tasks,
       LockQueries locks,
       BatonClient client) {
+    return start(host, port, state, tasks, locks, client, null, AgentLimits.Limits.NONE);
+  }
+
+  /** As above, with {@code tokens} (null: auth off) and per-agent {@code limits}. */
+  static HttpApi start(
+      String host,
+      int port,
+      Supplier<KafkaStreams.State> state,
+      TaskQueries tasks,
+      LockQueries locks,
+      BatonClient client,
+      NodeTokens tokens,
+      AgentLimits.Limits limits) {
     return start(
-        host, port, state, tasks, locks, ReadRouter.of("", ReadRouter.Cluster.ALONE), client);
+        host,
+        port,
+        new HealthResource(state, () -> null, List::of),
+        tasks,
+        locks,
+        ReadRouter.of("", ReadRouter.Cluster.ALONE),
+        client,
+        null,
+        null,
+        null,
+        tokens,
+        limits);
   }
 
   /** Starts serving with explicit collaborators and {@code router} for reads of other nodes. */
@@ -178,7 +240,9 @@ public final class HttpApi implements AutoCloseable {
         client,
         null,
         null,
-        null);
+        null,
+        null,
+        AgentLimits.Limits.NONE);
   }
 
   /**
@@ -195,7 +259,9 @@ public final class HttpApi implements AutoCloseable {
       BatonClient client,
       AgentSurface agents,
       EventFeed feed,
-      NodeReads reads) {
+      NodeReads reads,
+      NodeTokens tokens,
+      AgentLimits.Limits limits) {
     ExecutorService responses =
         Executors.newFixedThreadPool(RESPONSE_THREADS, daemonThreads("baton-http-answer-"));
     CommandReplies replies = new CommandReplies(responses, COMMAND_DEADLINE);
@@ -204,6 +270,9 @@ public final class HttpApi implements AutoCloseable {
     LockQueryResource lockReads = new LockQueryResource(locks, router);
     LockCommandResource lockCommands = new LockCommandResource(client, replies);
     DecisionCommandResource decisions = new DecisionCommandResource(client, replies);
+    TokenResource tokenRoutes = new TokenResource(tokens, Clock.systemUTC());
+    IdempotencyKeys idempotency =
+        new IdempotencyKeys(IDEMPOTENCY_KEYS, IDEMPOTENCY_RETENTION, Clock.systemUTC());
     Javalin app =
         Javalin.create(
             cfg -> {
@@ -215,6 +284,21 @@ public final class HttpApi implements AutoCloseable {
               cfg.jsonMapper(new JavalinJackson(HttpJson.mapper(), false));
               cfg.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrorHandler()));
               ErrorMapper.register(cfg.routes);
+              if (tokens != null) {
+                AuthFilter gate = new AuthFilter(tokens.authenticator());
+                cfg.jetty.modifyServletContextHandler(
+                    handler ->
+                        handler.addFilter(
+                            new FilterHolder(gate), "/*", EnumSet.of(DispatcherType.REQUEST)));
+                cfg.routes.beforeMatched(WorkspaceGate::check);
+              }
+              // After the gate, so that the agent counted is the authenticated one.
+              AgentLimits fair = new AgentLimits(limits);
+              cfg.jetty.modifyServletContextHandler(
+                  handler ->
+                      handler.addFilter(
+                          new FilterHolder(fair), "/*", EnumSet.of(DispatcherType.REQUEST)));
+              cfg.routes.beforeMatched(idempotency::check);
               cfg.routes.get("/v1/health", health::health);
               cfg.routes.get("/v1/tasks", taskReads::list);
               cfg.routes.get("/v1/tasks/{workspace}/{id}", taskReads::get);
@@ -237,6 +321,9 @@ public final class HttpApi implements AutoCloseable {
                 cfg.routes.get("/v1/decisions/{workspace}/{number}", reads.decisions()::get);
                 cfg.routes.get("/v1/agents/{workspace}/{agent}", reads.agents()::get);
               }
+              cfg.routes.post(TokenResource.PATH, tokenRoutes::create);
+              cfg.routes.get(TokenResource.PATH, tokenRoutes::list);
+              cfg.routes.delete(TokenResource.PATH + "/{id}", tokenRoutes::revoke);
               if (agents != null) {
                 agents.mount(cfg);
               }
@@ -252,6 +339,15 @@ public final class HttpApi implements AutoCloseable {
       throw e;
     }
     return new HttpApi(app, responses, agents, router);
+  }
+
+  /**
+   * Refuses {@code config} when its API would listen beyond loopback without auth ({@link
+   * org.apache.kafka.common.config.ConfigException} naming {@value AppConfig#HTTP_HOST}), so that a
+   * node fails before it starts anything.
+   */
+  public static void checkExposure(AppConfig config) {
+    AuthModes.checkExposure(config);
   }
 
   public int port() {

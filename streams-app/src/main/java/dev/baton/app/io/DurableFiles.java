@@ -5,10 +5,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
 
 /**
@@ -44,6 +47,30 @@ public final class DurableFiles {
    * needed. On failure the target is unchanged and no temp file is left.
    */
   public static void write(Path target, Content content) throws IOException {
+    write(target, content, new FileAttribute<?>[0]);
+  }
+
+  /**
+   * Replaces {@code target} atomically with {@code bytes} in a file only its owner may read or
+   * write ({@code rw-------} from the moment the temp file is created, on POSIX file systems): for
+   * secrets such as {@code admin.token}.
+   */
+  public static void writeOwnerOnly(Path target, byte[] bytes) throws IOException {
+    boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    // A temp file left by a crash keeps its permissions when reopened: start from none.
+    Files.deleteIfExists(tempOf(target.toAbsolutePath()));
+    write(
+        target,
+        out -> out.write(bytes),
+        posix
+            ? new FileAttribute<?>[] {
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))
+            }
+            : new FileAttribute<?>[0]);
+  }
+
+  private static void write(Path target, Content content, FileAttribute<?>[] attributes)
+      throws IOException {
     Path absolute = target.toAbsolutePath();
     Path dir = absolute.getParent();
     Files.createDirectories(dir);
@@ -52,9 +79,11 @@ public final class DurableFiles {
       try (FileChannel ch =
           FileChannel.open(
               temp,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE,
-              StandardOpenOption.TRUNCATE_EXISTING)) {
+              java.util.Set.of(
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.WRITE,
+                  StandardOpenOption.TRUNCATE_EXISTING),
+              attributes)) {
         OutputStream out = Channels.newOutputStream(ch);
         // The content may close its stream (to finish a compressed frame); the channel stays open
         // for the fsync.

@@ -1,5 +1,10 @@
 package dev.baton.app.runtime;
 
+import dev.baton.app.auth.Authenticator;
+import dev.baton.app.auth.NodeTokens;
+import dev.baton.app.auth.TokenLog;
+import dev.baton.app.auth.TokenRegistry;
+import dev.baton.app.auth.TokenWriter;
 import dev.baton.app.broker.EmbeddedKafkaBroker;
 import dev.baton.app.config.AppConfig;
 import dev.baton.app.feed.EventFeed;
@@ -10,12 +15,16 @@ import dev.baton.app.sink.audit.AuditSink;
 import dev.baton.app.sink.projection.ProjectionSink;
 import dev.baton.app.topology.TopologyFactory;
 import dev.baton.sdk.BatonClient;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -39,13 +48,16 @@ public final class BatonService implements AutoCloseable {
   private final BatonClient client;
   private final HttpApi http;
   private final String bootstrapServers;
+  private final NodeTokens tokens;
 
   private BatonService(
       Parts parts,
       KafkaStreams streams,
       BatonClient client,
       HttpApi http,
-      String bootstrapServers) {
+      String bootstrapServers,
+      NodeTokens tokens) {
+    this.tokens = tokens;
     this.parts = parts;
     this.streams = streams;
     this.client = client;
@@ -61,6 +73,7 @@ public final class BatonService implements AutoCloseable {
    * and the failure is thrown.
    */
   public static BatonService start(AppConfig config, Options options) {
+    HttpApi.checkExposure(config);
     Parts parts = new Parts();
     AppConfig effective = NodeIdentity.resolve(config);
     if (options.embeddedBroker()) {
@@ -79,12 +92,12 @@ public final class BatonService implements AutoCloseable {
     parts.start(
         "the topics",
         () -> {
-          TopicAdmin.ensureTopics(
-              c.bootstrapServers(),
-              c.topics(),
-              c.partitions(),
-              c.outcomePartitions(),
-              c.replicationFactor());
+          List<NewTopic> topics =
+              new ArrayList<>(
+                  TopicAdmin.plan(
+                      c.topics(), c.partitions(), c.outcomePartitions(), c.replicationFactor()));
+          topics.add(TopicAdmin.tokensTopic(c.tokensTopic(), c.replicationFactor()));
+          TopicAdmin.ensure(c.kafkaClientSettings(), topics);
           return null;
         },
         nothing -> {});
@@ -93,20 +106,14 @@ public final class BatonService implements AutoCloseable {
             "the topology",
             () -> startStreams(c, options.startTimeout()),
             s -> closeStreams(s, Duration.ofSeconds(30)));
-    BatonClient client =
-        parts.start(
-            "the gateway's Kafka client",
-            () ->
-                BatonClient.builder()
-                    .bootstrapServers(c.bootstrapServers())
-                    .agent("baton-http")
-                    .topics(c.topics())
-                    .build());
+    BatonClient client = parts.start("the gateway's Kafka client", () -> gatewayClient(c));
+    NodeTokens tokens = c.authEnabled() ? startTokens(parts, c) : null;
     EventFeed feed = parts.start("the event feed", () -> EventFeed.start(FeedSettings.of(c)));
     List<SinkStatus.Source> sinks = new CopyOnWriteArrayList<>();
     HttpApi http =
         parts.start(
-            "the HTTP API", () -> HttpApi.start(c, streams, client, statusesOf(sinks), feed));
+            "the HTTP API",
+            () -> HttpApi.start(c, streams, client, statusesOf(sinks), feed, tokens));
     AuditSink audit = parts.start("the audit sink", () -> AuditSink.startIfEnabled(c));
     if (audit != null) {
       sinks.add(audit::status);
@@ -136,7 +143,32 @@ public final class BatonService implements AutoCloseable {
         http.port(),
         c.bootstrapServers(),
         parts.names());
-    return new BatonService(parts, streams, client, http, c.bootstrapServers());
+    return new BatonService(parts, streams, client, http, c.bootstrapServers(), tokens);
+  }
+
+  private static BatonClient gatewayClient(AppConfig c) {
+    BatonClient.Builder builder =
+        BatonClient.builder()
+            .bootstrapServers(c.bootstrapServers())
+            .agent("baton-http")
+            .topics(c.topics());
+    c.kafkaSecurity().forEach(builder::kafkaProperty);
+    return builder.build();
+  }
+
+  /** The token registry, kept by reading the tokens topic, and the writer of the token routes. */
+  private static NodeTokens startTokens(Parts parts, AppConfig c) {
+    TokenRegistry registry = new TokenRegistry();
+    parts.start(
+        "the token registry",
+        () ->
+            TokenLog.start(
+                c.kafkaClientSettings(), c.tokensTopic(), registry, Duration.ofSeconds(60)));
+    TokenWriter writer =
+        parts.start(
+            "the token writer", () -> new TokenWriter(c.kafkaClientSettings(), c.tokensTopic()));
+    return new NodeTokens(
+        new Authenticator(registry, c.operatorToken(), Clock.systemUTC()), registry, writer);
   }
 
   /** Where a client on this machine reaches an API bound to {@code host}. */
@@ -191,6 +223,11 @@ public final class BatonService implements AutoCloseable {
 
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /** The node's tokens, or empty when auth is off. */
+  public Optional<NodeTokens> tokens() {
+    return Optional.ofNullable(tokens);
   }
 
   @Override

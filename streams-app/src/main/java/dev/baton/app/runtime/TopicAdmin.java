@@ -28,19 +28,27 @@ public final class TopicAdmin {
       int partitions,
       int outcomePartitions,
       short replication) {
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    ensure(bootstrapServers, plan(topics, partitions, outcomePartitions, replication));
+  }
+
+  /** Creates those of {@code wanted} that are missing. */
+  public static void ensure(String bootstrapServers, List<NewTopic> wanted) {
+    ensure(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), wanted);
+  }
+
+  /** Creates those of {@code wanted} that are missing, with these Kafka client settings. */
+  public static void ensure(Map<String, Object> clientSettings, List<NewTopic> wanted) {
+    Object bootstrapServers = clientSettings.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+    try (Admin admin = Admin.create(clientSettings)) {
       Set<String> existing = admin.listTopics().names().get();
       List<NewTopic> missing =
-          plan(topics, partitions, outcomePartitions, replication).stream()
-              .filter(t -> !existing.contains(t.name()))
-              .collect(Collectors.toList());
+          wanted.stream().filter(t -> !existing.contains(t.name())).collect(Collectors.toList());
       if (missing.isEmpty()) {
         return;
       }
       try {
         admin.createTopics(missing).all().get();
-        LOG.info("created topics {} with {} partitions", missing, partitions);
+        LOG.info("created topics {}", missing);
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof TopicExistsException)) {
           throw e;
@@ -69,6 +77,22 @@ public final class TopicAdmin {
                   .configs(configFor(outcomes));
             })
         .toList();
+  }
+
+  /**
+   * The tokens topic: one partition (a few records per agent, read whole by every node), compacted
+   * so that it holds the current record of each token and a revocation (a tombstone) eventually
+   * removes the token altogether; tombstones are kept a day so that a node that was down reads
+   * them.
+   */
+  public static NewTopic tokensTopic(String name, short replication) {
+    return new NewTopic(name, 1, replication)
+        .configs(
+            Map.of(
+                "cleanup.policy",
+                "compact",
+                "delete.retention.ms",
+                String.valueOf(24L * 3600 * 1000)));
   }
 
   private static Map<String, String> configFor(boolean outcomes) {

@@ -2,6 +2,7 @@ package dev.baton.app.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.app.config.AppConfig;
 import dev.baton.app.infra.ManifestChecks.Overlay;
 import dev.baton.sdk.protocol.Topics;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -77,7 +78,7 @@ class KubernetesManifestsTest {
   void shouldLoadEveryDocumentIntoTheKubernetesModelAndTheStrimziSchemas(Overlay overlay) {
     Manifests m = rendered(overlay);
 
-    assertThat(m.objects().size()).isEqualTo(11);
+    assertThat(m.objects().size()).isEqualTo(12);
     assertThat(new ManifestChecks(m, overlay.namespace()).documents(schemas)).isEmpty();
   }
 
@@ -90,7 +91,10 @@ class KubernetesManifestsTest {
 
     assertThat(names)
         .containsExactlyInAnyOrder(
-            Topics.DEFAULT.commands(), Topics.DEFAULT.outcomes(), Topics.DEFAULT.events());
+            Topics.DEFAULT.commands(),
+            Topics.DEFAULT.outcomes(),
+            Topics.DEFAULT.events(),
+            AppConfig.TOKENS_TOPIC);
     assertThat(checks(overlay).topics()).isEmpty();
   }
 

@@ -180,11 +180,13 @@ final class ManifestChecks {
     List<String> found = new ArrayList<>();
     AppConfig config = node("serve").config();
     List<NewTopic> plan =
-        TopicAdmin.plan(
-            config.topics(),
-            config.partitions(),
-            config.outcomePartitions(),
-            config.replicationFactor());
+        new ArrayList<>(
+            TopicAdmin.plan(
+                config.topics(),
+                config.partitions(),
+                config.outcomePartitions(),
+                config.replicationFactor()));
+    plan.add(TopicAdmin.tokensTopic(config.tokensTopic(), config.replicationFactor()));
     Map<String, GenericKubernetesResource> declared = new HashMap<>();
     for (GenericKubernetesResource t : m.strimzi("KafkaTopic")) {
       String name =

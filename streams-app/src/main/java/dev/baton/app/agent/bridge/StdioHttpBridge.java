@@ -50,6 +50,7 @@ public final class StdioHttpBridge {
 
   private final URI endpoint;
   private final String agent;
+  private final String token;
   private final String workspace;
   private final PrintStream out;
   private final PrintStream err;
@@ -60,6 +61,21 @@ public final class StdioHttpBridge {
 
   public StdioHttpBridge(
       URI endpoint, String agent, String workspace, PrintStream out, PrintStream err) {
+    this(endpoint, agent, null, workspace, out, err);
+  }
+
+  /**
+   * With the bearer {@code token} (null: none) on every request; {@code agent} null sends no {@code
+   * X-Baton-Agent}, the token naming the agent.
+   */
+  public StdioHttpBridge(
+      URI endpoint,
+      String agent,
+      String token,
+      String workspace,
+      PrintStream out,
+      PrintStream err) {
+    this.token = token;
     this.endpoint = endpoint;
     this.agent = agent;
     this.workspace = workspace;
@@ -195,8 +211,13 @@ public final class StdioHttpBridge {
         HttpRequest.newBuilder(endpoint)
             .timeout(REQUEST_TIMEOUT)
             .header("Accept", "application/json, text/event-stream")
-            .header("X-Baton-Agent", agent)
             .header("X-Baton-Workspace", workspace);
+    if (agent != null) {
+      builder.header("X-Baton-Agent", agent);
+    }
+    if (token != null) {
+      builder.header("Authorization", "Bearer " + token);
+    }
     if (sessionId != null) {
       builder.header("Mcp-Session-Id", sessionId);
     }

@@ -62,7 +62,7 @@ final class AgentGuardCommand implements Callable<Integer> {
       err.println("baton guard: not a git repository (or git failed) at " + dir);
       return BatonCli.FAILED;
     }
-    BatonHttpClient http = new BatonHttpClient(client.server(), client.agent(), null);
+    BatonHttpClient http = client.http(null);
     List<String> refused = new ArrayList<>();
     try {
       for (String path : staged) {

@@ -146,7 +146,10 @@ final class AgentSetupCommand implements Callable<Integer> {
     ObjectNode baton = Json.mapper().createObjectNode();
     baton.put("type", "http");
     baton.put("url", url + "/mcp");
-    baton.putObject("headers").put("X-Baton-Agent", "${BATON_AGENT:-}");
+    baton
+        .putObject("headers")
+        .put("X-Baton-Agent", "${BATON_AGENT:-}")
+        .put("Authorization", "Bearer ${BATON_TOKEN:-}");
     mergeEntry(files, ".mcp.json", mcp, servers, "mcpServers.baton", baton);
     if (local != null) {
       ObjectNode env = objectField(local, "env", ".claude/settings.local.json");
@@ -178,7 +181,10 @@ final class AgentSetupCommand implements Callable<Integer> {
     baton.put("type", "remote");
     baton.put("url", url + "/mcp");
     baton.put("enabled", true);
-    baton.putObject("headers").put("X-Baton-Agent", "{env:BATON_AGENT}");
+    baton
+        .putObject("headers")
+        .put("X-Baton-Agent", "{env:BATON_AGENT}")
+        .put("Authorization", "Bearer {env:BATON_TOKEN}");
     mergeEntry(files, "opencode.json", config, mcp, "mcp.baton", baton);
   }
 
@@ -206,6 +212,8 @@ final class AgentSetupCommand implements Callable<Integer> {
       block.append("\n[mcp_servers.baton]\n");
       block.append("url = \"").append(url).append("/mcp\"\n");
       block.append("env_http_headers = { \"X-Baton-Agent\" = \"BATON_AGENT\" }\n");
+      // With auth on, the user adds bearer_token_env_var = "BATON_TOKEN" (docs/operations.md):
+      // a node without auth has no token to name, so it is not written here.
     }
     block.append("# baton:end\n");
     files.write(relative, text + block, false);

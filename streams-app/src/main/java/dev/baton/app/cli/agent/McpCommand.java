@@ -16,7 +16,8 @@ import picocli.CommandLine.Mixin;
     description = {
       "Serve MCP on stdin/stdout for clients that launch a process (Claude Code, OpenCode,"
           + " Codex, any MCP client), relaying to the node's /mcp endpoint.",
-      "The agent is --agent or BATON_AGENT; the model never names itself."
+      "The agent is --agent or BATON_AGENT, or the token's (--token or BATON_TOKEN); the model"
+          + " never names itself."
     })
 public final class McpCommand implements Callable<Integer> {
   @Mixin ClientOptions client;
@@ -26,7 +27,13 @@ public final class McpCommand implements Callable<Integer> {
     // stdout carries the protocol alone: nothing else may print there.
     PrintStream protocol = new PrintStream(System.out, false, StandardCharsets.UTF_8);
     URI endpoint = URI.create(client.server() + "/mcp");
-    return new StdioHttpBridge(endpoint, client.agent(), client.workspace(), protocol, System.err)
+    return new StdioHttpBridge(
+            endpoint,
+            client.agentHeader(),
+            client.token(),
+            client.workspace(),
+            protocol,
+            System.err)
         .run(System.in);
   }
 }

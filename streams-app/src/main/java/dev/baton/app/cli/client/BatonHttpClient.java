@@ -37,12 +37,23 @@ public final class BatonHttpClient {
   private final URI server;
   private final String agent;
   private final String idempotencyKey;
+  private final String token;
   private HttpClient https;
 
   /** With {@code idempotencyKey} (null for none) sent on every request. */
   public BatonHttpClient(URI server, String agent, String idempotencyKey) {
+    this(server, agent, null, idempotencyKey);
+  }
+
+  /**
+   * With the bearer {@code token} (null for none) and {@code idempotencyKey} (null for none) sent
+   * on every request; {@code agent} null sends no {@value #AGENT_HEADER} (the token names the
+   * agent).
+   */
+  public BatonHttpClient(URI server, String agent, String token, String idempotencyKey) {
     this.server = server;
     this.agent = agent;
+    this.token = token;
     this.idempotencyKey = idempotencyKey;
   }
 
@@ -60,6 +71,10 @@ public final class BatonHttpClient {
     return send("POST", path, json(body), timeout);
   }
 
+  public ApiResponse delete(String path) {
+    return send("DELETE", path, null, REQUEST_TIMEOUT);
+  }
+
   public ApiResponse patch(String path, JsonNode body) {
     return send("PATCH", path, json(body), REQUEST_TIMEOUT);
   }
@@ -68,7 +83,12 @@ public final class BatonHttpClient {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Accept", "application/json");
     headers.put("Content-Type", "application/json");
-    headers.put(AGENT_HEADER, agent);
+    if (agent != null) {
+      headers.put(AGENT_HEADER, agent);
+    }
+    if (token != null) {
+      headers.put("Authorization", "Bearer " + token);
+    }
     if (idempotencyKey != null) {
       headers.put(IDEMPOTENCY_HEADER, idempotencyKey);
     }

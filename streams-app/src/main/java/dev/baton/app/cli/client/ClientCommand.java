@@ -27,8 +27,7 @@ public abstract class ClientCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
-      ApiResponse response =
-          send(new BatonHttpClient(client.server(), client.agent(), client.idempotencyKey()));
+      ApiResponse response = send(client.http(client.idempotencyKey()));
       if (response.ok()) {
         printSuccess(response.body(), out);
         return BatonCli.OK;

@@ -10,9 +10,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * Options every client verb takes ({@code --server}, {@code --agent}, {@code --workspace}, {@code
- * --json}), mixed into each verb so they can be given after it: {@code baton task get t-1 --json}.
- * Bad values are usage errors (exit 2).
+ * Options every client verb takes ({@code --server}, {@code --agent}, {@code --token}, {@code
+ * --workspace}, {@code --json}), mixed into each verb so they can be given after it: {@code baton
+ * task get t-1 --json}. Bad values are usage errors (exit 2).
  */
 public final class ClientOptions {
   public static final String DEFAULT_SERVER = "http://localhost:7070";
@@ -33,6 +33,15 @@ public final class ClientOptions {
       defaultValue = "${env:BATON_AGENT}",
       description = "Agent the commands act for (env BATON_AGENT; default: cli-<user name>).")
   String agent;
+
+  @Option(
+      names = "--token",
+      paramLabel = "TOKEN",
+      defaultValue = "${env:BATON_TOKEN}",
+      description =
+          "Bearer token of the agent (env BATON_TOKEN, which keeps it out of the process list);"
+              + " the token names the agent, so --agent is then only checked against it.")
+  String token;
 
   @Option(
       names = "--workspace",
@@ -78,6 +87,27 @@ public final class ClientOptions {
 
   public String agent() {
     return checkedId("--agent", agent == null ? defaultAgent() : agent);
+  }
+
+  /** The bearer token, or null when none is given. */
+  public String token() {
+    return token == null || token.isBlank() ? null : token.strip();
+  }
+
+  /**
+   * The agent to name in {@code X-Baton-Agent}: the given one, else (without a token) the default
+   * one; null with a token and no agent given, since the token names the agent.
+   */
+  public String agentHeader() {
+    if (agent == null && token() != null) {
+      return null;
+    }
+    return agent();
+  }
+
+  /** An HTTP client for these options. */
+  public BatonHttpClient http(String idempotencyKey) {
+    return new BatonHttpClient(server(), agentHeader(), token(), idempotencyKey);
   }
 
   public String workspace() {

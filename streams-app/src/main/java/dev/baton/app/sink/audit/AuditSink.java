@@ -363,6 +363,7 @@ public final class AuditSink implements AutoCloseable {
   private static Properties consumerProps(AuditSinkSettings settings) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    props.putAll(settings.kafkaSecurity());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
     if (settings.groupInstanceId() != null) {
       props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, settings.groupInstanceId());

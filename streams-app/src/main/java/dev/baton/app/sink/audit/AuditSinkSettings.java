@@ -19,6 +19,7 @@ import java.util.Map;
  * @param fsyncBytes unsynced bytes that trigger an fsync
  * @param compress whether closed segments are compressed with zstd
  * @param retention what closed segments are deleted
+ * @param kafkaSecurity Kafka client security settings (SASL, TLS) of the consumer, by Kafka key
  */
 public record AuditSinkSettings(
     Path dir,
@@ -30,7 +31,12 @@ public record AuditSinkSettings(
     Duration fsyncInterval,
     long fsyncBytes,
     boolean compress,
-    Retention retention) {
+    Retention retention,
+    Map<String, Object> kafkaSecurity) {
+
+  public AuditSinkSettings {
+    kafkaSecurity = Map.copyOf(kafkaSecurity);
+  }
 
   /**
    * Hybrid rotation: a segment is closed at whichever limit comes first.
@@ -73,6 +79,7 @@ public record AuditSinkSettings(
         "zstd".equals(v.get(AppConfig.AUDIT_COMPRESSION)),
         new Retention(
             (Long) v.get(AppConfig.AUDIT_RETENTION_MS),
-            (Long) v.get(AppConfig.AUDIT_RETENTION_BYTES)));
+            (Long) v.get(AppConfig.AUDIT_RETENTION_BYTES)),
+        config.kafkaSecurity());
   }
 }

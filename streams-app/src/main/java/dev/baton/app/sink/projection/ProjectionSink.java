@@ -64,6 +64,7 @@ public final class ProjectionSink implements AutoCloseable {
    * What the sink reads and where it writes.
    *
    * @param exports the export settings, or null to maintain only the projection
+   * @param kafkaSecurity Kafka client security settings (SASL, TLS) of the consumer, by Kafka key
    */
   public record Settings(
       String bootstrapServers,
@@ -72,7 +73,12 @@ public final class ProjectionSink implements AutoCloseable {
       String groupInstanceId,
       String jdbcUrl,
       int maxBatchRecords,
-      Exports.Settings exports) {
+      Exports.Settings exports,
+      Map<String, Object> kafkaSecurity) {
+
+    public Settings {
+      kafkaSecurity = Map.copyOf(kafkaSecurity);
+    }
 
     /** The settings of {@code config}. */
     public static Settings from(AppConfig config) {
@@ -92,7 +98,8 @@ public final class ProjectionSink implements AutoCloseable {
               Boolean.TRUE.equals(config.values().get(AppConfig.STATE_PRETTY)),
               Duration.ofMillis((Long) config.values().get(AppConfig.CHECKPOINT_INTERVAL_MS)),
               (Integer) config.values().get(AppConfig.CHECKPOINT_FULL_EVERY),
-              (Integer) config.values().get(AppConfig.CHECKPOINT_RETAIN_FULL)));
+              (Integer) config.values().get(AppConfig.CHECKPOINT_RETAIN_FULL)),
+          config.kafkaSecurity());
     }
   }
 
@@ -236,6 +243,7 @@ public final class ProjectionSink implements AutoCloseable {
   private static Properties consumerProps(Settings s) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+    p.putAll(s.kafkaSecurity());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, s.groupId());
     if (s.groupInstanceId() != null) {
       p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, s.groupInstanceId());

@@ -42,7 +42,8 @@ final class AuditFixtures {
         Duration.ofSeconds(1),
         1 << 20,
         false,
-        new AuditSinkSettings.Retention(-1, -1));
+        new AuditSinkSettings.Retention(-1, -1),
+        Map.of());
   }
 
   static AuditSinkSettings compressed(AuditSinkSettings s) {
@@ -56,7 +57,8 @@ final class AuditFixtures {
         s.fsyncInterval(),
         s.fsyncBytes(),
         true,
-        s.retention());
+        s.retention(),
+        s.kafkaSecurity());
   }
 
   static AuditSinkSettings withRetention(AuditSinkSettings s, long maxAgeMs, long maxBytes) {
@@ -70,7 +72,8 @@ final class AuditFixtures {
         s.fsyncInterval(),
         s.fsyncBytes(),
         s.compress(),
-        new AuditSinkSettings.Retention(maxAgeMs, maxBytes));
+        new AuditSinkSettings.Retention(maxAgeMs, maxBytes),
+        s.kafkaSecurity());
   }
 
   static Task task(String id, long version, String title, TaskStatus status, String assignee) {

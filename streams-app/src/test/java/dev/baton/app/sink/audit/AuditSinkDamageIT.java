@@ -7,6 +7,7 @@ import dev.baton.app.testing.KafkaTestCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -63,7 +64,8 @@ class AuditSinkDamageIT {
             Duration.ofMillis(100),
             1 << 20,
             false,
-            local.retention());
+            local.retention(),
+            Map.of());
 
     AuditSink sink = AuditSink.start(settings, System::currentTimeMillis);
     try {

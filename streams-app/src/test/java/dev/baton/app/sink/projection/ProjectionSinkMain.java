@@ -1,5 +1,6 @@
 package dev.baton.app.sink.projection;
 
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -20,7 +21,8 @@ public final class ProjectionSinkMain {
             args.length > 5 ? args[5] : null,
             args[2],
             Integer.parseInt(args[4]),
-            null);
+            null,
+            Map.of());
     ProjectionSink sink = ProjectionSink.start(settings);
     Runtime.getRuntime().addShutdownHook(new Thread(sink::close));
     System.out.println(READY);

@@ -1,0 +1,272 @@
+package dev.baton.app.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.app.cli.CliRun;
+import dev.baton.app.config.AppConfig;
+import dev.baton.app.http.HttpApi;
+import dev.baton.app.http.TestHttp;
+import dev.baton.app.testing.TestBaton;
+import dev.baton.sdk.protocol.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tokens on a real node: impersonation attempts write nothing to the log, the trial's sequence (B
+ * releasing A's lock as A) is refused, and a revocation made through one gateway is enforced by a
+ * second gateway with its own token registry reading the same topic.
+ */
+@Timeout(240)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuthIT {
+  private static final Logger LOG = LoggerFactory.getLogger(AuthIT.class);
+  private static final String OPERATOR = "operator-token-" + UUID.randomUUID();
+
+  private TestBaton baton;
+  private TestHttp http;
+  private final String ws = "ws-" + UUID.randomUUID().toString().substring(0, 8);
+
+  @BeforeAll
+  void start(@TempDir Path dataDir) {
+    baton =
+        TestBaton.start(
+            dataDir, Map.of(AppConfig.AUTH_ENABLED, true, AppConfig.AUTH_ADMIN_TOKEN, OPERATOR));
+    http = new TestHttp(baton.httpBase());
+  }
+
+  @AfterAll
+  void stop() {
+    if (baton != null) {
+      baton.close();
+    }
+  }
+
+  private String create(String agent, String workspace) {
+    TestHttp.Reply reply =
+        http.send(
+            "POST",
+            "/v1/tokens",
+            null,
+            "{\"agent\":\"" + agent + "\",\"workspaces\":[\"" + workspace + "\"]}",
+            Map.of("Authorization", "Bearer " + OPERATOR));
+    assertThat(reply.status()).as(reply.raw()).isEqualTo(201);
+    return reply.json().path("token").asText();
+  }
+
+  private TestHttp.Reply send(String token, String agent, String method, String path, String body) {
+    return http.send(
+        method,
+        path,
+        agent,
+        body,
+        token == null ? Map.of() : Map.of("Authorization", "Bearer " + token));
+  }
+
+  private static void await(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+  }
+
+  @Test
+  void shouldWriteNothingForImpersonationAttempts() {
+    String a = create("agentA", ws);
+    String b = create("agentB", ws);
+    String lock = "{\"resource\":\"file/src/A.java\",\"mode\":\"EXCLUSIVE\",\"waitMs\":0}";
+    String release = "{\"resource\":\"file/src/A.java\"}";
+    TestHttp.Reply granted = send(a, null, "POST", "/v1/locks/" + ws + "/acquire", lock);
+    assertThat(granted.status()).as(granted.raw()).isEqualTo(200);
+    long eventsBefore = countEvents();
+
+    List<Integer> statuses = new ArrayList<>();
+    // The trial: B releases A's lock as A.
+    statuses.add(send(b, "agentA", "POST", "/v1/locks/" + ws + "/release", release).status());
+    statuses.add(send(null, "agentA", "POST", "/v1/locks/" + ws + "/release", release).status());
+    statuses.add(
+        send(b.substring(0, b.length() - 2), null, "POST", "/v1/locks/" + ws + "/release", release)
+            .status());
+    statuses.add(send(a, null, "POST", "/v1/locks/other-" + ws + "/acquire", lock).status());
+    statuses.add(
+        send(
+                "bt1.0123456789abcdef." + "x".repeat(43),
+                null,
+                "POST",
+                "/v1/tasks/" + ws,
+                "{\"id\":\"t-x\",\"title\":\"x\"}")
+            .status());
+
+    assertThat(statuses).containsExactly(403, 401, 401, 403, 401);
+    // A write that is let through, so that the events topic has moved past every attempt.
+    TestHttp.Reply own =
+        send(a, null, "POST", "/v1/tasks/" + ws, "{\"id\":\"t-own\",\"title\":\"x\"}");
+    assertThat(own.status()).as(own.raw()).isEqualTo(201);
+    await("the own task's event", () -> countEvents() > eventsBefore);
+    assertThat(countEvents()).isEqualTo(eventsBefore + 1);
+    TestHttp.Reply status =
+        send(a, null, "GET", "/v1/locks/" + ws + "?resource=file/src/A.java", null);
+    assertThat(status.json().path("holders").toString()).contains("agentA");
+  }
+
+  @Test
+  void shouldEnforceARevocationOnASecondGatewayWithinSeconds() throws Exception {
+    String token = create("agentR", ws);
+    String id = TokenSecrets.parse(token).orElseThrow().id();
+    AppConfig config = baton.config();
+    TokenRegistry registry = new TokenRegistry();
+    try (TokenLog log =
+            TokenLog.start(
+                config.kafkaClientSettings(),
+                config.tokensTopic(),
+                registry,
+                Duration.ofSeconds(30));
+        HttpApi second =
+            HttpApi.start(
+                config.with(AppConfig.HTTP_PORT, 0),
+                baton.service().streams(),
+                baton.service().client(),
+                List::of,
+                null,
+                new NodeTokens(
+                    new Authenticator(registry, "", Clock.systemUTC()),
+                    registry,
+                    baton.service().tokens().orElseThrow().writer()))) {
+      TestHttp other = new TestHttp("http://127.0.0.1:" + second.port());
+      String path = "/v1/tasks/" + ws + "/t-none";
+      assertThat(
+              other
+                  .send("GET", path, null, null, Map.of("Authorization", "Bearer " + token))
+                  .status())
+          .isEqualTo(404);
+
+      TestHttp.Reply revoked =
+          http.send(
+              "DELETE",
+              "/v1/tokens/" + id,
+              null,
+              null,
+              Map.of("Authorization", "Bearer " + OPERATOR));
+      assertThat(revoked.status()).as(revoked.raw()).isEqualTo(200);
+      long start = System.nanoTime();
+      await(
+          "the second gateway refusing the revoked token",
+          () ->
+              other
+                      .send("GET", path, null, null, Map.of("Authorization", "Bearer " + token))
+                      .status()
+                  == 401);
+      LOG.info(
+          "revocation enforced by the second gateway {} ms after the revoke was acknowledged",
+          (System.nanoTime() - start) / 1_000_000);
+    }
+  }
+
+  @Test
+  void shouldWriteAnOwnerOnlyAdminTokenThatWorks(@TempDir Path dir) throws Exception {
+    NodeTokens tokens = baton.service().tokens().orElseThrow();
+    String token = AdminTokenFile.ensure(dir, tokens);
+
+    Path file = dir.resolve(AdminTokenFile.NAME);
+    assertThat(Files.getPosixFilePermissions(file))
+        .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    assertThat(send(token, null, "GET", "/v1/tokens", null).status()).isEqualTo(200);
+    assertThat(AdminTokenFile.ensure(dir, tokens)).isEqualTo(token);
+  }
+
+  @Test
+  void shouldManageTokensFromTheCliOverHttpAndStraightToTheTopic() throws Exception {
+    String prefix = baton.config().values().get(AppConfig.TOPIC_PREFIX).toString();
+    CliRun created =
+        CliRun.of(
+            "token",
+            "create",
+            "--bootstrap",
+            baton.service().bootstrapServers(),
+            "--topic-prefix",
+            prefix,
+            "--agent",
+            "agentCli",
+            "--workspace",
+            ws,
+            "--expires",
+            "1d",
+            "--json");
+    assertThat(created.exitCode()).as(created.err()).isZero();
+    JsonNode token = Json.mapper().readTree(created.out());
+    assertThat(token.path("agent").asText()).isEqualTo("agentCli");
+    String secret = token.path("token").asText();
+    await(
+        "the node reading the new token",
+        () -> send(secret, null, "GET", "/v1/tasks/" + ws + "/t-none", null).status() == 404);
+
+    CliRun listed =
+        CliRun.of("token", "list", "--server", baton.httpBase(), "--token", OPERATOR, "--json");
+    assertThat(listed.exitCode()).as(listed.err()).isZero();
+    assertThat(listed.out()).contains(token.path("id").asText()).doesNotContain(secret);
+
+    CliRun revoked =
+        CliRun.of(
+            "token",
+            "revoke",
+            token.path("id").asText(),
+            "--server",
+            baton.httpBase(),
+            "--token",
+            OPERATOR);
+    assertThat(revoked.exitCode()).as(revoked.err()).isZero();
+    await(
+        "the node refusing the revoked token",
+        () -> send(secret, null, "GET", "/v1/tasks/" + ws + "/t-none", null).status() == 401);
+
+    CliRun refused = CliRun.of("token", "list", "--server", baton.httpBase(), "--token", secret);
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.err()).contains("UNAUTHORIZED").doesNotContain(secret);
+  }
+
+  private long countEvents() {
+    Map<String, Object> props = new java.util.HashMap<>(baton.config().kafkaClientSettings());
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+      String topic = baton.config().topics().events();
+      List<TopicPartition> parts =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+      long count = 0;
+      while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+          count++;
+        }
+      }
+      return count;
+    }
+  }
+}
