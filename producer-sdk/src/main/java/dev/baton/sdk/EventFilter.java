@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * Which events of a workspace a feed delivers. Every condition set must hold; an empty {@code
  * types} means every type. The same filter backs {@code GET /v1/events/{workspace}} and {@link
- * EventFeed#subscribe}.
+ * EventOperations#subscribe}.
  *
  * @param types event types to deliver; empty for all
  * @param task only events of this task (its key {@code <workspace>/task/<id>}: task events and the

@@ -39,13 +39,12 @@ final class CatchUpReaders implements AutoCloseable {
   private final BlockingQueue<KafkaConsumer<String, byte[]>> consumers;
   private final List<KafkaConsumer<String, byte[]>> all = new ArrayList<>();
 
-  CatchUpReaders(String bootstrapServers, String topic, int readers) {
+  CatchUpReaders(Map<String, Object> kafka, String topic, int readers) {
     this.topic = topic;
     this.consumers = new ArrayBlockingQueue<>(readers);
     for (int i = 0; i < readers; i++) {
       KafkaConsumer<String, byte[]> c =
-          new KafkaConsumer<>(
-              EventRecords.consumerConfig(bootstrapServers, "baton-feed-catchup-" + (i + 1)));
+          new KafkaConsumer<>(EventRecords.consumerConfig(kafka, "baton-feed-catchup-" + (i + 1)));
       all.add(c);
       consumers.add(c);
     }

@@ -43,11 +43,9 @@ public final class EventFeed implements FeedReads, AutoCloseable {
     this.recent = new RecentEvents(settings.bufferEvents(), settings.bufferBytes());
     this.dispatcher = Executors.newSingleThreadExecutor(daemon("baton-feed-dispatch"));
     this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("baton-feed-timer"));
-    this.readers =
-        new CatchUpReaders(settings.bootstrapServers(), settings.topic(), settings.readers());
+    this.readers = new CatchUpReaders(settings.kafka(), settings.topic(), settings.readers());
     try {
-      this.tail =
-          EventTail.start(settings.bootstrapServers(), settings.topic(), recent, this::appended);
+      this.tail = EventTail.start(settings.kafka(), settings.topic(), recent, this::appended);
     } catch (RuntimeException e) {
       closeExecutors();
       readers.close();

@@ -49,9 +49,9 @@ final class EventTail implements AutoCloseable {
 
   /** Assigns every partition of {@code topic} at its end, fills {@code recent}'s start, runs. */
   static EventTail start(
-      String bootstrapServers, String topic, RecentEvents recent, Runnable onAppend) {
+      Map<String, Object> kafka, String topic, RecentEvents recent, Runnable onAppend) {
     KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(EventRecords.consumerConfig(bootstrapServers, "baton-feed-tail"));
+        new KafkaConsumer<>(EventRecords.consumerConfig(kafka, "baton-feed-tail"));
     try {
       List<TopicPartition> partitions = new ArrayList<>();
       for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {

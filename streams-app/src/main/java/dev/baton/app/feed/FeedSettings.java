@@ -2,12 +2,13 @@ package dev.baton.app.feed;
 
 import dev.baton.app.config.AppConfig;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The feed's settings, from {@link AppConfig} (where each key is declared with its default and
  * doc).
  *
- * @param bootstrapServers Kafka
+ * @param kafka Kafka client settings: the bootstrap servers and the node's security settings
  * @param topic {@code baton.events} with the deployment's prefix
  * @param bufferEvents most events {@link RecentEvents} holds
  * @param bufferBytes most bytes {@link RecentEvents} holds
@@ -16,7 +17,7 @@ import java.time.Duration;
  * @param heartbeat SSE heartbeat interval
  */
 public record FeedSettings(
-    String bootstrapServers,
+    Map<String, Object> kafka,
     String topic,
     int bufferEvents,
     long bufferBytes,
@@ -24,9 +25,13 @@ public record FeedSettings(
     int readers,
     Duration heartbeat) {
 
+  public FeedSettings {
+    kafka = Map.copyOf(kafka);
+  }
+
   public static FeedSettings of(AppConfig config) {
     return new FeedSettings(
-        config.bootstrapServers(),
+        config.kafkaClientSettings(),
         config.topics().events(),
         (Integer) config.values().get(AppConfig.FEED_BUFFER_EVENTS),
         (Long) config.values().get(AppConfig.FEED_BUFFER_BYTES),

@@ -34,7 +34,13 @@ class EventStreamTest {
     @Override
     public FeedSettings settings() {
       return new FeedSettings(
-          "unused:9", "baton.events", 1000, 1 << 20, BOUND, 1, Duration.ofSeconds(15));
+          Map.of("bootstrap.servers", "unused:9"),
+          "baton.events",
+          1000,
+          1 << 20,
+          BOUND,
+          1,
+          Duration.ofSeconds(15));
     }
 
     @Override
