@@ -29,6 +29,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -63,6 +64,10 @@ class ClusterSimulationIT {
   private static final int PARTITIONS = 6;
   private static final int TASKS = SOAK ? 120 : 24;
   private static final String WS = "sim";
+
+  /** The operator token every node accepts (auth is on for {@code baton serve}). */
+  private static final String TOKEN = "sim-operator-token-" + UUID.randomUUID();
+
   private static final Duration TAKEOVER_BOUND = Duration.ofSeconds(150);
 
   @TempDir Path dir;
@@ -101,6 +106,8 @@ class ClusterSimulationIT {
       env.put("BATON_HTTP_PORT", String.valueOf(port));
       env.put("BATON_APPLICATION_SERVER", "127.0.0.1:" + port);
       env.put("BATON_PARTITIONS", String.valueOf(PARTITIONS));
+      // As the prod overlay runs: auth on, the operator token from the environment (a Secret).
+      env.put("BATON_AUTH_ADMIN_TOKEN", TOKEN);
       if (standbys != null) {
         env.put("BATON_STANDBY_REPLICAS", standbys);
       }
@@ -432,14 +439,18 @@ class ClusterSimulationIT {
         HttpRequest.newBuilder(URI.create(base + path))
             .timeout(Duration.ofSeconds(60))
             .header("Content-Type", "application/json")
-            .header("X-Baton-Agent", "sim")
+            .header("Authorization", "Bearer " + TOKEN)
             .header("Idempotency-Key", key)
             .method(method, HttpRequest.BodyPublishers.ofString(body))
             .build());
   }
 
   private Reply get(String url) {
-    return call(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build());
+    return call(
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(10))
+            .header("Authorization", "Bearer " + TOKEN)
+            .build());
   }
 
   private Reply call(HttpRequest request) {

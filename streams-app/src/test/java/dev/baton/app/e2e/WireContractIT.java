@@ -377,27 +377,29 @@ class WireContractIT {
       String agent = unique("c-create");
       String id = unique("t");
 
-      cli(
-          agent,
-          "task",
-          "create",
-          "--id",
-          id,
-          "--title",
-          "T",
-          "--description",
-          "D",
-          "--priority",
-          "2",
-          "--label",
-          "a",
-          "--label",
-          "b",
-          "--depends-on",
-          "x",
-          "--idempotency-key",
-          "k-1");
-      cli(agent, "task", "create", "--id", id, "--title", "T", "--idempotency-key", "k-1");
+      String[] create = {
+        "task",
+        "create",
+        "--id",
+        id,
+        "--title",
+        "T",
+        "--description",
+        "D",
+        "--priority",
+        "2",
+        "--label",
+        "a",
+        "--label",
+        "b",
+        "--depends-on",
+        "x",
+        "--idempotency-key",
+        "k-1"
+      };
+      cli(agent, create);
+      // The retry is the same request (a key reused with another body is 422).
+      cli(agent, create);
 
       List<Command> sent = commands(agent, CommandType.TASK_CREATE, 2);
       JsonNode body = sent.get(0).body();
