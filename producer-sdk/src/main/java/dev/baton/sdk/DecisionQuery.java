@@ -7,8 +7,8 @@ package dev.baton.sdk;
  * @param task only decisions recorded for this task; null for any
  * @param status only decisions in this status; null for any
  * @param limit at most this many (1..500); null for the server's default (50)
- * @param before only decisions numbered below this: the {@link DecisionPage#next()} of the
- *     previous page; null for the first page
+ * @param before only decisions numbered below this: the {@link DecisionPage#next()} of the previous
+ *     page; null for the first page
  */
 public record DecisionQuery(String task, DecisionStatus status, Integer limit, Long before) {
 

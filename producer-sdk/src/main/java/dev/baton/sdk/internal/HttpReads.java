@@ -29,11 +29,11 @@ import java.util.concurrent.Executor;
 
 /**
  * Reads through a Baton node's HTTP API ({@code GET /v1/tasks...}, {@code /v1/locks...}, {@code
- * /v1/decisions...}). The
- * node answers from its state stores and forwards a key's query to the node that owns it, so the
- * client needs no copy of the state. A 404 is an empty answer; any other failure is a {@link
- * BatonException} (retriable for 5xx and I/O errors) naming the path. Answers complete on the
- * callback executor. The JDK HTTP client (and its selector thread) is made on the first read.
+ * /v1/decisions...}). The node answers from its state stores and forwards a key's query to the node
+ * that owns it, so the client needs no copy of the state. A 404 is an empty answer; any other
+ * failure is a {@link BatonException} (retriable for 5xx and I/O errors) naming the path. Answers
+ * complete on the callback executor. The JDK HTTP client (and its selector thread) is made on the
+ * first read.
  */
 final class HttpReads {
   private final URI base;
@@ -66,8 +66,7 @@ final class HttpReads {
     if (q.after() != null) path.append("&after=").append(encode(q.after()));
     return get(path.toString())
         .thenApply(
-            body ->
-                body.map(b -> convert(b, TaskPage.class)).orElseThrow(() -> notFound(path)));
+            body -> body.map(b -> convert(b, TaskPage.class)).orElseThrow(() -> notFound(path)));
   }
 
   /** {@code GET /v1/locks/{workspace}?resource=}. */
@@ -102,7 +101,9 @@ final class HttpReads {
             });
   }
 
-  /** A decision of the HTTP API: the recorded fields plus {@code status} and {@code supersededBy}. */
+  /**
+   * A decision of the HTTP API: the recorded fields plus {@code status} and {@code supersededBy}.
+   */
   private static RecordedDecision recorded(JsonNode d) {
     JsonNode by = d.path("supersededBy");
     return new RecordedDecision(

@@ -19,8 +19,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -103,14 +103,17 @@ public final class KafkaEventSubscription implements EventSubscription {
       EventListener listener,
       Consumer<KafkaEventSubscription> onClose) {
     KafkaEventSubscription s =
-        new KafkaEventSubscription(
-            settings, callbacks, workspace, filter, from, listener, onClose);
+        new KafkaEventSubscription(settings, callbacks, workspace, filter, from, listener, onClose);
     try {
       s.consumer = s.connect();
     } catch (KafkaException e) {
       throw new BatonException(
-          "cannot subscribe to " + settings.topics().events() + " at " + settings.bootstrapServers()
-              + ": " + e.getMessage(),
+          "cannot subscribe to "
+              + settings.topics().events()
+              + " at "
+              + settings.bootstrapServers()
+              + ": "
+              + e.getMessage(),
           e instanceof RetriableException,
           e);
     }
@@ -211,8 +214,7 @@ public final class KafkaEventSubscription implements EventSubscription {
         Event event = parse(r);
         if (event != null && filter.matches(workspace, r.key(), event.type(), event.agent())) {
           String at = cursor.encode();
-          Callbacks.guarded(
-                  "event listener on " + event.id(), () -> listener.onEvent(event, at))
+          Callbacks.guarded("event listener on " + event.id(), () -> listener.onEvent(event, at))
               .run();
         }
       }

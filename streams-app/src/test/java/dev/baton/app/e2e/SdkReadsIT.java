@@ -136,9 +136,7 @@ class SdkReadsIT {
     Optional<RecordedDecision> one = await(in.decisions().get(1));
 
     // then: the same decisions, fields and paging as the route's answers
-    assertThat(all.decisions())
-        .extracting(d -> d.decision().number())
-        .containsExactly(3, 2, 1);
+    assertThat(all.decisions()).extracting(d -> d.decision().number()).containsExactly(3, 2, 1);
     assertThat(asHttp(all)).isEqualTo(decisions(http.get(route)));
     TestHttp.Reply firstHttp = http.get(route + "?limit=2");
     assertThat(asHttp(first)).isEqualTo(decisions(firstHttp));
@@ -208,8 +206,7 @@ class SdkReadsIT {
         keys.add(seen.poll(30, TimeUnit.SECONDS));
       }
       assertThat(keys)
-          .containsExactlyInAnyOrder(
-              in.workspace() + "/task/boom", in.workspace() + "/task/later");
+          .containsExactlyInAnyOrder(in.workspace() + "/task/boom", in.workspace() + "/task/later");
       assertThat(watch.running()).isTrue();
     }
   }
