@@ -70,12 +70,29 @@ public interface BatonClient extends AutoCloseable {
 
   /**
    * Subscriptions to the events of this client's workspace (read from {@code baton.events}
-   * directly; see {@link EventOperations}).
+   * directly; see {@link EventOperations}), from a cursor. Listeners run on the callback executor;
+   * closing the base client closes every subscription of it and its views.
    *
    * @return the event operations of this client
    */
   default EventOperations events() {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " has no event feed");
+  }
+
+  /**
+   * Watches the events of this client's workspace that pass {@code filter}, committed from now on:
+   * {@code events().subscribe(filter, null, listener)}. The listener runs on the callback executor,
+   * one event at a time in log order per aggregate key; an exception it throws is logged and the
+   * next event still comes. To resume after a restart without gaps, save the cursor each event
+   * carries and use {@link EventOperations#subscribe} with it.
+   *
+   * @param filter which events; null for every event of the workspace
+   * @param listener told of each event
+   * @return the running subscription; close it to stop
+   * @throws BatonException when the client is closed or {@code baton.events} cannot be reached
+   */
+  default EventSubscription watch(EventFilter filter, EventListener listener) {
+    return events().subscribe(filter, null, listener);
   }
 
   /**

@@ -2,9 +2,14 @@ package dev.baton.sdk.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.sdk.BatonException;
+import dev.baton.sdk.DecisionPage;
+import dev.baton.sdk.DecisionQuery;
+import dev.baton.sdk.DecisionStatus;
 import dev.baton.sdk.LockStatus;
+import dev.baton.sdk.RecordedDecision;
 import dev.baton.sdk.TaskPage;
 import dev.baton.sdk.TaskQuery;
+import dev.baton.sdk.protocol.Decision;
 import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.Task;
 import java.io.IOException;
@@ -15,16 +20,20 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * Reads through a Baton node's HTTP API ({@code GET /v1/tasks...}, {@code GET /v1/locks...}). The
- * node answers from its state stores and forwards a key's query to the node that owns it, so the
- * client needs no copy of the state. A 404 is an empty answer; any other failure is a {@link
- * BatonException} (retriable for 5xx and I/O errors) naming the path. Answers complete on the
- * callback executor. The JDK HTTP client (and its selector thread) is made on the first read.
+ * Reads through a Baton node's HTTP API ({@code GET /v1/tasks...}, {@code /v1/locks...}, {@code
+ * /v1/decisions...}). The node answers from its state stores and forwards a key's query to the node
+ * that owns it, so the client needs no copy of the state. A 404 is an empty answer; any other
+ * failure is a {@link BatonException} (retriable for 5xx and I/O errors) naming the path. Answers
+ * complete on the callback executor. The JDK HTTP client (and its selector thread) is made on the
+ * first read.
  */
 final class HttpReads {
   private final URI base;
@@ -57,16 +66,54 @@ final class HttpReads {
     if (q.after() != null) path.append("&after=").append(encode(q.after()));
     return get(path.toString())
         .thenApply(
-            body ->
-                body.map(b -> convert(b, TaskPage.class))
-                    .orElseThrow(
-                        () -> new BatonException("GET " + path + " answered 404", false, null)));
+            body -> body.map(b -> convert(b, TaskPage.class)).orElseThrow(() -> notFound(path)));
   }
 
   /** {@code GET /v1/locks/{workspace}?resource=}. */
   CompletableFuture<Optional<LockStatus>> lock(String workspace, String resource) {
     return get("v1/locks/" + encode(workspace) + "?resource=" + encode(resource))
         .thenApply(body -> body.map(b -> convert(b, LockStatus.class)));
+  }
+
+  /** {@code GET /v1/decisions/{workspace}/{number}}. */
+  CompletableFuture<Optional<RecordedDecision>> decision(String workspace, int number) {
+    return get("v1/decisions/" + encode(workspace) + "/" + number)
+        .thenApply(body -> body.map(HttpReads::recorded));
+  }
+
+  /** {@code GET /v1/decisions/{workspace}?task=&status=&limit=&before=}. */
+  CompletableFuture<DecisionPage> decisions(String workspace, DecisionQuery q) {
+    StringJoiner path = new StringJoiner("&", "v1/decisions/" + encode(workspace) + "?", "");
+    path.setEmptyValue("v1/decisions/" + encode(workspace));
+    if (q.task() != null) path.add("task=" + encode(q.task()));
+    if (q.status() != null) path.add("status=" + q.status().name());
+    if (q.limit() != null) path.add("limit=" + q.limit());
+    if (q.before() != null) path.add("before=" + q.before());
+    String pathAndQuery = path.toString();
+    return get(pathAndQuery)
+        .thenApply(
+            body -> {
+              JsonNode b = body.orElseThrow(() -> notFound(pathAndQuery));
+              List<RecordedDecision> decisions = new ArrayList<>();
+              b.path("decisions").forEach(d -> decisions.add(recorded(d)));
+              JsonNode next = b.path("next");
+              return new DecisionPage(decisions, next.isIntegralNumber() ? next.asLong() : null);
+            });
+  }
+
+  /**
+   * A decision of the HTTP API: the recorded fields plus {@code status} and {@code supersededBy}.
+   */
+  private static RecordedDecision recorded(JsonNode d) {
+    JsonNode by = d.path("supersededBy");
+    return new RecordedDecision(
+        convert(d, Decision.class),
+        convert(d.path("status"), DecisionStatus.class),
+        by.isIntegralNumber() ? by.asInt() : null);
+  }
+
+  private static BatonException notFound(Object path) {
+    return new BatonException("GET " + path + " answered 404", false, null);
   }
 
   private static <T> T convert(JsonNode body, Class<T> type) {

@@ -4,11 +4,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.sdk.BatonClient;
 import dev.baton.sdk.BatonException;
 import dev.baton.sdk.DecisionOperations;
+import dev.baton.sdk.DecisionPage;
+import dev.baton.sdk.DecisionQuery;
+import dev.baton.sdk.EventFilter;
+import dev.baton.sdk.EventListener;
 import dev.baton.sdk.EventOperations;
+import dev.baton.sdk.EventSubscription;
 import dev.baton.sdk.HealthListener;
 import dev.baton.sdk.LockOperations;
 import dev.baton.sdk.NewDecision;
 import dev.baton.sdk.NewTask;
+import dev.baton.sdk.RecordedDecision;
 import dev.baton.sdk.TaskOperations;
 import dev.baton.sdk.TaskPage;
 import dev.baton.sdk.TaskQuery;
@@ -26,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -73,8 +80,10 @@ public final class KafkaBatonClient implements BatonClient {
   private final String agent;
   private final String workspace;
   private final TaskOperations tasks = new Tasks();
+  private final DecisionOperations decisions = new Decisions();
   private final Locks locks;
   private final Set<KafkaBatonClient> views = ConcurrentHashMap.newKeySet();
+  private final Set<KafkaEventSubscription> subscriptions = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private KafkaBatonClient(
@@ -125,20 +134,7 @@ public final class KafkaBatonClient implements BatonClient {
 
   @Override
   public DecisionOperations decisions() {
-    return this::recordDecision;
-  }
-
-  private CompletableFuture<Outcome> recordDecision(NewDecision d, WriteOptions options) {
-    CommandBodies.DecisionRecord body =
-        new CommandBodies.DecisionRecord(
-            d.title(),
-            d.context(),
-            d.decision(),
-            d.alternatives(),
-            d.consequences(),
-            d.supersedes(),
-            d.taskId());
-    return submit(CommandType.DECISION_RECORD, CommandBodies.tree(body), commandIdOnly(options));
+    return decisions;
   }
 
   /** The options of a command that takes no guards: only the command id is kept. */
@@ -165,8 +161,30 @@ public final class KafkaBatonClient implements BatonClient {
 
   @Override
   public EventOperations events() {
-    return (filter, from, listener) ->
-        KafkaEventSubscription.start(transport.settings(), workspace, filter, from, listener);
+    return this::subscribe;
+  }
+
+  /** Starts a subscription the base client closes with itself. */
+  private EventSubscription subscribe(EventFilter filter, String from, EventListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    KafkaBatonClient root = base == null ? this : base;
+    if (root.closed.get()) {
+      throw new BatonException("client for agent " + agent + " is closed", false, null);
+    }
+    KafkaEventSubscription s =
+        KafkaEventSubscription.start(
+            transport.settings(),
+            transport.callbacks(),
+            workspace,
+            filter == null ? EventFilter.all() : filter,
+            from,
+            listener,
+            root.subscriptions::remove);
+    root.subscriptions.add(s);
+    if (root.closed.get()) {
+      s.close();
+    }
+    return s;
   }
 
   @Override
@@ -221,8 +239,9 @@ public final class KafkaBatonClient implements BatonClient {
   }
 
   /**
-   * A view cancels its queued lock requests and releases its locks; the base client does that for
-   * itself and every view that ever acquired, then closes the connection the views share.
+   * A view cancels its queued lock requests and releases its locks; the base client closes every
+   * event subscription (its views' too), does the lock work for itself and every view that ever
+   * acquired, then closes the connection the views share.
    */
   @Override
   public void close() {
@@ -230,12 +249,39 @@ public final class KafkaBatonClient implements BatonClient {
       return;
     }
     if (base == null) {
+      List.copyOf(subscriptions).forEach(KafkaEventSubscription::close);
       List.copyOf(views).forEach(KafkaBatonClient::close);
       locks.releaseAll();
       transport.close();
     } else {
       locks.releaseAll();
       base.views.remove(this);
+    }
+  }
+
+  private final class Decisions implements DecisionOperations {
+    @Override
+    public CompletableFuture<Optional<RecordedDecision>> get(int number) {
+      return reads.decision(workspace, number);
+    }
+
+    @Override
+    public CompletableFuture<DecisionPage> list(DecisionQuery query) {
+      return reads.decisions(workspace, query == null ? DecisionQuery.all() : query);
+    }
+
+    @Override
+    public CompletableFuture<Outcome> record(NewDecision d, WriteOptions options) {
+      CommandBodies.DecisionRecord body =
+          new CommandBodies.DecisionRecord(
+              d.title(),
+              d.context(),
+              d.decision(),
+              d.alternatives(),
+              d.consequences(),
+              d.supersedes(),
+              d.taskId());
+      return submit(CommandType.DECISION_RECORD, CommandBodies.tree(body), commandIdOnly(options));
     }
   }
 

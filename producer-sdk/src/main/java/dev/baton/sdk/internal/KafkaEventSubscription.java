@@ -1,6 +1,7 @@
 package dev.baton.sdk.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.sdk.BatonException;
 import dev.baton.sdk.EventFilter;
 import dev.baton.sdk.EventListener;
 import dev.baton.sdk.EventSubscription;
@@ -13,13 +14,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -31,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * a group on a thread of its own, assigned every partition and positioned by the cursor. Kafka's
  * client reconnects by itself; when the consumer fails otherwise, a new one resumes from the cursor
  * after a pause. The cursor has the wire form of {@link EventCursor}, the same as the HTTP feed's.
+ *
+ * <p>The poll thread never runs user code: each polled batch goes to one ordered lane of the
+ * client's callback executor ({@link Callbacks}), each listener call guarded (an exception is
+ * logged and the next event follows), and the thread polls again only when the batch is done, so a
+ * slow listener holds back its own subscription and nothing else.
  */
 public final class KafkaEventSubscription implements EventSubscription {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaEventSubscription.class);
@@ -40,6 +54,11 @@ public final class KafkaEventSubscription implements EventSubscription {
   private static final AtomicInteger COUNT = new AtomicInteger();
 
   private final KafkaBatonClient.Settings settings;
+  private final Executor lane;
+  private final Consumer<KafkaEventSubscription> onClose;
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  private volatile CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
+  private volatile Thread listenerThread;
   private final String workspace;
   private final EventFilter filter;
   private final EventListener listener;
@@ -52,11 +71,15 @@ public final class KafkaEventSubscription implements EventSubscription {
 
   private KafkaEventSubscription(
       KafkaBatonClient.Settings settings,
+      Callbacks callbacks,
       String workspace,
       EventFilter filter,
       String from,
-      EventListener listener) {
+      EventListener listener,
+      Consumer<KafkaEventSubscription> onClose) {
     this.settings = settings;
+    this.lane = callbacks.serial();
+    this.onClose = onClose;
     this.workspace = workspace;
     this.filter = filter;
     this.listener = listener;
@@ -67,16 +90,33 @@ public final class KafkaEventSubscription implements EventSubscription {
     this.thread.setDaemon(true);
   }
 
-  /** Validates {@code from}, connects, fixes "now", then delivers on a new thread. */
+  /**
+   * Validates {@code from}, connects, fixes "now", then polls on a new thread and delivers on the
+   * callback executor; {@code onClose} runs once the subscription is closed.
+   */
   static KafkaEventSubscription start(
       KafkaBatonClient.Settings settings,
+      Callbacks callbacks,
       String workspace,
       EventFilter filter,
       String from,
-      EventListener listener) {
+      EventListener listener,
+      Consumer<KafkaEventSubscription> onClose) {
     KafkaEventSubscription s =
-        new KafkaEventSubscription(settings, workspace, filter, from, listener);
-    s.consumer = s.connect();
+        new KafkaEventSubscription(settings, callbacks, workspace, filter, from, listener, onClose);
+    try {
+      s.consumer = s.connect();
+    } catch (KafkaException e) {
+      throw new BatonException(
+          "cannot subscribe to "
+              + settings.topics().events()
+              + " at "
+              + settings.bootstrapServers()
+              + ": "
+              + e.getMessage(),
+          e instanceof RetriableException,
+          e);
+    }
     s.thread.start();
     return s;
   }
@@ -143,15 +183,14 @@ public final class KafkaEventSubscription implements EventSubscription {
 
   private void deliver(KafkaConsumer<String, byte[]> k) {
     while (running) {
-      for (ConsumerRecord<String, byte[]> r : k.poll(POLL)) {
-        cursor = cursor.with(r.partition(), r.offset() + 1);
-        Event event = parse(r);
-        if (event != null && filter.matches(workspace, r.key(), event.type(), event.agent())) {
-          try {
-            listener.onEvent(event, cursor.encode());
-          } catch (RuntimeException e) {
-            LOG.warn("event listener failed on {}; going on", event.id(), e);
-          }
+      ConsumerRecords<String, byte[]> records = k.poll(POLL);
+      if (!records.isEmpty()) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        inFlight = done;
+        lane.execute(() -> deliverBatch(records, done));
+        CompletableFuture.anyOf(done, stopped).join();
+        if (!running) {
+          return;
         }
       }
       // Positions also move past transaction markers and aborted records.
@@ -160,6 +199,28 @@ public final class KafkaEventSubscription implements EventSubscription {
         moved = moved.with(tp.partition(), k.position(tp));
       }
       cursor = moved;
+    }
+  }
+
+  /** On the callback lane: moves the cursor record by record and tells the listener. */
+  private void deliverBatch(ConsumerRecords<String, byte[]> records, CompletableFuture<Void> done) {
+    listenerThread = Thread.currentThread();
+    try {
+      for (ConsumerRecord<String, byte[]> r : records) {
+        if (!running) {
+          return;
+        }
+        cursor = cursor.with(r.partition(), r.offset() + 1);
+        Event event = parse(r);
+        if (event != null && filter.matches(workspace, r.key(), event.type(), event.agent())) {
+          String at = cursor.encode();
+          Callbacks.guarded("event listener on " + event.id(), () -> listener.onEvent(event, at))
+              .run();
+        }
+      }
+    } finally {
+      listenerThread = null;
+      done.complete(null);
     }
   }
 
@@ -183,7 +244,9 @@ public final class KafkaEventSubscription implements EventSubscription {
       LOG.debug("cannot read the oldest offsets", failed);
     }
     LOG.warn("event subscription of {} expired at {}: {}", workspace, cursor, e.getMessage());
-    listener.onExpired(oldest.isEmpty() ? null : new EventCursor(oldest).encode());
+    String from = oldest.isEmpty() ? null : new EventCursor(oldest).encode();
+    lane.execute(Callbacks.guarded("event listener onExpired", () -> listener.onExpired(from)));
+    onClose.accept(this);
   }
 
   private void closeConsumer() {
@@ -212,19 +275,30 @@ public final class KafkaEventSubscription implements EventSubscription {
     return running && thread.isAlive();
   }
 
+  /**
+   * Stops polling and delivering, then waits (up to 10 s each) for the poll thread to close its
+   * consumer and for a running listener call to return, unless called from that listener.
+   */
   @Override
   public void close() {
     running = false;
+    stopped.complete(null);
     KafkaConsumer<String, byte[]> k = consumer;
     if (k != null) {
       k.wakeup();
     }
-    if (Thread.currentThread() != thread) {
-      try {
+    try {
+      if (Thread.currentThread() != thread) {
         thread.join(10_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
       }
+      if (Thread.currentThread() != listenerThread) {
+        inFlight.get(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("event listener of {} still running after close", workspace);
     }
+    onClose.accept(this);
   }
 }

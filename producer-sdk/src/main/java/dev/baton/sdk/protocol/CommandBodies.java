@@ -15,9 +15,16 @@ import java.util.List;
  * silently). Absent optional fields are left out of the JSON, never sent as {@code null}.
  */
 public final class CommandBodies {
+  /** Longest title, in characters. */
   public static final int MAX_TITLE_LENGTH = 512;
+
+  /** Longest long text (description, reason, decision texts), in characters. */
   public static final int MAX_TEXT_LENGTH = 32 * 1024;
+
+  /** Most entries of a list field ({@code labels}, {@code dependsOn}). */
   public static final int MAX_LIST_SIZE = 64;
+
+  /** Largest {@code fields} object, in bytes of JSON. */
   public static final int MAX_FIELDS_BYTES = 64 * 1024;
 
   private CommandBodies() {}
@@ -28,6 +35,11 @@ public final class CommandBodies {
 
   /** Task commands address a task by id. */
   public sealed interface TaskBody extends Body permits TaskCreate, TaskWrite {
+    /**
+     * The task addressed.
+     *
+     * @return the task id
+     */
     String taskId();
   }
 
@@ -40,10 +52,16 @@ public final class CommandBodies {
      * {@code true}: when the write is accepted, release the grant the command's {@code fence} names
      * in the same step, as a {@code lock.release} by its holder would. Null or {@code false}: no
      * release. Needs a fence.
+     *
+     * @return true to release, else null or false
      */
     Boolean release();
 
-    /** Whether the write asks to release its fenced lock. */
+    /**
+     * Whether the write asks to release its fenced lock.
+     *
+     * @return {@code release()} is true
+     */
     default boolean releasesLock() {
       return Boolean.TRUE.equals(release());
     }
@@ -51,9 +69,25 @@ public final class CommandBodies {
 
   /** Lock commands address a resource. */
   public sealed interface LockBody extends Body permits LockAcquire, LockResource {
+    /**
+     * The resource addressed.
+     *
+     * @return the locked resource
+     */
     String resource();
   }
 
+  /**
+   * Body of {@code task.create}.
+   *
+   * @param taskId the new task's id
+   * @param title the title (required)
+   * @param description a long text, or null
+   * @param priority a priority, or null
+   * @param labels labels, or null
+   * @param dependsOn ids of tasks this one depends on, or null
+   * @param fields free-form fields, or null
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record TaskCreate(
       String taskId,
@@ -68,27 +102,67 @@ public final class CommandBodies {
   /**
    * A patch: only the fields present change. {@code fields} merges key by key; a {@code null} value
    * removes that key.
+   *
+   * @param taskId the task
+   * @param patch the fields to change
+   * @param release release the fenced grant with the write, or null
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record TaskUpdate(String taskId, ObjectNode patch, Boolean release) implements TaskWrite {}
 
+  /**
+   * Body of {@code task.claim}.
+   *
+   * @param taskId the task
+   * @param release release the fenced grant with the claim, or null
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record TaskClaim(String taskId, Boolean release) implements TaskWrite {}
 
+  /**
+   * Body of {@code task.transition}.
+   *
+   * @param taskId the task
+   * @param to the new status
+   * @param reason why, or null
+   * @param release release the fenced grant with the move, or null
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record TaskTransition(String taskId, TaskStatus to, String reason, Boolean release)
       implements TaskWrite {}
 
+  /**
+   * Body of {@code lock.acquire}.
+   *
+   * @param resource the resource to lock
+   * @param mode exclusive or collaborative
+   * @param leaseMs the lease, or null for the server's default
+   * @param waitMs how long to wait in the queue (0: try once), or null for the server's default
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record LockAcquire(String resource, LockMode mode, Long leaseMs, Long waitMs)
       implements LockBody {}
 
   /**
    * Body of {@code lock.release}, {@code lock.renew} (optional new lease) and {@code lock.cancel}.
+   *
+   * @param resource the locked resource
+   * @param leaseMs the new lease of a renewal, or null
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record LockResource(String resource, Long leaseMs) implements LockBody {}
 
+  /**
+   * Body of {@code decision.record}.
+   *
+   * @param title the title (required)
+   * @param context the situation, or null
+   * @param decision what was decided (required)
+   * @param alternatives what else was considered, or null
+   * @param consequences what follows, or null
+   * @param supersedes the number of the decision it replaces, or null
+   * @param taskId the task it belongs to, or null
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record DecisionRecord(
       String title,
@@ -100,6 +174,13 @@ public final class CommandBodies {
       String taskId)
       implements Body {}
 
+  /**
+   * Body of {@code event.emit}.
+   *
+   * @param name the event's name
+   * @param taskId the task it concerns, or null
+   * @param payload free-form JSON, or null
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record EventEmit(String name, String taskId, ObjectNode payload) implements Body {}
 
@@ -115,7 +196,12 @@ public final class CommandBodies {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record StateRestore(String checkpoint, Task task, LockState lock) implements Body {}
 
-  /** The body class of each command type. */
+  /**
+   * The body class of each command type.
+   *
+   * @param type the command type
+   * @return its body record class
+   */
   public static Class<?> bodyClass(CommandType type) {
     return switch (type) {
       case TASK_CREATE -> TaskCreate.class;
@@ -133,6 +219,9 @@ public final class CommandBodies {
   /**
    * {@code body} as the JSON a command carries. Fields that are null are left out; a {@code null}
    * inside a JSON value (a patch's {@code fields} key to remove) is kept.
+   *
+   * @param body the body
+   * @return its JSON
    */
   public static ObjectNode tree(Body body) {
     return Json.mapper().valueToTree(body);
@@ -141,7 +230,13 @@ public final class CommandBodies {
   private static final ObjectReader STRICT =
       Json.mapper().reader().with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-  /** Reads and validates the body of {@code command} as its type's body record. */
+  /**
+   * Reads and validates the body of {@code command} as its type's body record.
+   *
+   * @param command the command
+   * @return its body record
+   * @throws InvalidCommandException when the body is missing, malformed or breaks a limit
+   */
   public static Object read(Command command) {
     if (command.body() == null) {
       throw new InvalidCommandException("body is missing for " + command.type().wire());
@@ -174,7 +269,13 @@ public final class CommandBodies {
     return body;
   }
 
-  /** The aggregate key a command addresses, from its workspace and body. */
+  /**
+   * The aggregate key a command addresses, from its workspace and body.
+   *
+   * @param command the command
+   * @param body its body record
+   * @return the aggregate key
+   */
   public static String keyOf(Command command, Object body) {
     String ws = command.workspace();
     if (body instanceof TaskBody task) {

@@ -22,6 +22,12 @@ public final class CommandCodec {
 
   private CommandCodec() {}
 
+  /**
+   * Serialises a command for {@code baton.commands}.
+   *
+   * @param command the command
+   * @return its JSON bytes
+   */
   public static byte[] write(Command command) {
     try {
       return Json.mapper().writeValueAsBytes(command);
@@ -30,6 +36,12 @@ public final class CommandCodec {
     }
   }
 
+  /**
+   * Reads a command record strictly; never throws for bad input.
+   *
+   * @param bytes the record's value
+   * @return the command, or an {@code Invalid} saying what is wrong
+   */
   public static ParsedCommand parse(byte[] bytes) {
     if (bytes == null || bytes.length == 0) {
       return new ParsedCommand.Invalid(null, null, null, "empty record: no command envelope");
@@ -51,7 +63,12 @@ public final class CommandCodec {
     return parse(tree);
   }
 
-  /** Validates an already-read tree (the HTTP gateway reads bodies itself). */
+  /**
+   * Validates an already-read tree (the HTTP gateway reads bodies itself).
+   *
+   * @param tree the command JSON
+   * @return the command, or an {@code Invalid} saying what is wrong
+   */
   public static ParsedCommand parse(JsonNode tree) {
     if (!(tree instanceof ObjectNode object)) {
       return new ParsedCommand.Invalid(null, null, null, "command must be a JSON object");

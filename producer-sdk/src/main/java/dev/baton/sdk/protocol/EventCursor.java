@@ -33,23 +33,43 @@ public record EventCursor(Map<Integer, Long> positions) {
   /** A cursor naming no partition: every partition from its beginning. */
   public static final EventCursor START = new EventCursor(Map.of());
 
+  /**
+   * Copies the positions, sorted.
+   *
+   * @param positions partition to next offset
+   */
   public EventCursor {
     positions = Collections.unmodifiableMap(new TreeMap<>(positions));
   }
 
-  /** The next offset to read in {@code partition} (0 when the cursor does not name it). */
+  /**
+   * The next offset to read in a partition.
+   *
+   * @param partition the partition
+   * @return the offset (0 when the cursor does not name the partition)
+   */
   public long position(int partition) {
     return positions.getOrDefault(partition, 0L);
   }
 
-  /** This cursor with {@code partition} at {@code offset}. */
+  /**
+   * This cursor with one partition moved.
+   *
+   * @param partition the partition
+   * @param offset its next offset to read
+   * @return the new cursor
+   */
   public EventCursor with(int partition, long offset) {
     TreeMap<Integer, Long> next = new TreeMap<>(positions);
     next.put(partition, offset);
     return new EventCursor(next);
   }
 
-  /** The wire form. */
+  /**
+   * The wire form, as the feeds hand it out.
+   *
+   * @return {@code c1.} and the positions in URL-safe base64
+   */
   public String encode() {
     StringBuilder text = new StringBuilder();
     positions.forEach(
@@ -73,6 +93,10 @@ public record EventCursor(Map<Integer, Long> positions) {
   /**
    * Parses the wire form. Anything else, including {@value #BEGINNING} (which callers resolve
    * themselves), throws {@link InvalidCommandException} naming {@code field}.
+   *
+   * @param field the parameter's name, for the error
+   * @param text the wire form
+   * @return the cursor
    */
   public static EventCursor parse(String field, String text) {
     if (text == null || text.isEmpty()) {

@@ -46,6 +46,11 @@ public sealed interface EventPayload {
     /** {@code data.kind} of a {@code state.restored} event that restores a task. */
     public static final String KIND = "task";
 
+    /**
+     * {@code data.kind}.
+     *
+     * @return {@value #KIND}
+     */
     @JsonProperty("kind")
     public String kind() {
       return KIND;
@@ -61,13 +66,22 @@ public sealed interface EventPayload {
     /** {@code data.kind} of a {@code state.restored} event that restores a lock. */
     public static final String KIND = "lock";
 
+    /**
+     * {@code data.kind}.
+     *
+     * @return {@value #KIND}
+     */
     @JsonProperty("kind")
     public String kind() {
       return KIND;
     }
   }
 
-  /** This payload as the JSON {@code data} of an event. */
+  /**
+   * This payload as the JSON {@code data} of an event.
+   *
+   * @return the JSON
+   */
   default JsonNode toJson() {
     return Json.mapper().valueToTree(this);
   }
@@ -76,6 +90,8 @@ public sealed interface EventPayload {
    * Reads the typed payload of {@code event} (which event types carry which payload is {@code
    * docs/protocol.md}'s table).
    *
+   * @param event the event
+   * @return its payload
    * @throws IllegalArgumentException when {@code data} does not have the shape of its type's
    *     payload
    */

@@ -10,10 +10,21 @@ import dev.baton.sdk.BatonException;
 public final class InvalidCommandException extends BatonException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An invalid command.
+   *
+   * @param message what is wrong, naming the field and value
+   */
   public InvalidCommandException(String message) {
     super(message, false, null);
   }
 
+  /**
+   * An invalid command, found through another error.
+   *
+   * @param message what is wrong, naming the field and value
+   * @param cause the error that showed it
+   */
   public InvalidCommandException(String message, Throwable cause) {
     super(message, false, cause);
   }

@@ -29,17 +29,30 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
  */
 public final class Json {
 
+  /** Largest JSON document read, in bytes. */
   public static final int MAX_DOCUMENT_BYTES = 512 * 1024;
+
+  /** Deepest nesting of arrays and objects read. */
   public static final int MAX_NESTING_DEPTH = 32;
+
+  /** Longest string value read, in characters. */
   public static final int MAX_STRING_LENGTH = 256 * 1024;
+
+  /** Longest number read, in characters. */
   public static final int MAX_NUMBER_LENGTH = 32;
+
+  /** Longest property name read, in characters. */
   public static final int MAX_NAME_LENGTH = 1024;
 
   private static final ObjectMapper MAPPER = build();
 
   private Json() {}
 
-  /** The shared, thread-safe mapper. Do not reconfigure it. */
+  /**
+   * The shared, thread-safe mapper. Do not reconfigure it.
+   *
+   * @return the mapper
+   */
   public static ObjectMapper mapper() {
     return MAPPER;
   }
@@ -48,6 +61,9 @@ public final class Json {
    * {@code builder} set to keep numbers exactly: decimals, not doubles, for numbers with a fraction
    * or an exponent, trailing zeros kept. Every mapper that reads Baton values (the audit sink's
    * too) is built with it.
+   *
+   * @param builder the builder to set
+   * @return {@code builder}
    */
   public static JsonMapper.Builder exactNumbers(JsonMapper.Builder builder) {
     return builder

@@ -29,7 +29,12 @@ public final class JsonErrors {
 
   private JsonErrors() {}
 
-  /** A message for {@code e}, thrown while reading a JSON document or binding it to a type. */
+  /**
+   * A message for {@code e}, thrown while reading a JSON document or binding it to a type.
+   *
+   * @param e the error
+   * @return the message, naming no library
+   */
   public static String describe(Exception e) {
     if (e instanceof StreamConstraintsException limit) {
       return limit(limit.getMessage()) + where(limit.getLocation());

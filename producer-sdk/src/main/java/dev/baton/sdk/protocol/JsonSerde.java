@@ -11,10 +11,22 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
   private final Class<T> type;
 
+  /**
+   * A serde for one record type.
+   *
+   * @param type the type read and written
+   */
   public JsonSerde(Class<T> type) {
     this.type = type;
   }
 
+  /**
+   * A serde for one record type.
+   *
+   * @param type the type read and written
+   * @param <T> the type
+   * @return the serde
+   */
   public static <T> JsonSerde<T> of(Class<T> type) {
     return new JsonSerde<>(type);
   }

@@ -7,6 +7,12 @@ public enum LockMode {
   /** One holder; everyone else waits in the FIFO queue. */
   EXCLUSIVE;
 
+  /**
+   * Whether a holder in this mode and one in {@code other} can hold the lock at once.
+   *
+   * @param other the other mode
+   * @return true only when both are collaborative
+   */
   public boolean compatibleWith(LockMode other) {
     return this == COLLABORATIVE && other == COLLABORATIVE;
   }

@@ -51,11 +51,23 @@ public record LockState(
       Instant waitDeadline,
       ReplyTo replyTo) {}
 
+  /**
+   * A lock nobody holds or waits for, never granted.
+   *
+   * @param workspace the workspace
+   * @param resource the resource
+   * @param key its aggregate key
+   * @return the free lock
+   */
   public static LockState empty(String workspace, String resource, String key) {
     return new LockState(resource, workspace, key, List.of(), List.of(), 0, 0, null, List.of());
   }
 
-  /** The holders' mode, or null when free. */
+  /**
+   * The holders' mode.
+   *
+   * @return the mode, or null when free
+   */
   public LockMode mode() {
     return holders.isEmpty() ? null : holders.get(0).mode();
   }

@@ -11,11 +11,22 @@ package dev.baton.sdk.protocol;
  * leading {@code /}.
  */
 public final class Names {
+  /** Longest id, in characters. */
   public static final int MAX_ID_LENGTH = 256;
+
+  /** Longest resource, in characters. */
   public static final int MAX_RESOURCE_LENGTH = 1024;
 
   private Names() {}
 
+  /**
+   * Checks an id (agent, workspace, task, ...).
+   *
+   * @param field the field's name, for the error
+   * @param value the id
+   * @return {@code value}
+   * @throws InvalidCommandException naming the field, the value and the rule broken
+   */
   public static String checkId(String field, String value) {
     if (value == null || value.isEmpty()) {
       throw new InvalidCommandException(field + " must not be empty");
@@ -53,6 +64,14 @@ public final class Names {
     return value;
   }
 
+  /**
+   * Checks a lock resource.
+   *
+   * @param field the field's name, for the error
+   * @param value the resource
+   * @return {@code value}
+   * @throws InvalidCommandException naming the field, the value and the rule broken
+   */
   public static String checkResource(String field, String value) {
     if (value == null || value.isEmpty()) {
       throw new InvalidCommandException(field + " must not be empty");
@@ -104,7 +123,12 @@ public final class Names {
         : "'" + c + "'";
   }
 
-  /** The value with control characters escaped and cut to 80 characters, safe to echo back. */
+  /**
+   * The value with control characters escaped and cut to 80 characters, safe to echo back.
+   *
+   * @param value any text
+   * @return the safe form
+   */
   public static String printable(String value) {
     StringBuilder out = new StringBuilder();
     int i = 0;

@@ -44,7 +44,11 @@ public record Outcome(
     OutcomeStatus originalStatus,
     Instant at) {
 
-  /** Whether the command took effect; for a duplicate, whether its original did. */
+  /**
+   * Whether the command took effect; for a duplicate, whether its original did.
+   *
+   * @return whether it took effect
+   */
   @JsonIgnore
   public boolean isSuccess() {
     OutcomeStatus effective = status == OutcomeStatus.DUPLICATE ? originalStatus : status;
@@ -77,7 +81,11 @@ public record Outcome(
     return state == null || !state.isObject() ? null : Json.mapper().convertValue(state, type);
   }
 
-  /** This outcome repeated for a retried command id. */
+  /**
+   * This outcome repeated for a retried command id.
+   *
+   * @return this outcome as a {@code DUPLICATE}, its status kept as {@code originalStatus}
+   */
   public Outcome asDuplicate() {
     if (status == OutcomeStatus.DUPLICATE) {
       return this;
@@ -85,7 +93,12 @@ public record Outcome(
     return with(OutcomeStatus.DUPLICATE, status);
   }
 
-  /** This outcome with another status (e.g. a renewal reported as ACCEPTED). */
+  /**
+   * This outcome with another status (e.g. a renewal reported as ACCEPTED).
+   *
+   * @param newStatus the status to report
+   * @return the copy
+   */
   public Outcome withStatus(OutcomeStatus newStatus) {
     return with(newStatus, originalStatus);
   }
@@ -110,13 +123,30 @@ public record Outcome(
 
   /**
    * {@code command} took effect ({@code "ok"}); {@code state} is its aggregate at {@code version}.
+   *
+   * @param command the command answered
+   * @param key the aggregate key
+   * @param version the aggregate's version after it
+   * @param state the aggregate after it
+   * @param at when the topology decided
+   * @return the outcome
    */
   public static Outcome accepted(
       Command command, String key, Long version, JsonNode state, Instant at) {
     return accepted(command, key, version, state, "ok", at);
   }
 
-  /** {@code command} took effect; {@code state} is its aggregate at {@code version}. */
+  /**
+   * {@code command} took effect; {@code state} is its aggregate at {@code version}.
+   *
+   * @param command the command answered
+   * @param key the aggregate key
+   * @param version the aggregate's version after it
+   * @param state the aggregate after it
+   * @param message the detail
+   * @param at when the topology decided
+   * @return the outcome
+   */
   public static Outcome accepted(
       Command command, String key, Long version, JsonNode state, String message, Instant at) {
     return new Outcome(
@@ -139,6 +169,16 @@ public record Outcome(
   /**
    * A command refused for {@code code}; {@code version} and {@code state} are its aggregate's
    * current ones, so the agent can rebase and retry (null when there is no aggregate).
+   *
+   * @param commandId the command refused
+   * @param type its type, or null when unreadable
+   * @param key its aggregate key, or null
+   * @param code why
+   * @param message the detail, naming the field and value at fault
+   * @param version the aggregate's current version, or null
+   * @param state the aggregate's current state, or null
+   * @param at when the topology decided
+   * @return the outcome
    */
   public static Outcome rejected(
       String commandId,
@@ -166,7 +206,17 @@ public record Outcome(
         at);
   }
 
-  /** A command refused before it reached any aggregate's state (unreadable, wrong key, failed). */
+  /**
+   * A command refused before it reached any aggregate's state (unreadable, wrong key, failed).
+   *
+   * @param commandId the command refused
+   * @param type its type, or null when unreadable
+   * @param key its aggregate key, or null
+   * @param code why
+   * @param message the detail, naming the field and value at fault
+   * @param at when the topology decided
+   * @return the outcome
+   */
   public static Outcome rejected(
       String commandId,
       CommandType type,
@@ -177,7 +227,17 @@ public record Outcome(
     return rejected(commandId, type, key, code, message, null, null, at);
   }
 
-  /** Lock request {@code requestId} holds {@code grant} of {@code lock} (the lock after it). */
+  /**
+   * Lock request {@code requestId} holds {@code grant} of {@code lock} (the lock after it).
+   *
+   * @param requestId the acquire's command id
+   * @param type the command's type
+   * @param lock the lock after it
+   * @param grant the request's holder entry (token, lease deadline)
+   * @param message the detail
+   * @param at when the topology decided
+   * @return the outcome
+   */
   public static Outcome granted(
       String requestId,
       CommandType type,
@@ -198,7 +258,17 @@ public record Outcome(
         at);
   }
 
-  /** Lock request {@code requestId} waits at 1-based {@code position} in {@code lock}'s queue. */
+  /**
+   * Lock request {@code requestId} waits at 1-based {@code position} in {@code lock}'s queue.
+   *
+   * @param requestId the acquire's command id
+   * @param type the command's type
+   * @param lock the lock after it
+   * @param position 1-based place in the queue
+   * @param message the detail
+   * @param at when the topology decided
+   * @return the outcome
+   */
   public static Outcome queued(
       String requestId,
       CommandType type,
@@ -222,6 +292,14 @@ public record Outcome(
   /**
    * A lock command took effect ({@code lock} after it); {@code token} names the grant it ended (a
    * release), else null.
+   *
+   * @param commandId the command answered
+   * @param type the command's type
+   * @param lock the lock after it
+   * @param token the grant it ended, or null
+   * @param message the detail
+   * @param at when the topology decided
+   * @return the outcome
    */
   public static Outcome lockAccepted(
       String commandId, CommandType type, LockState lock, Long token, String message, Instant at) {
@@ -238,7 +316,17 @@ public record Outcome(
         at);
   }
 
-  /** A lock command or request refused (or ended) for {@code code}; {@code lock} as it is. */
+  /**
+   * A lock command or request refused (or ended) for {@code code}; {@code lock} as it is.
+   *
+   * @param commandId the command answered
+   * @param type the command's type
+   * @param lock the lock as it is
+   * @param code why
+   * @param message the detail
+   * @param at when the topology decided
+   * @return the outcome
+   */
   public static Outcome lockRejected(
       String commandId,
       CommandType type,

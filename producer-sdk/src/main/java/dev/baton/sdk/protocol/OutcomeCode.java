@@ -5,6 +5,7 @@ package dev.baton.sdk.protocol;
  * retrying the same intent (after rebasing on the current state) can succeed.
  */
 public enum OutcomeCode {
+  /** Accepted (or granted, or queued). */
   OK(false),
   /** {@code expectedVersion} is stale and a touched field changed since. Rebase and retry. */
   VERSION_CONFLICT(true),
@@ -14,6 +15,7 @@ public enum OutcomeCode {
   FENCED(false),
   /** Only the lock holder may renew or release it. */
   NOT_HOLDER(false),
+  /** The task, lock, request or decision named does not exist. */
   NOT_FOUND(false),
   /** The command is malformed or breaks a limit; the message names the field and value. */
   INVALID(false),
@@ -36,6 +38,11 @@ public enum OutcomeCode {
     this.retriable = retriable;
   }
 
+  /**
+   * Whether retrying the same intent, after rebasing on the current state, can succeed.
+   *
+   * @return true for conflicts, locks held and expiries
+   */
   public boolean retriable() {
     return retriable;
   }

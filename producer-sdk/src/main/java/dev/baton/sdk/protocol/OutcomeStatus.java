@@ -13,7 +13,11 @@ public enum OutcomeStatus {
   /** The command id was seen before; the outcome repeats the first one's code and state. */
   DUPLICATE;
 
-  /** Whether the command took effect (a duplicate took effect when its original did). */
+  /**
+   * Whether the command took effect (a duplicate took effect when its original did).
+   *
+   * @return true for accepted, granted and queued
+   */
   public boolean isSuccess() {
     return this == ACCEPTED || this == GRANTED || this == QUEUED;
   }

@@ -39,6 +39,8 @@ public final class StorableText {
    * Refuses {@code node} (found at {@code path}, e.g. {@code body}) when any string in it holds a
    * character no store can keep.
    *
+   * @param path where the node is, e.g. {@code body}
+   * @param node the JSON to check; null passes
    * @throws InvalidCommandException naming the path of the string, the character and its index
    */
   public static void check(String path, JsonNode node) {
@@ -67,7 +69,12 @@ public final class StorableText {
     }
   }
 
-  /** Refuses a single string value at {@code path}. */
+  /**
+   * Refuses a single string value at {@code path}.
+   *
+   * @param path where the string is
+   * @param value the string; null passes
+   */
   public static void checkString(String path, String value) {
     if (value == null) {
       return;
@@ -107,7 +114,12 @@ public final class StorableText {
     return -1;
   }
 
-  /** Refuses a number at {@code path} that no store could keep exactly (see the class comment). */
+  /**
+   * Refuses a number at {@code path} that no store could keep exactly (see the class comment).
+   *
+   * @param path where the number is
+   * @param value the number
+   */
   public static void checkNumber(String path, BigDecimal value) {
     int integerDigits = value.precision() - value.scale();
     if (integerDigits > MAX_INTEGER_DIGITS) {

@@ -11,13 +11,21 @@ import java.util.Optional;
  * task.transition} and {@code task.claim}; every other field can be patched.
  */
 public enum TaskField {
+  /** {@code title}. */
   TITLE("title", true),
+  /** {@code description}. */
   DESCRIPTION("description", true),
+  /** {@code priority}. */
   PRIORITY("priority", true),
+  /** {@code labels}. */
   LABELS("labels", true),
+  /** {@code dependsOn}: ids of tasks this one waits for. */
   DEPENDS_ON("dependsOn", true),
+  /** {@code fields}: free-form key/value pairs. */
   FIELDS("fields", true),
+  /** {@code status} (through {@code task.transition} only). */
   STATUS("status", false),
+  /** {@code assignee} (through {@code task.claim} only). */
   ASSIGNEE("assignee", false);
 
   /** The wire names a patch may carry, in the order above. */
@@ -32,17 +40,30 @@ public enum TaskField {
     this.patchable = patchable;
   }
 
-  /** The field's name in JSON. */
+  /**
+   * The field's name in JSON.
+   *
+   * @return e.g. {@code dependsOn}
+   */
   public String wire() {
     return wire;
   }
 
-  /** Whether a {@code task.update} patch may change it. */
+  /**
+   * Whether a {@code task.update} patch may change it.
+   *
+   * @return true for every field but status and assignee
+   */
   public boolean patchable() {
     return patchable;
   }
 
-  /** The field named {@code wire}, or empty when a task has no such field. */
+  /**
+   * The field named {@code wire}.
+   *
+   * @param wire a JSON field name
+   * @return the field, or empty when a task has no such field
+   */
   public static Optional<TaskField> fromWire(String wire) {
     return Arrays.stream(values()).filter(f -> f.wire.equals(wire)).findFirst();
   }

@@ -18,16 +18,28 @@ import java.util.Set;
  * </pre>
  */
 public enum TaskStatus {
+  /** Waiting for someone to take it. */
   OPEN,
+  /** Assigned to an agent, not started. */
   CLAIMED,
+  /** Being worked on. */
   IN_PROGRESS,
+  /** Waiting on something outside the task. */
   BLOCKED,
+  /** Done, waiting for review. */
   REVIEW,
+  /** Finished. */
   DONE,
+  /** Gave up; may be retried (reopened). */
   FAILED,
+  /** Abandoned; terminal. */
   CANCELLED;
 
-  /** The statuses this one may move to. */
+  /**
+   * The statuses this one may move to.
+   *
+   * @return the allowed targets (empty for {@code CANCELLED})
+   */
   public Set<TaskStatus> next() {
     return switch (this) {
       case OPEN -> EnumSet.of(CLAIMED, IN_PROGRESS, BLOCKED, CANCELLED);
@@ -40,6 +52,12 @@ public enum TaskStatus {
     };
   }
 
+  /**
+   * Whether the state machine allows the move.
+   *
+   * @param target the status to move to
+   * @return whether {@code target} is in {@link #next()}
+   */
   public boolean canMoveTo(TaskStatus target) {
     return next().contains(target);
   }

@@ -5,13 +5,24 @@ package dev.baton.sdk.protocol;
  * topics under a prefix, {@code <prefix>baton.commands} and so on; the default is no prefix.
  */
 public record Topics(String commands, String outcomes, String events) {
+  /** The commands topic's name without prefix. */
   public static final String COMMANDS = "baton.commands";
+
+  /** The outcomes topic's name without prefix. */
   public static final String OUTCOMES = "baton.outcomes";
+
+  /** The events topic's name without prefix. */
   public static final String EVENTS = "baton.events";
 
   /** The standard names. */
   public static final Topics DEFAULT = withPrefix("");
 
+  /**
+   * The names under a prefix.
+   *
+   * @param prefix prepended to each name; empty for none
+   * @return the names
+   */
   public static Topics withPrefix(String prefix) {
     if (!prefix.isEmpty()) {
       Names.checkId("topic prefix", prefix);

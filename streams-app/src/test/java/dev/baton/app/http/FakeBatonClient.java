@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.sdk.BatonClient;
 import dev.baton.sdk.DecisionOperations;
+import dev.baton.sdk.DecisionPage;
+import dev.baton.sdk.DecisionQuery;
+import dev.baton.sdk.NewDecision;
 import dev.baton.sdk.NewTask;
+import dev.baton.sdk.RecordedDecision;
 import dev.baton.sdk.TaskOperations;
 import dev.baton.sdk.WriteOptions;
 import dev.baton.sdk.protocol.CommandBodies;
@@ -16,6 +20,7 @@ import dev.baton.sdk.protocol.TaskStatus;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -118,8 +123,10 @@ final class FakeBatonClient {
   }
 
   private DecisionOperations decisions(String agent, String workspace) {
-    return (decision, options) ->
-        record(
+    return new DecisionOperations() {
+      @Override
+      public CompletableFuture<Outcome> record(NewDecision decision, WriteOptions options) {
+        return FakeBatonClient.this.record(
             new Call(
                 "decision.record",
                 agent,
@@ -127,6 +134,18 @@ final class FakeBatonClient {
                 decision.taskId(),
                 Json.mapper().valueToTree(decision),
                 options));
+      }
+
+      @Override
+      public CompletableFuture<Optional<RecordedDecision>> get(int number) {
+        throw new UnsupportedOperationException("decision reads are not faked");
+      }
+
+      @Override
+      public CompletableFuture<DecisionPage> list(DecisionQuery query) {
+        throw new UnsupportedOperationException("decision reads are not faked");
+      }
+    };
   }
 
   private TaskOperations tasks(String agent, String workspace) {
