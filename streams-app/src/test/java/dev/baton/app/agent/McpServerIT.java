@@ -329,31 +329,32 @@ class McpServerIT {
     void shouldServeOtherCallsWhileManyEventsWaitCallsWait() {
       String id = "many-" + suffix();
       int waiters = 10 * Runtime.getRuntime().availableProcessors() + 5;
-      try (McpSyncClient watcher = client("watcher-" + suffix(), p -> {});
-          McpSyncClient maker = client("maker-" + suffix(), p -> {})) {
-        String cursor = ok(watcher, "baton_status", Map.of()).path("cursor").asText();
-        java.util.concurrent.ExecutorService pool =
-            java.util.concurrent.Executors.newFixedThreadPool(waiters);
-        try {
-          List<CompletableFuture<JsonNode>> waiting = new java.util.ArrayList<>();
-          for (int i = 0; i < waiters; i++) {
-            waiting.add(
-                CompletableFuture.supplyAsync(
-                    () ->
-                        ok(
-                            watcher,
-                            "events_wait",
-                            Map.of("after", cursor, "task", id, "timeoutMs", 50_000)),
-                    pool));
-          }
-          ok(maker, "task_create", Map.of("title", "Wake them all", "id", id));
-          for (CompletableFuture<JsonNode> w : waiting) {
-            assertThat(w.join().path("events").findValuesAsText("type"))
-                .containsExactly("task.created");
-          }
-        } finally {
-          pool.shutdownNow();
+      List<McpSyncClient> clients = new java.util.ArrayList<>();
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(waiters);
+      try (McpSyncClient maker = client("maker-" + suffix(), p -> {})) {
+        String cursor = ok(maker, "baton_status", Map.of()).path("cursor").asText();
+        List<CompletableFuture<JsonNode>> waiting = new java.util.ArrayList<>();
+        for (int i = 0; i < waiters; i++) {
+          McpSyncClient watcher = client("watcher-" + i + "-" + suffix(), p -> {});
+          clients.add(watcher);
+          waiting.add(
+              CompletableFuture.supplyAsync(
+                  () ->
+                      ok(
+                          watcher,
+                          "events_wait",
+                          Map.of("after", cursor, "task", id, "timeoutMs", 50_000)),
+                  pool));
         }
+        ok(maker, "task_create", Map.of("title", "Wake them all", "id", id));
+        for (CompletableFuture<JsonNode> w : waiting) {
+          assertThat(w.join().path("events").findValuesAsText("type"))
+              .containsExactly("task.created");
+        }
+      } finally {
+        pool.shutdownNow();
+        clients.forEach(McpSyncClient::close);
       }
     }
 
