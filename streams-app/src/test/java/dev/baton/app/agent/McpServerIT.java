@@ -323,7 +323,9 @@ class McpServerIT {
 
     /**
      * More waiting calls than the MCP SDK's default worker pool has threads (10 per core): the call
-     * that makes their event must still run, or they would all wait out their timeout.
+     * that makes their event must still run, or they would all wait out their timeout. One client
+     * per waiter: the calls of one SDK client did not overlap (with one client this passed without
+     * the fix; with one per waiter it failed after the 50 s).
      */
     @Test
     void shouldServeOtherCallsWhileManyEventsWaitCallsWait() {
