@@ -1,15 +1,12 @@
 package dev.baton.app.http;
 
+import dev.baton.app.feed.FeedParams;
 import dev.baton.app.feed.FeedQuery;
 import dev.baton.sdk.EventFilter;
 import dev.baton.sdk.protocol.EventCursor;
-import dev.baton.sdk.protocol.EventType;
-import dev.baton.sdk.protocol.InvalidCommandException;
 import dev.baton.sdk.protocol.Names;
 import io.javalin.http.Context;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,10 +21,6 @@ import java.util.Set;
 record FeedRequest(FeedQuery query, Duration maxWait) {
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 1000;
-  static final long MAX_WAIT_MS = 50_000;
-
-  /** Most type names in {@code types} (there are fewer types; repeats count). */
-  static final int MAX_TYPES = 32;
 
   static final String LAST_EVENT_ID = "Last-Event-ID";
 
@@ -49,9 +42,10 @@ record FeedRequest(FeedQuery query, Duration maxWait) {
                 + PARAMETERS.stream().sorted().toList());
       }
     }
+    // The shared readers throw InvalidCommandException, which ErrorMapper answers 400 INVALID.
     EventFilter filter =
-        filterOf(
-            types(params.getOrDefault("types", List.of())),
+        new EventFilter(
+            FeedParams.types("types", params.getOrDefault("types", List.of())),
             single(params, "task"),
             single(params, "resource"),
             single(params, "agent"));
@@ -61,60 +55,11 @@ record FeedRequest(FeedQuery query, Duration maxWait) {
       after = single(params, "after");
       field = "after";
     }
-    EventCursor from = cursor(field, after);
+    EventCursor from = FeedParams.cursor(field, after);
     int limit = (int) number(single(params, "limit"), "limit", 1, MAX_LIMIT, DEFAULT_LIMIT);
-    long waitMs = number(single(params, "waitMs"), "waitMs", 0, MAX_WAIT_MS, 0);
+    long waitMs = number(single(params, "waitMs"), "waitMs", 0, FeedParams.MAX_WAIT_MS, 0);
     return new FeedRequest(
         new FeedQuery(workspace, filter, from, limit), Duration.ofMillis(waitMs));
-  }
-
-  private static EventFilter filterOf(
-      Set<EventType> types, String task, String resource, String agent) {
-    try {
-      return new EventFilter(types, task, resource, agent);
-    } catch (InvalidCommandException e) {
-      throw ApiError.invalid(e.getMessage());
-    }
-  }
-
-  private static EventCursor cursor(String field, String text) {
-    if (text == null) {
-      return null;
-    }
-    if (text.equals(EventCursor.BEGINNING)) {
-      return EventCursor.START;
-    }
-    try {
-      return EventCursor.parse(field, text);
-    } catch (InvalidCommandException e) {
-      throw ApiError.invalid(
-          e.getMessage()
-              + "; pass the 'next' of an earlier answer, 'beginning', or nothing (from now)");
-    }
-  }
-
-  private static Set<EventType> types(List<String> values) {
-    Set<EventType> types = EnumSet.noneOf(EventType.class);
-    int count = 0;
-    for (String value : values) {
-      for (String name : value.split(",", -1)) {
-        if (++count > MAX_TYPES) {
-          throw ApiError.invalid("types names more than " + MAX_TYPES + " event types");
-        }
-        types.add(
-            EventType.fromWire(name.trim())
-                .orElseThrow(
-                    () ->
-                        ApiError.invalid(
-                            "types: '"
-                                + Names.printable(name)
-                                + "' is not an event type; known are "
-                                + Arrays.stream(EventType.values())
-                                    .map(EventType::wire)
-                                    .toList())));
-      }
-    }
-    return types;
   }
 
   private static String single(Map<String, List<String>> params, String name) {

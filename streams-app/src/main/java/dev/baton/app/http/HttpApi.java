@@ -158,7 +158,8 @@ public final class HttpApi implements AutoCloseable {
                 locks,
                 AgentHoldings.of(streams),
                 new ProjectionDecisions(settings.projectionJdbcUrl(), settings.exportDir()),
-                settings),
+                settings,
+                feed),
             (Boolean) config.values().get(AppConfig.HOOKS_CLAUDE_ALLOW),
             String.valueOf(HttpApi.class.getPackage().getImplementationVersion()));
     return start(

@@ -44,7 +44,8 @@ class McpServerIT {
           "lock_renew",
           "lock_release",
           "decision_record",
-          "decision_list");
+          "decision_list",
+          "events_wait");
 
   private TestBaton baton;
 
@@ -206,6 +207,85 @@ class McpServerIT {
     }
 
     @Test
+    void shouldWaitFromTheStatusCursorForEventsMadeAfterIt() {
+      String id = "e-" + suffix();
+      try (McpSyncClient watcher = client("watcher-" + suffix(), p -> {});
+          McpSyncClient maker = client("maker-" + suffix(), p -> {})) {
+        String cursor = ok(watcher, "baton_status", Map.of()).path("cursor").asText();
+        assertThat(cursor).startsWith("c1.");
+        CompletableFuture<JsonNode> waiting =
+            CompletableFuture.supplyAsync(
+                () ->
+                    ok(
+                        watcher,
+                        "events_wait",
+                        Map.of("after", cursor, "task", id, "timeoutMs", 50_000)));
+        ok(maker, "task_create", Map.of("title", "Watch me", "id", id));
+
+        JsonNode got = waiting.join();
+        assertThat(got.path("events")).hasSize(1);
+        JsonNode event = got.path("events").get(0);
+        assertThat(event.path("type").asText()).isEqualTo("task.created");
+        assertThat(event.path("key").asText()).isEqualTo("default/task/" + id);
+        assertThat(event.path("agent").asText()).startsWith("maker-");
+        assertThat(event.path("data").path("title").asText()).isEqualTo("Watch me");
+        assertThat(event.has("id")).as("compact: no event id").isFalse();
+        String next = got.path("next").asText();
+        assertThat(next).startsWith("c1.").isNotEqualTo(cursor);
+
+        // A filter that excludes the event: the wait runs out, no events, a cursor past it.
+        JsonNode none =
+            ok(
+                watcher,
+                "events_wait",
+                Map.of(
+                    "after",
+                    cursor,
+                    "task",
+                    id,
+                    "types",
+                    List.of("lock.granted"),
+                    "timeoutMs",
+                    300));
+        assertThat(none.path("events")).isEmpty();
+        String skipped = none.path("next").asText();
+        assertThat(skipped).startsWith("c1.");
+        assertThat(
+                ok(watcher, "events_wait", Map.of("after", skipped, "task", id, "timeoutMs", 0))
+                    .path("events"))
+            .as("the skipped event is behind the cursor")
+            .isEmpty();
+
+        JsonNode fromStart =
+            ok(
+                watcher,
+                "events_wait",
+                Map.of("after", "beginning", "task", id, "timeoutMs", 30_000));
+        assertThat(fromStart.path("events").findValuesAsText("type")).contains("task.created");
+      }
+    }
+
+    @Test
+    void shouldRefuseHostileEventsWaitArgumentsNamingThem() {
+      try (McpSyncClient client = client("hostile-" + suffix(), p -> {})) {
+        assertInvalid(client, Map.of("timeoutMs", 1_000_000_000), "timeoutMs");
+        assertInvalid(client, Map.of("after", "c1.%%%not-a-cursor"), "after");
+        assertInvalid(client, Map.of("types", List.of("task.nope")), "types");
+        assertInvalid(client, Map.of("limit", 0), "limit");
+        assertInvalid(client, Map.of("task", "../x"), "task");
+        assertInvalid(client, Map.of("since", "now"), "since");
+      }
+    }
+
+    private void assertInvalid(McpSyncClient client, Map<String, Object> args, String named) {
+      McpSchema.CallToolResult refused = call(client, "events_wait", args);
+      assertThat(refused.isError()).as(args.toString()).isTrue();
+      JsonNode body = result(refused);
+      assertThat(body.path("error").asText()).isEqualTo("INVALID");
+      assertThat(body.path("message").asText()).contains(named);
+    }
+
+    @Test
     void shouldAnswerQueuedAtOnceWhenAsked() {
       String file = "file/src/async-" + suffix() + ".java";
       try (McpSyncClient holder = client("holder-" + suffix(), p -> {});
@@ -238,6 +318,45 @@ class McpServerIT {
         McpSchema.CallToolResult result = call(client, "task_list", Map.of());
         assertThat(result.isError()).isTrue();
         assertThat(result(result).path("message").asText()).contains("X-Baton-Agent");
+      }
+    }
+
+    /**
+     * More waiting calls than the MCP SDK's default worker pool has threads (10 per core): the call
+     * that makes their event must still run, or they would all wait out their timeout. One client
+     * per waiter: the calls of one SDK client did not overlap (with one client this passed without
+     * the fix; with one per waiter it failed after the 50 s).
+     */
+    @Test
+    void shouldServeOtherCallsWhileManyEventsWaitCallsWait() {
+      String id = "many-" + suffix();
+      int waiters = 10 * Runtime.getRuntime().availableProcessors() + 5;
+      List<McpSyncClient> clients = new java.util.ArrayList<>();
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(waiters);
+      try (McpSyncClient maker = client("maker-" + suffix(), p -> {})) {
+        String cursor = ok(maker, "baton_status", Map.of()).path("cursor").asText();
+        List<CompletableFuture<JsonNode>> waiting = new java.util.ArrayList<>();
+        for (int i = 0; i < waiters; i++) {
+          McpSyncClient watcher = client("watcher-" + i + "-" + suffix(), p -> {});
+          clients.add(watcher);
+          waiting.add(
+              CompletableFuture.supplyAsync(
+                  () ->
+                      ok(
+                          watcher,
+                          "events_wait",
+                          Map.of("after", cursor, "task", id, "timeoutMs", 50_000)),
+                  pool));
+        }
+        ok(maker, "task_create", Map.of("title", "Wake them all", "id", id));
+        for (CompletableFuture<JsonNode> w : waiting) {
+          assertThat(w.join().path("events").findValuesAsText("type"))
+              .containsExactly("task.created");
+        }
+      } finally {
+        pool.shutdownNow();
+        clients.forEach(McpSyncClient::close);
       }
     }
 

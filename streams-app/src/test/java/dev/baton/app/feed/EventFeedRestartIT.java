@@ -3,6 +3,7 @@ package dev.baton.app.feed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.app.agent.McpClients;
 import dev.baton.app.cli.CliRun;
 import dev.baton.app.config.AppConfig;
 import dev.baton.app.http.TestHttp;
@@ -15,6 +16,8 @@ import dev.baton.sdk.NewTask;
 import dev.baton.sdk.protocol.Event;
 import dev.baton.sdk.protocol.EventCursor;
 import dev.baton.sdk.protocol.Json;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -185,6 +188,18 @@ class EventFeedRestartIT {
     assertThat(gone.error()).isEqualTo("CURSOR_EXPIRED");
     assertThat(gone.json().path("message").asText()).contains("retention");
     String oldest = gone.json().path("oldest").asText();
+    // The MCP tool over the same feed answers in the words of the 410.
+    try (McpSyncClient mcp = McpClients.http(node.httpBase(), "watcher", p -> {})) {
+      McpSchema.CallToolResult viaMcp =
+          mcp.callTool(
+              new McpSchema.CallToolRequest(
+                  "events_wait", Map.of("after", new EventCursor(zero).encode(), "timeoutMs", 0)));
+      assertThat(viaMcp.isError()).isTrue();
+      JsonNode body = json(((McpSchema.TextContent) viaMcp.content().get(0)).text());
+      assertThat(body.path("error").asText()).isEqualTo("CURSOR_EXPIRED");
+      assertThat(body.path("message").asText()).isEqualTo(gone.json().path("message").asText());
+      assertThat(body.path("oldest").asText()).isEqualTo(oldest);
+    }
     TestHttp.Reply resumed = poll(oldest, "");
     assertThat(resumed.status()).as(resumed.raw()).isEqualTo(200);
     assertThat(resumed.json().path("events")).isEmpty();

@@ -23,6 +23,7 @@ public final class AgentTools {
         new LockRenewTool(backend.client()),
         new LockReleaseTool(backend.client(), backend.locks()),
         new DecisionRecordTool(backend.client()),
-        new DecisionListTool(backend.decisions()));
+        new DecisionListTool(backend.decisions()),
+        new EventsWaitTool(backend.feed()));
   }
 }

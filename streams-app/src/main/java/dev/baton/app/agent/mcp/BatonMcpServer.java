@@ -83,6 +83,11 @@ public final class BatonMcpServer implements AutoCloseable {
             // Each tool checks its own arguments (ToolArgs), so that a bad argument is an isError
             // result in the same JSON shape as every other failure, naming the argument.
             .validateToolInputs(false)
+            // The servlet transport blocks the request's Jetty thread until a call answers anyway;
+            // running the call there too keeps waiting calls (lock_acquire, events_wait) off the
+            // SDK's default worker pool (10 threads per core), which they would otherwise fill,
+            // stalling every other tool call on the node behind them.
+            .immediateExecution(true)
             .capabilities(
                 McpSchema.ServerCapabilities.builder().tools(false).resources(false, false).build())
             .tools(specs)
@@ -176,6 +181,9 @@ public final class BatonMcpServer implements AutoCloseable {
       body.put("message", failure.getMessage());
       if (failure.state() != null) {
         body.set("state", failure.state());
+      }
+      if (failure.oldest() != null) {
+        body.put("oldest", failure.oldest());
       }
       return McpSchema.CallToolResult.builder()
           .addTextContent(ToolJson.compact(body))

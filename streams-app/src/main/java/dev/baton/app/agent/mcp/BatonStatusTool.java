@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.app.agent.AgentBackend;
 import dev.baton.app.agent.AgentStatus;
 import dev.baton.app.state.AgentHoldings;
+import dev.baton.sdk.protocol.EventCursor;
 import dev.baton.sdk.protocol.Task;
 import java.util.List;
 import java.util.Set;
@@ -16,7 +17,9 @@ import java.util.function.Function;
  * token, lease deadline), the lock requests it waits in (resource, position), its unfinished tasks
  * (id, title, status, version) and the newest decisions (number, title). Each list holds at most
  * {@value #MAX_LOCKS} locks or requests, {@value AgentStatus#MAX_TASKS} tasks and {@value
- * AgentStatus#MAX_DECISIONS} decisions; {@code more} names the lists that were cut.
+ * AgentStatus#MAX_DECISIONS} decisions; {@code more} names the lists that were cut. {@code cursor}
+ * is the event feed's end, taken before anything else is read: {@code events_wait} from it misses
+ * nothing that happened after this status (absent on a node without a feed).
  */
 final class BatonStatusTool implements McpTool {
   static final int MAX_LOCKS = 50;
@@ -34,7 +37,8 @@ final class BatonStatusTool implements McpTool {
 
   @Override
   public String description() {
-    return "Your locks, queued lock requests, unfinished tasks and the newest decisions.";
+    return "Your locks, queued lock requests, unfinished tasks, the newest decisions, and the"
+        + " event cursor for events_wait.";
   }
 
   @Override
@@ -50,6 +54,8 @@ final class BatonStatusTool implements McpTool {
   @Override
   public JsonNode call(ToolCall call) {
     call.args().only(Set.of());
+    // Before the reads: an event racing them is delivered again rather than missed.
+    EventCursor cursor = backend.feed() == null ? null : backend.feed().now();
     AgentStatus status = AgentStatus.read(backend, call.workspace(), call.agent());
     AgentHoldings.Holdings locks = status.locks();
     ObjectNode out = ToolJson.object();
@@ -67,6 +73,9 @@ final class BatonStatusTool implements McpTool {
     }
     if (!more.isEmpty()) {
       out.set("more", more);
+    }
+    if (cursor != null) {
+      out.put("cursor", cursor.encode());
     }
     return out;
   }

@@ -3,6 +3,7 @@ package dev.baton.app.agent.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.app.feed.CursorExpiredException;
 import dev.baton.sdk.BatonException;
 import dev.baton.sdk.BatonRejectedException;
 import dev.baton.sdk.BatonTimeoutException;
@@ -11,6 +12,7 @@ import dev.baton.sdk.protocol.Outcome;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +41,8 @@ public final class Compact {
           "updatedBy",
           "updatedAt");
 
+  private static final List<String> EVENT = List.of("type", "key", "version", "agent", "at");
+
   private Compact() {}
 
   /** A task in a listing: id, title, status, assignee, priority, version. */
@@ -49,6 +53,19 @@ public final class Compact {
   /** A task in full, less the audit fields. */
   public static ObjectNode task(JsonNode task) {
     return pick(task, TASK_DETAIL);
+  }
+
+  /**
+   * An event of the feed, less its event and command ids: type, key, version, agent, at, and its
+   * data compacted by kind ({@link #state}).
+   */
+  public static ObjectNode event(JsonNode event) {
+    ObjectNode out = pick(event, EVENT);
+    JsonNode data = state(event.get("data"));
+    if (data != null) {
+      out.set("data", data);
+    }
+    return out;
   }
 
   /** A lock: holders (agent, mode, token, lease deadline), queue (agent, mode, position). */
@@ -98,6 +115,12 @@ public final class Compact {
     }
     if (e instanceof ToolFailure tool) {
       return tool;
+    }
+    if (e instanceof CursorExpiredException expired) {
+      return ToolFailure.cursorExpired(expired);
+    }
+    if (e instanceof RejectedExecutionException busy) {
+      return new ToolFailure("UNAVAILABLE", busy.getMessage(), null);
     }
     if (e instanceof BatonRejectedException rejected) {
       return rejected(rejected.outcome());
