@@ -246,6 +246,28 @@ class AuthIT {
     assertThat(refused.err()).contains("UNAUTHORIZED").doesNotContain(secret);
   }
 
+  @Test
+  void shouldWatchEventsFromTheCliWithAToken() {
+    send(OPERATOR, null, "POST", "/v1/tasks/" + ws, "{\"id\":\"t-watch\",\"title\":\"w\"}");
+    CliRun watched =
+        CliRun.of(
+            "events",
+            "watch",
+            "--after",
+            "beginning",
+            "--count",
+            "1",
+            "--json",
+            "--workspace",
+            ws,
+            "--server",
+            baton.httpBase(),
+            "--token",
+            OPERATOR);
+    assertThat(watched.exitCode()).as(watched.out() + watched.err()).isZero();
+    assertThat(watched.out()).contains("\"type\":\"");
+  }
+
   private long countEvents() {
     Map<String, Object> props = new java.util.HashMap<>(baton.config().kafkaClientSettings());
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());

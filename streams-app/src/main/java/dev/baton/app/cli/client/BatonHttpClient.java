@@ -40,11 +40,6 @@ public final class BatonHttpClient {
   private final String token;
   private HttpClient https;
 
-  /** With {@code idempotencyKey} (null for none) sent on every request. */
-  public BatonHttpClient(URI server, String agent, String idempotencyKey) {
-    this(server, agent, null, idempotencyKey);
-  }
-
   /**
    * With the bearer {@code token} (null for none) and {@code idempotencyKey} (null for none) sent
    * on every request; {@code agent} null sends no {@value #AGENT_HEADER} (the token names the

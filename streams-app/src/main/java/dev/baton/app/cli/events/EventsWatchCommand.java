@@ -84,7 +84,7 @@ final class EventsWatchCommand implements Callable<Integer> {
     if (count != null && count < 1) {
       throw client.usage("--count must be >= 1, got " + count);
     }
-    BatonHttpClient http = new BatonHttpClient(client.server(), client.agent(), null);
+    BatonHttpClient http = client.http(null);
     String base = "/v1/events/" + client.workspace() + "?" + filters() + "waitMs=" + WAIT_MS;
     cursor = after;
     Thread onInterrupt = new Thread(() -> printResume(err), "baton-events-resume");
