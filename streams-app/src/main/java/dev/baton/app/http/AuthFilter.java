@@ -103,6 +103,9 @@ final class AuthFilter extends HttpFilter {
       HttpServletResponse res, int status, String error, String message, String challenge)
       throws IOException {
     res.setStatus(status);
+    // The refused request's body is never read, so the server will not reuse the connection; say
+    // so, or a client may send its next request on a connection that is being closed.
+    res.setHeader("Connection", "close");
     if (challenge != null) {
       res.setHeader("WWW-Authenticate", challenge);
     }
