@@ -14,6 +14,7 @@ import dev.baton.sdk.protocol.CommandType;
 import dev.baton.sdk.protocol.Fence;
 import dev.baton.sdk.protocol.Outcome;
 import dev.baton.sdk.protocol.OutcomeCode;
+import dev.baton.sdk.protocol.OutcomeStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,10 +130,11 @@ final class Locks implements LockOperations {
                 result.completeExceptionally(unwrap(error));
                 return;
               }
-              // A grant after waiting in the queue: its lease started at an unknown point after
-              // the send, so count from now and renew at once to learn a safe deadline.
-              HeldLock grant =
-                  keep(r, outcome, queued.get() ? System.nanoTime() : sentNanos, queued.get());
+              // A grant after waiting in the queue, or one a retry is told of (DUPLICATE): its
+              // lease started at an unknown point, maybe before this send, so count from now and
+              // renew at once to learn a safe deadline.
+              boolean late = queued.get() || outcome.status() == OutcomeStatus.DUPLICATE;
+              HeldLock grant = keep(r, outcome, late ? System.nanoTime() : sentNanos, late);
               if (!result.complete(grant)) {
                 LOG.debug("lock {} granted after its request was cancelled; releasing", grant);
                 release(grant);

@@ -8,6 +8,7 @@ import dev.baton.sdk.BatonRejectedException;
 import dev.baton.sdk.DecisionOperations;
 import dev.baton.sdk.LockGrant;
 import dev.baton.sdk.LockOperations;
+import dev.baton.sdk.LockRequest;
 import dev.baton.sdk.TaskOperations;
 import dev.baton.sdk.WriteOptions;
 import dev.baton.sdk.protocol.CommandType;
@@ -20,7 +21,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
@@ -155,6 +158,33 @@ class LocksTest {
     assertThat(timer.getQueue()).hasSize(2);
   }
 
+  @Test
+  void shouldRenewAtOnceAGrantARetryIsToldOf() throws InterruptedException {
+    // given: a retried acquire whose grant came before the retry (after a crash, say)
+    client.answer =
+        type ->
+            type == CommandType.LOCK_ACQUIRE
+                ? completed(granted(2).asDuplicate())
+                : completed(granted(2).withStatus(OutcomeStatus.ACCEPTED));
+
+    // when
+    LockGrant told =
+        locks
+            .acquire(
+                LockRequest.of("src/B.java", LockMode.EXCLUSIVE)
+                    .withLease(LEASE)
+                    .withCommandId("retried"))
+            .join();
+
+    // then: its lease may have run for a while, so it is renewed now, not a third of it later
+    assertThat(told.token()).isEqualTo(2L);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!client.sent.contains(CommandType.LOCK_RENEW)) {
+      assertThat(System.nanoTime()).as("a renewal sent at once").isLessThan(deadline);
+      Thread.sleep(10);
+    }
+  }
+
   private static CompletableFuture<Outcome> completed(Outcome outcome) {
     return CompletableFuture.completedFuture(outcome);
   }
@@ -203,7 +233,7 @@ class LocksTest {
 
   /** Records the type of every command submitted and answers it with {@link #answer}. */
   private static final class FakeClient implements BatonClient {
-    final List<CommandType> sent = new ArrayList<>();
+    final List<CommandType> sent = new CopyOnWriteArrayList<>();
     Function<CommandType, CompletableFuture<Outcome>> answer;
 
     @Override

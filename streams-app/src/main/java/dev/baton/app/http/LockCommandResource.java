@@ -122,9 +122,14 @@ final class LockCommandResource {
         Duration.ZERO);
   }
 
-  /** 202 while the request waits in the queue, 200 once granted. */
+  /**
+   * 202 while the request waits in the queue, 200 once granted; a retry's {@code DUPLICATE} answers
+   * with the status of what it repeats, so a retried queued request is 202 too.
+   */
   private static Reply acquired(AcquireLockRequest request, Outcome outcome) {
-    int status = outcome.status() == OutcomeStatus.QUEUED ? 202 : 200;
+    OutcomeStatus effective =
+        outcome.status() == OutcomeStatus.DUPLICATE ? outcome.originalStatus() : outcome.status();
+    int status = effective == OutcomeStatus.QUEUED ? 202 : 200;
     return new Reply(status, new LockAnswer(request.resource(), request.mode(), outcome));
   }
 }

@@ -3,6 +3,7 @@ package dev.baton.app.processor;
 import dev.baton.app.config.AppConfig;
 import dev.baton.app.state.DeadlineIndex;
 import dev.baton.app.state.LockDeadlines;
+import dev.baton.app.state.RetryRoutes;
 import dev.baton.app.state.appliers.EventAppliers;
 import dev.baton.app.state.immutable.ProcessingState;
 import dev.baton.app.topology.RoutedOutcome;
@@ -17,6 +18,7 @@ import dev.baton.sdk.protocol.InvalidCommandException;
 import dev.baton.sdk.protocol.Names;
 import dev.baton.sdk.protocol.Outcome;
 import dev.baton.sdk.protocol.OutcomeCode;
+import dev.baton.sdk.protocol.OutcomeStatus;
 import dev.baton.sdk.protocol.ParsedCommand;
 import dev.baton.sdk.protocol.ReplyTo;
 import java.time.Instant;
@@ -65,6 +67,7 @@ public final class CommandProcessor implements Processor<String, byte[], String,
   private final UnaryOperator<CommandHandler> decorate;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, Outcome> outcomes;
+  private RetryRoutes routes;
   private DeadlineIndex deadlines;
   private EventAppliers appliers;
   private TaskHandler tasks;
@@ -87,6 +90,7 @@ public final class CommandProcessor implements Processor<String, byte[], String,
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.outcomes = context.getStateStore(StoreNames.COMMAND_OUTCOMES);
+    this.routes = new RetryRoutes(context.getStateStore(StoreNames.REPLY_ROUTES));
     KeyValueStore<String, String> deadlineStore = context.getStateStore(StoreNames.DEADLINES);
     this.deadlines = new DeadlineIndex(deadlineStore);
     this.appliers =
@@ -135,7 +139,7 @@ public final class CommandProcessor implements Processor<String, byte[], String,
     Command cmd = valid.command();
     Outcome first = outcomes.get(cmd.id());
     if (first != null) {
-      send(first.asDuplicate(), cmd.replyTo());
+      send(retried(valid, first, now), cmd.replyTo());
       return;
     }
     if (!valid.key().equals(record.key())) {
@@ -173,6 +177,24 @@ public final class CommandProcessor implements Processor<String, byte[], String,
       return;
     }
     publish(verdict, now);
+  }
+
+  /**
+   * The answer to a retry: the remembered outcome as {@code DUPLICATE}. A lock request that still
+   * waits is answered with where it stands now (position, lock), and its final outcome will be sent
+   * to the retry's reply partition too, so whoever retries after a crash hears the end of the wait.
+   */
+  private Outcome retried(ParsedCommand.Valid valid, Outcome first, Instant now) {
+    if (first.status() != OutcomeStatus.QUEUED) {
+      return first.asDuplicate();
+    }
+    LockHandler.StillQueued waiting = locks.stillQueued(valid, now);
+    if (waiting == null) {
+      return first.asDuplicate();
+    }
+    Command cmd = valid.command();
+    routes.add(cmd.id(), waiting.queuedWith(), cmd.replyTo());
+    return waiting.progress().asDuplicate();
   }
 
   private void answerRejected(
@@ -223,6 +245,7 @@ public final class CommandProcessor implements Processor<String, byte[], String,
       if (DEDUP_KIND.equals(entry.kind())) {
         deadlines.remove(entry);
         outcomes.delete(entry.id());
+        routes.forget(entry.id());
         continue;
       }
       Verdict verdict = expire(entry, now);
@@ -269,6 +292,11 @@ public final class CommandProcessor implements Processor<String, byte[], String,
         outcomes.put(reply.outcome().commandId(), reply.outcome());
       }
       send(reply.outcome(), reply.replyTo());
+      if (!reply.answer()) {
+        for (ReplyTo retry : routes.take(reply.outcome().commandId(), reply.replyTo())) {
+          send(reply.outcome(), retry);
+        }
+      }
     }
   }
 

@@ -6,7 +6,9 @@ import dev.baton.sdk.protocol.Command;
 import dev.baton.sdk.protocol.CommandBodies.LockAcquire;
 import dev.baton.sdk.protocol.CommandBodies.LockResource;
 import dev.baton.sdk.protocol.LockState;
+import dev.baton.sdk.protocol.Outcome;
 import dev.baton.sdk.protocol.ParsedCommand;
+import dev.baton.sdk.protocol.ReplyTo;
 import java.time.Instant;
 
 /**
@@ -31,6 +33,28 @@ public final class LockHandler {
     LockRules.acquire(lock, valid.command(), body, now, limits, out);
     return out.build();
   }
+
+  /**
+   * A retry of the queued {@code lock.acquire} {@code valid}: where it stands now and the reply
+   * partition it was queued with; null when it no longer waits.
+   */
+  public StillQueued stillQueued(ParsedCommand.Valid valid, Instant now) {
+    LockState lock = locks.get(valid.key());
+    Outcome progress = LockRules.stillQueued(lock, valid.command().id(), now);
+    if (progress == null) {
+      return null;
+    }
+    ReplyTo queuedWith =
+        lock.queue().stream()
+            .filter(w -> w.requestId().equals(valid.command().id()))
+            .findFirst()
+            .map(LockState.Waiter::replyTo)
+            .orElse(null);
+    return new StillQueued(progress, queuedWith);
+  }
+
+  /** A queued request's current {@code QUEUED} outcome and the reply partition it queued with. */
+  public record StillQueued(Outcome progress, ReplyTo queuedWith) {}
 
   /** {@code lock.renew}. */
   public Verdict renew(ParsedCommand.Valid valid, Instant now) {

@@ -163,6 +163,33 @@ public final class LockRules {
         cmd.replyTo());
   }
 
+  /**
+   * Where queued request {@code requestId} stands in {@code current} now, as the {@code QUEUED}
+   * outcome a retry of it is answered with (its current position, the lock as it is); null when it
+   * no longer waits there.
+   */
+  public static Outcome stillQueued(LockState current, String requestId, Instant now) {
+    if (current == null) {
+      return null;
+    }
+    List<Waiter> queue = current.queue();
+    for (int i = 0; i < queue.size(); i++) {
+      if (queue.get(i).requestId().equals(requestId)) {
+        return Outcome.queued(
+            requestId,
+            CommandType.LOCK_ACQUIRE,
+            current,
+            i + 1,
+            "still waiting behind "
+                + i
+                + " request(s); held by "
+                + current.holders().stream().map(Holder::agent).toList(),
+            now);
+      }
+    }
+    return null;
+  }
+
   /** {@code lock.renew}; {@code current} is null when no request ever named the lock. */
   public static void renew(
       LockState current,

@@ -12,6 +12,12 @@ public final class StoreNames {
   public static final String COMMAND_OUTCOMES = "command-outcomes";
 
   /**
+   * Command id of a queued lock request -> the reply partitions of its retries ({@code
+   * RetryRoutes.Routes}), where its later outcome goes too.
+   */
+  public static final String REPLY_ROUTES = "reply-routes";
+
+  /**
    * Deadline index: {@code <deadline as 16 hex digits>|<kind>|<id>} -> nothing. Ordered by time, so
    * the expiry punctuator reads only what is due. Kinds: {@code lease} and {@code wait} (kept with
    * the locks by their applier), {@code cmd} (a remembered command id to forget).

@@ -2,6 +2,7 @@ package dev.baton.app.topology;
 
 import dev.baton.app.config.AppConfig;
 import dev.baton.app.processor.CommandProcessor;
+import dev.baton.app.state.RetryRoutes;
 import dev.baton.sdk.protocol.Event;
 import dev.baton.sdk.protocol.JsonSerde;
 import dev.baton.sdk.protocol.LockState;
@@ -16,10 +17,10 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Builds Baton's topology: {@code baton.commands} -> {@link CommandProcessor} (with the five
- * RocksDB stores of {@link StoreNames}: {@code tasks}, {@code locks}, {@code command-outcomes},
- * {@code decisions} and {@code deadlines}) -> {@code baton.outcomes} (routed to each client's reply
- * partition) and {@code baton.events}. Pure: no I/O, so tests build it for {@code
+ * Builds Baton's topology: {@code baton.commands} -> {@link CommandProcessor} (with the six RocksDB
+ * stores of {@link StoreNames}: {@code tasks}, {@code locks}, {@code command-outcomes}, {@code
+ * reply-routes}, {@code decisions} and {@code deadlines}) -> {@code baton.outcomes} (routed to each
+ * client's reply partition) and {@code baton.events}. Pure: no I/O, so tests build it for {@code
  * TopologyTestDriver}.
  */
 public final class TopologyFactory {
@@ -51,6 +52,12 @@ public final class TopologyFactory {
             Stores.persistentKeyValueStore(StoreNames.COMMAND_OUTCOMES),
             Serdes.String(),
             JsonSerde.of(Outcome.class)),
+        PROCESSOR);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(StoreNames.REPLY_ROUTES),
+            Serdes.String(),
+            JsonSerde.of(RetryRoutes.Routes.class)),
         PROCESSOR);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(

@@ -12,6 +12,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.app.config.AppConfig;
+import dev.baton.app.state.RetryRoutes;
 import dev.baton.app.topology.RoutedOutcome;
 import dev.baton.app.topology.StoreNames;
 import dev.baton.sdk.protocol.AggregateKeys;
@@ -86,6 +87,11 @@ class CommandProcessorTest {
             Stores.inMemoryKeyValueStore(StoreNames.LOCKS),
             Serdes.String(),
             JsonSerde.of(LockState.class)));
+    add(
+        Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(StoreNames.REPLY_ROUTES),
+            Serdes.String(),
+            JsonSerde.of(RetryRoutes.Routes.class)));
     add(
         Stores.keyValueStoreBuilder(
             Stores.inMemoryKeyValueStore(StoreNames.DECISIONS), Serdes.String(), Serdes.Integer()));
@@ -441,13 +447,19 @@ class CommandProcessorTest {
       processor.init(context);
     }
 
-    /** Task T1 exclusively locked by alice, bob waiting: every store has something. */
+    /**
+     * Task T1 exclusively locked by alice, bob waiting (and retrying from another reply partition):
+     * every store has something.
+     */
     private void givenTaskWithLockAndWaiter() {
       process(create("alice", T1, "x"));
       process(K1, bytes(lock("lock.acquire", "alice", "EXCLUSIVE", null)));
       ObjectNode bob = lock("lock.acquire", "bob", "EXCLUSIVE", 60_000L);
       waiterId = bob.get("id").asText();
       process(K1, bytes(bob));
+      ObjectNode bobRetry = bob.deepCopy();
+      bobRetry.putObject("replyTo").put("partition", 3);
+      process(K1, bytes(bobRetry));
       ObjectNode decision = envelope("decision.record", "alice");
       decision.putObject("body").put("title", "Use RocksDB").put("decision", "yes");
       process(AggregateKeys.decisions("default"), bytes(decision));
@@ -541,12 +553,13 @@ class CommandProcessorTest {
       // when
       process(K1, bytes(release));
 
-      // then: released, and bob, who waited, granted
+      // then: released, and bob, who waited, granted (told where he asked and where he retried)
       assertThat(outcomes())
           .extracting(f -> ((RoutedOutcome) f.record().value()).outcome())
           .extracting(Outcome::commandId, Outcome::status)
           .containsExactly(
               tuple(release.get("id").asText(), OutcomeStatus.ACCEPTED),
+              tuple(waiter, OutcomeStatus.GRANTED),
               tuple(waiter, OutcomeStatus.GRANTED));
       assertThat(events())
           .extracting(f -> ((Event) f.record().value()).type())

@@ -11,6 +11,7 @@ import dev.baton.app.check.PositionedEvent;
 import dev.baton.app.config.AppConfig;
 import dev.baton.app.processor.CommandProcessor;
 import dev.baton.app.state.LockDeadlines;
+import dev.baton.app.state.RetryRoutes;
 import dev.baton.sdk.protocol.AggregateKeys;
 import dev.baton.sdk.protocol.CommandType;
 import dev.baton.sdk.protocol.Event;
@@ -1578,15 +1579,23 @@ class LockTopologyTest {
   @Nested
   class ReplyRouting {
 
+    private final ProcessorUnderTest processor = new ProcessorUnderTest();
+    private ObjectNode bob;
+    private ObjectNode carol;
+
+    /** alice holds FILE (reply partition 1); bob (4) and carol (5) wait, in that order. */
+    private void givenBobAndCarolQueuedBehindAlice(long carolWaitMs) {
+      processor.send(withReplyTo(exclusive("alice", FILE), 1));
+      bob = withReplyTo(waiting("bob", FILE, "EXCLUSIVE", 30_000), 4);
+      processor.send(bob);
+      carol = withReplyTo(waiting("carol", FILE, "EXCLUSIVE", carolWaitMs), 5);
+      processor.send(carol);
+    }
+
     @Test
     void shouldRouteEveryOutcomeToItsOwnCommandsReplyPartition() {
       // given
-      ProcessorUnderTest processor = new ProcessorUnderTest();
-      processor.send(withReplyTo(exclusive("alice", FILE), 1));
-      ObjectNode bob = withReplyTo(waiting("bob", FILE, "EXCLUSIVE", 30_000), 4);
-      processor.send(bob);
-      ObjectNode carol = withReplyTo(waiting("carol", FILE, "EXCLUSIVE", 30_000), 5);
-      processor.send(carol);
+      givenBobAndCarolQueuedBehindAlice(30_000);
 
       // when
       List<RoutedOutcome> released = processor.send(withReplyTo(release("alice", FILE), 1));
@@ -1604,6 +1613,92 @@ class LockTopologyTest {
       assertThat(expired.get(0).replyTo()).isEqualTo(new ReplyTo(5));
       assertThat(new OutcomePartitioner().partitions(Topics.OUTCOMES, id(bob), released.get(1), 6))
           .contains(Set.of(4));
+    }
+
+    @Test
+    void shouldAnswerARetryOfAQueuedRequestWithItsPositionNowAndSendItsGrantThereToo() {
+      // given: bob and carol queued behind alice; carol retries from another reply partition
+      givenBobAndCarolQueuedBehindAlice(30_000);
+      processor.send(withReplyTo(cancel("bob", FILE), 4));
+
+      // when
+      List<RoutedOutcome> retry = processor.send(withReplyTo(carol.deepCopy(), 7));
+      List<RoutedOutcome> again = processor.send(withReplyTo(carol.deepCopy(), 7));
+      List<RoutedOutcome> released = processor.send(withReplyTo(release("alice", FILE), 1));
+      List<RoutedOutcome> late = processor.send(withReplyTo(carol.deepCopy(), 9));
+
+      // then: the retry hears where the request stands now (first, bob having left)
+      assertThat(retry).hasSize(1);
+      assertThat(retry.get(0).replyTo()).isEqualTo(new ReplyTo(7));
+      assertThat(retry.get(0).outcome().status()).isEqualTo(OutcomeStatus.DUPLICATE);
+      assertThat(retry.get(0).outcome().originalStatus()).isEqualTo(OutcomeStatus.QUEUED);
+      assertThat(retry.get(0).outcome().position()).isEqualTo(1);
+      assertThat(retry.get(0).outcome().lock().queue()).hasSize(1);
+      assertThat(again).hasSize(1);
+      // and the grant goes to the partition it queued with and, once, to the retry's
+      assertThat(released)
+          .extracting(RoutedOutcome::replyTo)
+          .containsExactly(new ReplyTo(1), new ReplyTo(5), new ReplyTo(7));
+      assertThat(released.get(2).outcome()).isEqualTo(released.get(1).outcome());
+      assertThat(released.get(2).outcome().status()).isEqualTo(OutcomeStatus.GRANTED);
+      assertThat(released.get(2).outcome().commandId()).isEqualTo(id(carol));
+      // a retry after the grant is answered with it, on its own partition only
+      assertThat(late).hasSize(1);
+      assertThat(late.get(0).replyTo()).isEqualTo(new ReplyTo(9));
+      assertThat(late.get(0).outcome().originalStatus()).isEqualTo(OutcomeStatus.GRANTED);
+      assertThat(late.get(0).outcome().token()).isEqualTo(2L);
+      assertThat(processor.routes()).isEmpty();
+    }
+
+    @Test
+    void shouldSendTheWaitExpiryAndTheCancellationOfARetriedRequestToTheRetryToo() {
+      // given: two requests queued behind alice, each retried elsewhere (one without replyTo)
+      givenBobAndCarolQueuedBehindAlice(1_000);
+      ObjectNode bobRetry = bob.deepCopy();
+      bobRetry.remove("replyTo");
+      processor.send(bobRetry);
+      processor.send(withReplyTo(carol.deepCopy(), 8));
+
+      // when
+      List<RoutedOutcome> expired = processor.punctuateAt(START.plusMillis(1_000));
+      List<RoutedOutcome> cancelled = processor.send(withReplyTo(cancel("bob", FILE), 4));
+
+      // then
+      assertThat(expired)
+          .extracting(RoutedOutcome::replyTo)
+          .containsExactly(new ReplyTo(5), new ReplyTo(8));
+      assertThat(expired)
+          .allSatisfy(r -> assertThat(r.outcome().code()).isEqualTo(OutcomeCode.EXPIRED));
+      assertThat(cancelled).hasSize(3);
+      assertThat(cancelled.get(0).outcome().status()).isEqualTo(OutcomeStatus.ACCEPTED);
+      assertThat(cancelled.subList(1, 3))
+          .extracting(RoutedOutcome::replyTo)
+          .containsExactly(new ReplyTo(4), null);
+      assertThat(cancelled.subList(1, 3))
+          .allSatisfy(
+              r -> {
+                assertThat(r.outcome().commandId()).isEqualTo(id(bob));
+                assertThat(r.outcome().code()).isEqualTo(OutcomeCode.CANCELLED);
+              });
+      assertThat(processor.routes()).isEmpty();
+    }
+
+    @Test
+    void shouldForgetTheRetryRoutesOfARequestWithItsRememberedCommandId() {
+      // given: a wait longer than the dedup retention, retried elsewhere
+      ProcessorUnderTest brief =
+          new ProcessorUnderTest(Map.of(AppConfig.DEDUP_RETENTION_MS, 10_000));
+      brief.send(withReplyTo(exclusive("alice", FILE), 1));
+      ObjectNode waiter = withReplyTo(waiting("bob", FILE, "EXCLUSIVE", 60_000), 4);
+      brief.send(waiter);
+      brief.send(withReplyTo(waiter.deepCopy(), 6));
+      assertThat(brief.routes()).containsOnlyKeys(id(waiter));
+
+      // when
+      brief.punctuateAt(START.plusMillis(10_001));
+
+      // then
+      assertThat(brief.routes()).isEmpty();
     }
   }
 
@@ -1987,12 +2082,20 @@ class LockTopologyTest {
   /** The command processor alone, on in-memory stores, to see what it forwards and where. */
   static final class ProcessorUnderTest {
     private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
-    private final CommandProcessor processor = new CommandProcessor(AppConfig.defaults(OVERRIDES));
+    private final CommandProcessor processor;
 
     ProcessorUnderTest() {
+      this(Map.of());
+    }
+
+    ProcessorUnderTest(Map<String, Object> extra) {
+      Map<String, Object> overrides = new java.util.HashMap<>(OVERRIDES);
+      overrides.putAll(extra);
+      processor = new CommandProcessor(AppConfig.defaults(overrides));
       addStore(StoreNames.TASKS, JsonSerde.of(Task.class));
       addStore(StoreNames.LOCKS, JsonSerde.of(LockState.class));
       addStore(StoreNames.COMMAND_OUTCOMES, JsonSerde.of(Outcome.class));
+      addStore(StoreNames.REPLY_ROUTES, JsonSerde.of(RetryRoutes.Routes.class));
       addStore(StoreNames.DECISIONS, Serdes.Integer());
       addStore(StoreNames.DEADLINES, Serdes.String());
       context.setCurrentSystemTimeMs(START.toEpochMilli());
@@ -2019,6 +2122,17 @@ class LockTopologyTest {
         throw new UncheckedIOException(e);
       }
       return takeOutcomes();
+    }
+
+    /** The {@code reply-routes} store: command id -> routes. */
+    Map<String, RetryRoutes.Routes> routes() {
+      KeyValueStore<String, RetryRoutes.Routes> store =
+          context.getStateStore(StoreNames.REPLY_ROUTES);
+      Map<String, RetryRoutes.Routes> all = new java.util.HashMap<>();
+      try (var it = store.all()) {
+        it.forEachRemaining(kv -> all.put(kv.key, kv.value));
+      }
+      return all;
     }
 
     List<RoutedOutcome> punctuateAt(Instant now) {
