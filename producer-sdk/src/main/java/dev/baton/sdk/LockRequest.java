@@ -18,8 +18,9 @@ import java.util.function.Consumer;
  * @param onLost told if this grant is lost after it was granted, besides the listeners added with
  *     {@link LockOperations#addListener}; null for none
  * @param commandId the acquire's command id, to retry an unanswered acquire idempotently (the retry
- *     is answered with the first request's outcome, or joins it while it waits); null for a fresh
- *     one
+ *     joins the first send while this client still waits for it; otherwise, from this or a new
+ *     client, it is answered with the request's newest outcome: its position now while it waits,
+ *     then its grant or end); null for a fresh one
  */
 public record LockRequest(
     String resource,

@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * The answer to one command on {@code baton.outcomes}, keyed by command id. Every command gets
- * exactly one outcome; a queued lock request gets a second one when it is granted or its wait
- * expires.
+ * exactly one outcome; a queued lock request gets a second one when it is granted, its wait expires
+ * or it is cancelled, sent also to the reply partition of every retry of it that came while it
+ * waited.
  *
  * @param commandId the command answered
  * @param commandType the command's type, when it could be read

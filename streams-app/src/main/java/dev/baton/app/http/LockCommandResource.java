@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * position}; the request stays in the queue and the client follows it with {@code GET
  * /v1/locks/{workspace}?resource=} (its agent among the holders means granted) or leaves with
  * {@code cancel}.
+ *
+ * <p>A retry with the same {@code Idempotency-Key}, on any node and after any crash, takes the same
+ * two shapes: the topology answers it with the request's newest outcome and sends the final one to
+ * this gateway's reply partition too (see {@code CommandProcessor}), so a long poll is answered on
+ * the grant and an async retry is 202 while the request still waits.
  */
 final class LockCommandResource {
   private static final Logger LOG = LoggerFactory.getLogger(LockCommandResource.class);
