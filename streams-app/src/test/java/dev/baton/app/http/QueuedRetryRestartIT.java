@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.app.config.AppConfig;
+import dev.baton.app.testing.ChildNodes;
 import dev.baton.app.testing.KafkaTestCluster;
 import dev.baton.app.testing.TestBaton;
 import dev.baton.sdk.BatonClient;
@@ -13,6 +14,7 @@ import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.LockMode;
 import dev.baton.sdk.protocol.Outcome;
 import dev.baton.sdk.protocol.OutcomeStatus;
+import dev.baton.sdk.protocol.Topics;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -22,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -43,10 +46,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A queued lock request retried after its node went away is answered: with its progress at once,
- * then with its grant when the holder releases. The node is stopped and started again on the same
- * data directory and namespace, so the retry reaches a gateway (and an SDK client) that never saw
- * the first request and reads another reply partition than the one the request was queued with (the
- * outcomes topic has many partitions and each client picks one at random).
+ * then with its grant when the holder releases. The node is stopped and started again in this JVM,
+ * or runs as a child {@code baton up} that is killed ({@code kill -9}) and started again, each time
+ * on the same data directory and namespace, so the retry reaches a gateway (and an SDK client) that
+ * never saw the first request and reads another reply partition than the one the request was queued
+ * with (the outcomes topic has 12 partitions and each client picks one at random).
  *
  * <p>The sequence of the field report: alice holds a file; bob long-polls {@code acquire} (wait 10
  * min, {@code Idempotency-Key}) and is queued; the node goes; it comes back; bob retries with his
@@ -59,63 +63,122 @@ import org.junit.jupiter.api.io.TempDir;
 class QueuedRetryRestartIT {
   private static final Duration AWAIT = Duration.ofSeconds(60);
   private static final int OUTCOME_PARTITIONS = 12;
+  private static final List<String> FILES =
+      List.of("src/Sync.java", "src/Async.java", "src/Sdk.java");
 
   private final String workspace = "qr-" + UUID.randomUUID().toString().substring(0, 8);
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @Test
-  void shouldAnswerRetriesOfQueuedRequestsAfterARestartWithProgressThenTheFinalOutcome(
-      @TempDir Path dataDir) throws Exception {
+  void shouldAnswerRetriesOfQueuedRequestsAfterAStopAndStart(@TempDir Path dataDir)
+      throws Exception {
     AppConfig config;
-    BatonClient dave;
-    String bobKey = "bob-" + UUID.randomUUID();
-    String carolKey = "carol-" + UUID.randomUUID();
-    String daveCommand = "dave-" + UUID.randomUUID();
+    Queued queued;
     try (TestBaton first =
         TestBaton.start(dataDir, Map.of(AppConfig.OUTCOME_PARTITIONS, OUTCOME_PARTITIONS))) {
       config = first.config();
-      String base = first.httpBase();
-      for (String file : List.of("src/Sync.java", "src/Async.java", "src/Sdk.java")) {
-        HttpResponse<String> held = acquire(base, "alice", file, 0, false, null).join();
-        assertThat(held.statusCode()).as(held.body()).isEqualTo(200);
-      }
-
-      // bob long-polls; carol asks without waiting; dave's SDK client queues by command id
-      CompletableFuture<HttpResponse<String>> bobFirst =
-          acquire(base, "bob", "src/Sync.java", 600_000, false, bobKey);
-      HttpResponse<String> carolFirst =
-          acquire(base, "carol", "src/Async.java", 600_000, true, carolKey).join();
-      assertThat(carolFirst.statusCode()).as(carolFirst.body()).isEqualTo(202);
-      assertThat(json(carolFirst).path("status").asText()).isEqualTo("QUEUED");
-      dave = client(first, "dave", 0);
-      CompletableFuture<LockGrant> daveFirst =
-          dave.locks().acquire(request("src/Sdk.java", daveCommand, o -> {}));
-      awaitTrue(
-          "bob, carol and dave queued",
-          () ->
-              queued(base, "src/Sync.java", "bob")
-                  && queued(base, "src/Async.java", "carol")
-                  && queued(base, "src/Sdk.java", "dave"));
-      // dave's client goes with the node: it is not closed (that would cancel its request)
-      assertThat(bobFirst).isNotDone();
-      assertThat(daveFirst).isNotDone();
+      queued =
+          queueBehindAlice(first.httpBase(), first.service().bootstrapServers(), config.topics());
     }
+    try (TestBaton second = TestBaton.restart(dataDir, config)) {
+      retryAndRelease(
+          "stop and start", queued, second.httpBase(), second.service().bootstrapServers());
+    }
+  }
 
-    try (TestBaton second = TestBaton.restart(dataDir, config);
-        KafkaConsumer<String, byte[]> outcomes = outcomeReader(config)) {
-      String base = second.httpBase();
-      awaitTrue("the lock status after the restart", () -> queued(base, "src/Sync.java", "bob"));
+  @Test
+  void shouldAnswerRetriesOfQueuedRequestsAfterAKill(@TempDir Path dir) throws Exception {
+    String prefix = KafkaTestCluster.uniqueTopicPrefix();
+    int port = ChildNodes.freePort();
+    String base = "http://127.0.0.1:" + port;
+    Map<String, String> env = new HashMap<>(ChildNodes.sharedSettings(prefix, dir.resolve("data")));
+    env.put("BATON_HTTP_PORT", String.valueOf(port));
+    env.put("BATON_OUTCOMES_PARTITIONS", String.valueOf(OUTCOME_PARTITIONS));
+    env.put("BATON_AUDIT_ENABLED", "false");
+    env.put("BATON_PROJECTION_ENABLED", "false");
+    String bootstrap = KafkaTestCluster.bootstrapServers();
+    try (ChildNodes children = new ChildNodes()) {
+      ChildNodes.Child node = children.start("node", dir.resolve("node-1.log"), env, "up");
+      children.await(
+          "the node is healthy", () -> ChildNodes.status(http, base + "/v1/health") == 200);
+      Queued queued = queueBehindAlice(base, bootstrap, Topics.withPrefix(prefix));
 
-      // when: the retries reach the new node and the new clients
+      node.kill();
+      long restarted = System.nanoTime();
+      ChildNodes.Child again = children.start("node-again", dir.resolve("node-2.log"), env, "up");
+      children.await(
+          "the node serves again",
+          Duration.ofSeconds(120),
+          List.of(again),
+          () -> queued(base, "src/Sync.java", "bob"));
+      System.out.printf(
+          "queued retry after kill -9: the node served again %.1f s after the restart%n",
+          (System.nanoTime() - restarted) / 1e9);
+      retryAndRelease("kill -9", queued, base, bootstrap);
+    }
+  }
+
+  /** What was queued before the crash: the keys and command id to retry with. */
+  private record Queued(
+      String bobKey,
+      String carolKey,
+      String daveCommand,
+      Topics topics,
+      BatonClient dave,
+      CompletableFuture<HttpResponse<String>> bobFirst,
+      CompletableFuture<LockGrant> daveFirst) {}
+
+  /**
+   * alice holds three files; bob long-polls the first, carol asks async for the second, dave's SDK
+   * client (reply partition 0) queues for the third by command id.
+   */
+  private Queued queueBehindAlice(String base, String bootstrap, Topics topics) throws IOException {
+    for (String file : FILES) {
+      HttpResponse<String> held = acquire(base, "alice", file, 0, false, null).join();
+      assertThat(held.statusCode()).as(held.body()).isEqualTo(200);
+    }
+    String bobKey = "bob-" + UUID.randomUUID();
+    String carolKey = "carol-" + UUID.randomUUID();
+    String daveCommand = "dave-" + UUID.randomUUID();
+    CompletableFuture<HttpResponse<String>> bobFirst =
+        acquire(base, "bob", "src/Sync.java", 600_000, false, bobKey);
+    HttpResponse<String> carolFirst =
+        acquire(base, "carol", "src/Async.java", 600_000, true, carolKey).join();
+    assertThat(carolFirst.statusCode()).as(carolFirst.body()).isEqualTo(202);
+    assertThat(json(carolFirst).path("status").asText()).isEqualTo("QUEUED");
+    BatonClient dave = client(bootstrap, topics, "dave", 0);
+    CompletableFuture<LockGrant> daveFirst =
+        dave.locks().acquire(request("src/Sdk.java", daveCommand, o -> {}));
+    awaitTrue(
+        "bob, carol and dave queued",
+        () ->
+            queued(base, "src/Sync.java", "bob")
+                && queued(base, "src/Async.java", "carol")
+                && queued(base, "src/Sdk.java", "dave"));
+    assertThat(bobFirst).isNotDone();
+    assertThat(daveFirst).isNotDone();
+    // dave's first client is left as a crashed one would be: closing it would cancel its request
+    return new Queued(bobKey, carolKey, daveCommand, topics, dave, bobFirst, daveFirst);
+  }
+
+  /**
+   * After the restart: every retry is told its progress at once; alice releases; bob's long poll
+   * and dave's new client get the grants, and carol's async retry turns from 202 to 200.
+   */
+  private void retryAndRelease(String crash, Queued q, String base, String bootstrap)
+      throws Exception {
+    awaitTrue("the lock status after the restart", () -> queued(base, "src/Sync.java", "bob"));
+    try (KafkaConsumer<String, byte[]> outcomes = outcomeReader(bootstrap, q.topics());
+        BatonClient daveAgain = client(bootstrap, q.topics(), "dave", 1)) {
+      // when: the retries reach the new node and a new client
       CompletableFuture<HttpResponse<String>> bobRetry =
-          acquire(base, "bob", "src/Sync.java", 600_000, false, bobKey);
+          acquire(base, "bob", "src/Sync.java", 600_000, false, q.bobKey());
       HttpResponse<String> carolRetry =
-          acquire(base, "carol", "src/Async.java", 600_000, true, carolKey).join();
+          acquire(base, "carol", "src/Async.java", 600_000, true, q.carolKey()).join();
       List<Outcome> daveProgress = new CopyOnWriteArrayList<>();
-      BatonClient daveAgain = client(second, "dave", 1);
       CompletableFuture<LockGrant> daveRetry =
-          daveAgain.locks().acquire(request("src/Sdk.java", daveCommand, daveProgress::add));
+          daveAgain.locks().acquire(request("src/Sdk.java", q.daveCommand(), daveProgress::add));
 
       // then: progress first
       assertThat(carolRetry.statusCode()).as(carolRetry.body()).isEqualTo(202);
@@ -137,7 +200,7 @@ class QueuedRetryRestartIT {
 
       // when: alice releases all three
       long released = System.nanoTime();
-      for (String file : List.of("src/Sync.java", "src/Async.java", "src/Sdk.java")) {
+      for (String file : FILES) {
         HttpResponse<String> release = release(base, "alice", file);
         assertThat(release.statusCode()).as(release.body()).isEqualTo(200);
       }
@@ -152,18 +215,18 @@ class QueuedRetryRestartIT {
       double daveSeconds = (System.nanoTime() - released) / 1e9;
       assertThat(daveGranted.token()).isEqualTo(2L);
       System.out.printf(
-          "queued retry after a restart: bob's long poll answered GRANTED %.2f s after alice's"
+          "queued retry after %s: bob's long poll answered GRANTED %.2f s after alice's"
               + " release, dave's SDK retry %.2f s%n",
-          bobSeconds, daveSeconds);
+          crash, bobSeconds, daveSeconds);
 
       awaitTrue("carol granted", () -> holds(base, "src/Async.java", "carol"));
       HttpResponse<String> carolGranted =
-          acquire(base, "carol", "src/Async.java", 600_000, true, carolKey).join();
+          acquire(base, "carol", "src/Async.java", 600_000, true, q.carolKey()).join();
       assertThat(carolGranted.statusCode()).as(carolGranted.body()).isEqualTo(200);
       assertThat(json(carolGranted).path("originalStatus").asText()).isEqualTo("GRANTED");
       assertThat(json(carolGranted).path("token").asLong()).isEqualTo(2L);
-      daveAgain.close();
-      dave.close();
+    } finally {
+      q.dave().close();
     }
   }
 
@@ -175,10 +238,10 @@ class QueuedRetryRestartIT {
         .onQueued(q);
   }
 
-  private BatonClient client(TestBaton node, String agent, int replyPartition) {
+  private BatonClient client(String bootstrap, Topics topics, String agent, int replyPartition) {
     return BatonClient.builder()
-        .bootstrapServers(node.service().bootstrapServers())
-        .topics(node.config().topics())
+        .bootstrapServers(bootstrap)
+        .topics(topics)
         .agent(agent)
         .workspace(workspace)
         .replyPartition(replyPartition)
@@ -255,14 +318,14 @@ class QueuedRetryRestartIT {
   }
 
   /** Reads every partition of the namespace's outcomes topic from the start. */
-  private static KafkaConsumer<String, byte[]> outcomeReader(AppConfig config) {
+  private static KafkaConsumer<String, byte[]> outcomeReader(String bootstrap, Topics topics) {
     Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestCluster.bootstrapServers());
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-    String topic = config.topics().outcomes();
+    String topic = topics.outcomes();
     List<TopicPartition> all =
         consumer.partitionsFor(topic).stream()
             .map(info -> new TopicPartition(topic, info.partition()))
