@@ -60,6 +60,9 @@ import org.eclipse.jetty.ee10.servlet.FilterHolder;
  * POST  /v1/tokens                            } admin tokens only (TokenResource): create (201,
  * GET   /v1/tokens                            } the secret shown once), list, revoke
  * DELETE /v1/tokens/{id}                      }
+ * GET   /v1/whoami                            who the token proves: agent, workspaces, role,
+ *                                             expires (never the secret); without auth
+ *                                             {"auth": false, "agent": X-Baton-Agent or null}
  * POST  /v1/hooks/claude|codex|opencode       agent hooks: lock a file before an edit
  *       /mcp                                  MCP server, streamable HTTP (see BatonMcpServer)
  * </pre>
@@ -327,6 +330,7 @@ public final class HttpApi implements AutoCloseable {
               }
               cfg.routes.post(TokenResource.PATH, tokenRoutes::create);
               cfg.routes.get(TokenResource.PATH, tokenRoutes::list);
+              cfg.routes.get(TokenResource.WHOAMI, tokenRoutes::whoami);
               cfg.routes.delete(TokenResource.PATH + "/{id}", tokenRoutes::revoke);
               if (agents != null) {
                 agents.mount(cfg);

@@ -223,6 +223,89 @@ class AuthIT {
   }
 
   @Test
+  void shouldAnswerWhoAmIWithTheTokensIdentityButNeverItsSecret() {
+    String token = create("agentW", ws);
+
+    TestHttp.Reply me = send(token, null, "GET", "/v1/whoami", null);
+
+    // The token's workspace is not default, and the route names none: it is not held to one.
+    assertThat(me.status()).as(me.raw()).isEqualTo(200);
+    assertThat(me.json().path("auth").asBoolean()).isTrue();
+    assertThat(me.json().path("agent").asText()).isEqualTo("agentW");
+    assertThat(me.json().path("role").asText()).isEqualTo("agent");
+    assertThat(me.json().path("workspaces").toString()).isEqualTo("[\"" + ws + "\"]");
+    assertThat(me.json().path("expired").asBoolean()).isFalse();
+    assertThat(me.json().path("id").asText())
+        .isEqualTo(TokenSecrets.parse(token).orElseThrow().id());
+    assertThat(me.raw()).doesNotContain(token).doesNotContain("hash").doesNotContain("salt");
+    TestHttp.Reply operator = send(OPERATOR, null, "GET", "/v1/whoami", null);
+    assertThat(operator.json().path("agent").asText()).isEqualTo(Authenticator.OPERATOR_AGENT);
+    assertThat(operator.json().path("role").asText()).isEqualTo("admin");
+    assertThat(operator.raw()).doesNotContain(OPERATOR);
+    assertThat(send(null, null, "GET", "/v1/whoami", null).status()).isEqualTo(401);
+  }
+
+  @Test
+  void shouldTakeTheAgentOfTheGuardFromTheToken(@TempDir Path repo) throws Exception {
+    String holder = create("agentG1", ws);
+    String other = create("agentG2", ws);
+    Path dir = repo.toRealPath();
+    assertThat(git(dir, "init", "-q")).isZero();
+    Files.writeString(dir.resolve("g.txt"), "g\n");
+    assertThat(git(dir, "add", "g.txt")).isZero();
+    TestHttp.Reply granted =
+        send(
+            holder,
+            null,
+            "POST",
+            "/v1/locks/" + ws + "/acquire",
+            "{\"resource\":\"file/g.txt\",\"mode\":\"EXCLUSIVE\",\"leaseMs\":60000}");
+    assertThat(granted.status()).as(granted.raw()).isEqualTo(200);
+
+    // No --agent: the holder's own token lets its commit through, another agent's does not.
+    CliRun own = guard(dir, holder);
+    CliRun refused = guard(dir, other);
+
+    assertThat(own.exitCode()).as(own.toString()).isZero();
+    assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+    assertThat(refused.err()).contains("g.txt is held by agentG1").contains("(you are agentG2)");
+  }
+
+  @Test
+  void shouldSetUpCodexToSendTheTokenWhenTheNodeAsksForOne(@TempDir Path repo) throws Exception {
+    CliRun setup =
+        CliRun.of(
+            "agent", "setup", "codex", "--dir", repo.toString(), "--server", baton.httpBase());
+
+    assertThat(setup.exitCode()).as(setup.toString()).isZero();
+    assertThat(Files.readString(repo.resolve(".codex/config.toml")))
+        .contains("[mcp_servers.baton]\nbearer_token_env_var = \"BATON_TOKEN\"\n");
+  }
+
+  private CliRun guard(Path dir, String token) {
+    return CliRun.of(
+        "agent",
+        "guard",
+        "--dir",
+        dir.toString(),
+        "--workspace",
+        ws,
+        "--server",
+        baton.httpBase(),
+        "--token",
+        token);
+  }
+
+  private static int git(Path dir, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    return p.exitValue();
+  }
+
+  @Test
   void shouldEnforceARevocationOnASecondGatewayWithinSeconds() throws Exception {
     String token = create("agentR", ws);
     String id = TokenSecrets.parse(token).orElseThrow().id();
