@@ -68,7 +68,8 @@ public final class CommandBodies {
   }
 
   /** Lock commands address a resource. */
-  public sealed interface LockBody extends Body permits LockAcquire, LockResource {
+  public sealed interface LockBody extends Body
+      permits LockAcquire, LockResource, LockForceRelease {
     /**
      * The resource addressed.
      *
@@ -153,6 +154,18 @@ public final class CommandBodies {
   public record LockResource(String resource, Long leaseMs) implements LockBody {}
 
   /**
+   * Body of {@code lock.force_release}: an admin ends grants it does not hold. The command's agent
+   * is the admin, recorded as the one who released.
+   *
+   * @param resource the locked resource
+   * @param holder the agent whose grant ends, or null for every holder
+   * @param reason why, for the audit, or null
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record LockForceRelease(String resource, String holder, String reason)
+      implements LockBody {}
+
+  /**
    * Body of {@code decision.record}.
    *
    * @param title the title (required)
@@ -210,6 +223,7 @@ public final class CommandBodies {
       case TASK_TRANSITION -> TaskTransition.class;
       case LOCK_ACQUIRE -> LockAcquire.class;
       case LOCK_RELEASE, LOCK_RENEW, LOCK_CANCEL -> LockResource.class;
+      case LOCK_FORCE_RELEASE -> LockForceRelease.class;
       case DECISION_RECORD -> DecisionRecord.class;
       case EVENT_EMIT -> EventEmit.class;
       case STATE_RESTORE -> StateRestore.class;
@@ -331,6 +345,11 @@ public final class CommandBodies {
         throw new InvalidCommandException("mode is missing; use EXCLUSIVE or COLLABORATIVE");
       }
       nonNegative("waitMs", a.waitMs());
+    } else if (body instanceof LockForceRelease f) {
+      if (f.holder() != null) {
+        Names.checkId("holder", f.holder());
+      }
+      text("reason", f.reason(), MAX_TEXT_LENGTH);
     } else if (body instanceof DecisionRecord d) {
       required("title", d.title());
       text("title", d.title(), MAX_TITLE_LENGTH);

@@ -26,6 +26,11 @@ public enum CommandType {
   LOCK_RENEW("lock.renew"),
   /** Withdraws a queued lock request. */
   LOCK_CANCEL("lock.cancel"),
+  /**
+   * Admin: releases another agent's grant (or every grant) of a lock; the gateway sends it only for
+   * admin tokens.
+   */
+  LOCK_FORCE_RELEASE("lock.force_release"),
   /** Records a numbered decision. */
   DECISION_RECORD("decision.record"),
   /** Emits an agent's own event. */
@@ -89,6 +94,7 @@ public enum CommandType {
     return this == LOCK_ACQUIRE
         || this == LOCK_RELEASE
         || this == LOCK_RENEW
-        || this == LOCK_CANCEL;
+        || this == LOCK_CANCEL
+        || this == LOCK_FORCE_RELEASE;
   }
 }

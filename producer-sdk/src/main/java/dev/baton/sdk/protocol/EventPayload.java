@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 
 /**
  * The typed {@code data} of an {@link Event}, one record per kind of payload; its JSON is exactly
@@ -19,8 +20,55 @@ public sealed interface EventPayload {
   /** {@code task.*}: the task after the change; the JSON is the task itself. */
   record TaskChanged(@JsonValue Task task) implements EventPayload {}
 
-  /** {@code lock.*}: the lock after the change; the JSON is the lock itself. */
-  record LockChanged(@JsonValue LockState lock) implements EventPayload {}
+  /**
+   * {@code lock.*}: the lock after the change; the JSON is the lock itself. A {@code lock.released}
+   * that an admin forced ({@code lock.force_release}) adds one field, {@code forced}: who released,
+   * whose grants ended and why.
+   *
+   * @param lock the lock after the change
+   * @param forced what a forced release ended, or null for every other change
+   */
+  record LockChanged(@JsonValue LockState lock, ForcedRelease forced) implements EventPayload {
+    /**
+     * Any change but a forced release.
+     *
+     * @param lock the lock after the change
+     */
+    public LockChanged(LockState lock) {
+      this(lock, null);
+    }
+
+    @Override
+    public JsonNode toJson() {
+      ObjectNode json = Json.mapper().valueToTree(lock);
+      if (forced != null) {
+        json.set("forced", Json.mapper().valueToTree(forced));
+      }
+      return json;
+    }
+  }
+
+  /**
+   * {@code data.forced} of a {@code lock.released} an admin forced.
+   *
+   * @param by the admin who released (also the event's {@code agent})
+   * @param holders the grants that ended, as they were
+   * @param reason the admin's reason, or null
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder({"by", "holders", "reason"})
+  record ForcedRelease(String by, List<LockState.Holder> holders, String reason) {
+    /**
+     * A forced release; the holders are copied.
+     *
+     * @param by the admin who released
+     * @param holders the grants that ended
+     * @param reason the reason, or null
+     */
+    public ForcedRelease {
+      holders = List.copyOf(holders);
+    }
+  }
 
   /** {@code decision.recorded}: the decision; the JSON is the decision itself. */
   record DecisionRecorded(@JsonValue Decision decision) implements EventPayload {}
@@ -108,7 +156,9 @@ public sealed interface EventPayload {
             LOCK_CANCELLED,
             LOCK_EXPIRED,
             LOCK_WAIT_EXPIRED ->
-            new LockChanged(read(data, LockState.class));
+            new LockChanged(
+                read(data, LockState.class),
+                data.hasNonNull("forced") ? read(data.get("forced"), ForcedRelease.class) : null);
         case DECISION_RECORDED -> new DecisionRecorded(read(data, Decision.class));
         case AGENT_EVENT ->
             new AgentEvent(

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.sdk.protocol.CommandBodies.DecisionRecord;
 import dev.baton.sdk.protocol.CommandBodies.EventEmit;
 import dev.baton.sdk.protocol.CommandBodies.LockAcquire;
+import dev.baton.sdk.protocol.CommandBodies.LockForceRelease;
 import dev.baton.sdk.protocol.CommandBodies.LockResource;
 import dev.baton.sdk.protocol.CommandBodies.StateRestore;
 import dev.baton.sdk.protocol.CommandBodies.TaskClaim;
@@ -401,6 +402,11 @@ class CommandCodecTest {
               LockResource.class,
               "default/lock/branch:main"),
           Arguments.of(
+              CommandType.LOCK_FORCE_RELEASE,
+              "{\"resource\": \"src/A.java\", \"holder\": \"bob\", \"reason\": \"stuck\"}",
+              LockForceRelease.class,
+              "default/lock/src/A.java"),
+          Arguments.of(
               CommandType.DECISION_RECORD,
               "{\"title\": \"Use Kafka\", \"decision\": \"yes\", \"taskId\": \"T1\"}",
               DecisionRecord.class,
@@ -476,6 +482,12 @@ class CommandCodecTest {
               "{\"resource\": \"task/a b\", \"mode\": \"EXCLUSIVE\"}",
               "task id in resource"),
           Arguments.of(CommandType.LOCK_RELEASE, "{\"resource\": \"../etc\"}", "resource"),
+          Arguments.of(
+              CommandType.LOCK_FORCE_RELEASE,
+              "{\"resource\": \"a\", \"holder\": \"b c\"}",
+              "holder"),
+          Arguments.of(
+              CommandType.LOCK_FORCE_RELEASE, "{\"resource\": \"a\", \"agent\": \"b\"}", "agent"),
           Arguments.of(CommandType.DECISION_RECORD, "{\"title\": \"t\"}", "decision"),
           Arguments.of(
               CommandType.DECISION_RECORD,

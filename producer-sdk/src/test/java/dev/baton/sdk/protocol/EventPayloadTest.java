@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.sdk.protocol.EventPayload.AgentEvent;
 import dev.baton.sdk.protocol.EventPayload.CommandRejected;
 import dev.baton.sdk.protocol.EventPayload.DecisionRecorded;
+import dev.baton.sdk.protocol.EventPayload.ForcedRelease;
 import dev.baton.sdk.protocol.EventPayload.LockChanged;
 import dev.baton.sdk.protocol.EventPayload.LockRestored;
 import dev.baton.sdk.protocol.EventPayload.TaskChanged;
@@ -76,6 +77,27 @@ class EventPayloadTest {
       assertThat(bytes(new TaskChanged(TASK))).isEqualTo(bytes(TASK));
       assertThat(bytes(new LockChanged(LOCK))).isEqualTo(bytes(LOCK));
       assertThat(new TaskChanged(TASK).toJson()).isEqualTo(Json.mapper().valueToTree(TASK));
+    }
+
+    @Test
+    void shouldAddForcedToTheLockOfAForcedReleaseAndReadItBack() {
+      // given
+      LockChanged forced =
+          new LockChanged(
+              LOCK, new ForcedRelease("root", List.of(LOCK.holders().get(0)), "agent crashed"));
+
+      // when
+      JsonNode json = forced.toJson();
+
+      // then: the lock's own fields, plus forced
+      ObjectNode lockOnly = ((ObjectNode) json.deepCopy());
+      lockOnly.remove("forced");
+      assertThat(lockOnly).isEqualTo(Json.mapper().valueToTree(LOCK));
+      assertThat(json.path("forced").path("by").asText()).isEqualTo("root");
+      assertThat(json.path("forced").path("holders").get(0).path("token").asLong()).isEqualTo(4);
+      assertThat(EventPayload.of(event(EventType.LOCK_RELEASED, forced))).isEqualTo(forced);
+      assertThat(EventPayload.of(event(EventType.LOCK_RELEASED, new LockChanged(LOCK))))
+          .isEqualTo(new LockChanged(LOCK));
     }
 
     @Test

@@ -34,6 +34,9 @@ public final class TokenLog implements AutoCloseable {
   private final CountDownLatch caughtUp = new CountDownLatch(1);
   private volatile boolean closed;
 
+  /** Why the reader stopped before it caught up (refused credentials, a missing topic), if so. */
+  private volatile RuntimeException failure;
+
   private TokenLog(KafkaConsumer<String, byte[]> consumer, TokenRegistry registry, String topic) {
     this.consumer = consumer;
     this.registry = registry;
@@ -63,6 +66,12 @@ public final class TokenLog implements AutoCloseable {
         log.close();
         throw new IllegalStateException(
             "could not read the tokens topic " + topic + " within " + timeout);
+      }
+      if (log.failure != null) {
+        log.close();
+        throw new IllegalStateException(
+            "could not read the tokens topic " + topic + ": " + log.failure.getMessage(),
+            log.failure);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -94,7 +103,13 @@ public final class TokenLog implements AutoCloseable {
         LOG.error("token log woken up unexpectedly", e);
       }
     } catch (RuntimeException e) {
-      LOG.error("token log stopped: new tokens and revocations are no longer seen", e);
+      if (caughtUp.getCount() > 0) {
+        // Still starting: start() reports it (a refused login fails at once, not at the timeout).
+        failure = e;
+        caughtUp.countDown();
+      } else {
+        LOG.error("token log stopped: new tokens and revocations are no longer seen", e);
+      }
     } finally {
       consumer.close(Duration.ofSeconds(5));
     }

@@ -17,7 +17,8 @@ public final class Scenarios {
         new ReadScenario(),
         new CheckpointScenario(),
         new HooksScenario(),
-        new EventsScenario());
+        new EventsScenario(),
+        new FairnessScenario());
   }
 
   public static List<String> names() {

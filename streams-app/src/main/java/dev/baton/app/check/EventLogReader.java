@@ -1,6 +1,7 @@
 package dev.baton.app.check;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.baton.app.config.KafkaAccess;
 import dev.baton.sdk.protocol.Event;
 import dev.baton.sdk.protocol.Json;
 import java.io.IOException;
@@ -46,8 +47,20 @@ public final class EventLogReader {
    *     {@code timeout}
    */
   public static EventLog read(String bootstrapServers, String topic, Duration timeout) {
+    return read(KafkaAccess.plain(bootstrapServers), topic, timeout);
+  }
+
+  /**
+   * Reads {@code topic} up to its end offsets at the time of the call, connecting with {@code
+   * kafka}'s security settings.
+   *
+   * @throws IllegalStateException when the topic does not exist or its end is not reached within
+   *     {@code timeout}
+   */
+  public static EventLog read(KafkaAccess kafka, String topic, Duration timeout) {
+    String bootstrapServers = kafka.bootstrap();
     long deadline = System.nanoTime() + timeout.toNanos();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props(bootstrapServers))) {
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props(kafka))) {
       List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
       if (infos == null || infos.isEmpty()) {
         throw new IllegalStateException(
@@ -151,9 +164,8 @@ public final class EventLogReader {
     return out;
   }
 
-  private static Properties props(String bootstrapServers) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+  private static Properties props(KafkaAccess kafka) {
+    Properties props = kafka.properties();
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

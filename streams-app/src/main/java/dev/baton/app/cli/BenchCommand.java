@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Measure Baton side by side with its baselines, in one run, against an embedded broker"
           + " (or --bootstrap).",
-      "Scenarios: produce, e2e, contention, export, recover, read, checkpoint, hooks; all runs"
-          + " each and writes <json-dir>/<scenario>.json.",
+      "Scenarios: produce, e2e, contention, export, recover, read, checkpoint, hooks, events,"
+          + " fairness; all runs each and writes <json-dir>/<scenario>.json.",
       "Benchmarks report numbers; they never pass or fail on speed."
     })
 public final class BenchCommand implements Callable<Integer> {
@@ -75,7 +75,11 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Partitions of every topic created (default: ${DEFAULT-VALUE}).")
   int partitions;
 
-  @Option(names = "--agents", description = "e2e: agents, one SDK client each (default 100).")
+  @Option(
+      names = "--agents",
+      description =
+          "e2e: agents, one SDK client each (default 100); fairness: well-behaved agents"
+              + " (default 99).")
   Integer agents;
 
   @Option(
@@ -85,7 +89,8 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--seconds",
-      description = "e2e, read: seconds each measured phase lasts (default 15).")
+      description =
+          "e2e, read, fairness: seconds each measured phase lasts (default 15; fairness 30).")
   Integer seconds;
 
   @Option(

@@ -47,6 +47,8 @@ import org.eclipse.jetty.ee10.servlet.FilterHolder;
  * POST  /v1/locks/{workspace}/renew           } header X-Baton-Agent required; the resource in
  * POST  /v1/locks/{workspace}/release         } the body; answer: the outcome plus resource and
  * POST  /v1/locks/{workspace}/cancel          } mode (see LockAnswer)
+ * POST  /v1/locks/{workspace}/force-release   admin: end another agent's grant ("holder"; absent:
+ *                                             every holder); 403 FORBIDDEN for other tokens
  * POST  /v1/decisions/{workspace}             record a decision (201; version = its number)
  * GET   /v1/decisions/{workspace}?task=&amp;status=&amp;limit=&amp;before=
  *                                             {"decisions":[...] newest first, "next": before or null}
@@ -58,6 +60,9 @@ import org.eclipse.jetty.ee10.servlet.FilterHolder;
  * POST  /v1/tokens                            } admin tokens only (TokenResource): create (201,
  * GET   /v1/tokens                            } the secret shown once), list, revoke
  * DELETE /v1/tokens/{id}                      }
+ * GET   /v1/whoami                            who the token proves: agent, workspaces, role,
+ *                                             expires (never the secret); without auth
+ *                                             {"auth": false, "agent": X-Baton-Agent or null}
  * POST  /v1/hooks/claude|codex|opencode       agent hooks: lock a file before an edit
  *       /mcp                                  MCP server, streamable HTTP (see BatonMcpServer)
  * </pre>
@@ -312,6 +317,7 @@ public final class HttpApi implements AutoCloseable {
               cfg.routes.post("/v1/locks/{workspace}/renew", lockCommands::renew);
               cfg.routes.post("/v1/locks/{workspace}/release", lockCommands::release);
               cfg.routes.post("/v1/locks/{workspace}/cancel", lockCommands::cancel);
+              cfg.routes.post("/v1/locks/{workspace}/force-release", lockCommands::forceRelease);
               cfg.routes.post("/v1/decisions/{workspace}", decisions::record);
               if (feed != null) {
                 cfg.routes.get(
@@ -324,6 +330,7 @@ public final class HttpApi implements AutoCloseable {
               }
               cfg.routes.post(TokenResource.PATH, tokenRoutes::create);
               cfg.routes.get(TokenResource.PATH, tokenRoutes::list);
+              cfg.routes.get(TokenResource.WHOAMI, tokenRoutes::whoami);
               cfg.routes.delete(TokenResource.PATH + "/{id}", tokenRoutes::revoke);
               if (agents != null) {
                 agents.mount(cfg);

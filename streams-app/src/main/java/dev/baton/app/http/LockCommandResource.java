@@ -1,5 +1,6 @@
 package dev.baton.app.http;
 
+import dev.baton.app.auth.Principal;
 import dev.baton.app.http.CommandReplies.Reply;
 import dev.baton.sdk.BatonClient;
 import dev.baton.sdk.protocol.CommandType;
@@ -112,6 +113,46 @@ final class LockCommandResource {
 
   void cancel(Context ctx) {
     resourceCommand(ctx, CommandType.LOCK_CANCEL);
+  }
+
+  /**
+   * {@code POST /v1/locks/{workspace}/force-release}: an admin ends another agent's grant. With
+   * auth on, any other token is 403 before anything is sent; without auth every caller is trusted,
+   * as for every other command. The event records the admin as its agent and the grants that ended
+   * ({@code forced}).
+   */
+  void forceRelease(Context ctx) {
+    String workspace = Requests.pathId(ctx, "workspace");
+    String agent = Requests.agent(ctx);
+    Principal principal = ctx.attribute(AuthFilter.PRINCIPAL);
+    if (principal != null && !principal.isAdmin()) {
+      throw ApiError.forbidden(
+          "force-releasing a lock needs an admin token; the token of "
+              + agent
+              + " has role "
+              + principal.role().wireName());
+    }
+    ForceReleaseRequest request = RequestBodies.required(ctx, ForceReleaseRequest.class).checked();
+    CompletableFuture<Outcome> done =
+        client
+            .as(agent, workspace)
+            .submit(
+                CommandType.LOCK_FORCE_RELEASE, request.commandBody(), Requests.idempotency(ctx));
+    replies.answer(
+        ctx,
+        done.thenApply(
+            outcome -> {
+              if (outcome.status() == OutcomeStatus.ACCEPTED) {
+                LOG.info(
+                    "lock {} in {} force-released by {}: {}",
+                    request.resource(),
+                    workspace,
+                    agent,
+                    outcome.message());
+              }
+              return new Reply(200, new LockAnswer(request.resource(), null, outcome));
+            }),
+        Duration.ZERO);
   }
 
   private void resourceCommand(Context ctx, CommandType type) {

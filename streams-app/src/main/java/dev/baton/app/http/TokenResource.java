@@ -1,5 +1,6 @@
 package dev.baton.app.http;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.app.auth.NodeTokens;
 import dev.baton.app.auth.Principal;
 import dev.baton.app.auth.TokenRequest;
@@ -8,6 +9,7 @@ import dev.baton.app.auth.TokenView;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +24,10 @@ import org.slf4j.LoggerFactory;
  */
 final class TokenResource {
   static final String PATH = "/v1/tokens";
+
+  /** {@code GET /v1/whoami}: who the request's token proves, for clients that hold only a token. */
+  static final String WHOAMI = "/v1/whoami";
+
   private static final Logger LOG = LoggerFactory.getLogger(TokenResource.class);
 
   private final NodeTokens tokens;
@@ -68,6 +74,45 @@ final class TokenResource {
     tokens.writer().revoke(id);
     LOG.info("token {} revoked by {}", id, admin.agent());
     ctx.json(Map.of("id", id, "revoked", true));
+  }
+
+  /**
+   * {@code GET /v1/whoami}, for any valid token: {@code {"auth": true, "id", "agent", "workspaces",
+   * "role", "created", "expires", "expired": false}} (the token's view, never its secret or hash;
+   * the operator token of {@code baton.auth.admin.token} has no {@code created} or {@code
+   * expires}). Without auth: {@code {"auth": false, "agent": X-Baton-Agent or null}}, since the
+   * header is then the only identity.
+   */
+  void whoami(Context ctx) {
+    Principal principal = ctx.attribute(AuthFilter.PRINCIPAL);
+    if (principal == null) {
+      Map<String, Object> open = new LinkedHashMap<>();
+      open.put("auth", false);
+      String agent = ctx.header(Requests.AGENT_HEADER);
+      open.put("agent", agent == null || agent.isEmpty() ? null : agent);
+      ctx.json(open);
+      return;
+    }
+    Instant now = clock.instant();
+    TokenView view =
+        tokens
+            .registry()
+            .find(principal.tokenId())
+            .map(r -> TokenView.of(r, now))
+            .orElseGet(
+                () ->
+                    new TokenView(
+                        null,
+                        principal.tokenId(),
+                        principal.agent(),
+                        principal.workspaces().stream().sorted().toList(),
+                        principal.role().wireName(),
+                        null,
+                        null,
+                        false));
+    ObjectNode answer = HttpJson.mapper().createObjectNode().put("auth", true);
+    answer.setAll((ObjectNode) HttpJson.mapper().valueToTree(view));
+    ctx.json(answer);
   }
 
   private Principal admin(Context ctx) {

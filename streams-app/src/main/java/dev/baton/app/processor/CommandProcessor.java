@@ -120,6 +120,7 @@ public final class CommandProcessor implements Processor<String, byte[], String,
           case LOCK_RENEW -> locks::renew;
           case LOCK_RELEASE -> locks::release;
           case LOCK_CANCEL -> locks::cancel;
+          case LOCK_FORCE_RELEASE -> locks::forceRelease;
           case DECISION_RECORD -> decisions;
           case EVENT_EMIT -> agentEvents;
           case STATE_RESTORE -> restores;

@@ -4,6 +4,7 @@ import dev.baton.app.state.LockDeadlines;
 import dev.baton.app.state.immutable.LockTable;
 import dev.baton.sdk.protocol.Command;
 import dev.baton.sdk.protocol.CommandBodies.LockAcquire;
+import dev.baton.sdk.protocol.CommandBodies.LockForceRelease;
 import dev.baton.sdk.protocol.CommandBodies.LockResource;
 import dev.baton.sdk.protocol.LockState;
 import dev.baton.sdk.protocol.Outcome;
@@ -72,6 +73,19 @@ public final class LockHandler {
   public Verdict cancel(ParsedCommand.Valid valid, Instant now) {
     return onResource(
         valid, (lock, key, cmd, r, out) -> LockRules.cancel(lock, key, cmd, r, now, out));
+  }
+
+  /** {@code lock.force_release}. */
+  public Verdict forceRelease(ParsedCommand.Valid valid, Instant now) {
+    Verdict.Builder out = Verdict.forCommand(valid.command().id());
+    LockRules.forceRelease(
+        locks.get(valid.key()),
+        valid.key(),
+        valid.command(),
+        (LockForceRelease) valid.body(),
+        now,
+        out);
+    return out.build();
   }
 
   /** A rule over one named lock ({@code null} when no request ever named it). */

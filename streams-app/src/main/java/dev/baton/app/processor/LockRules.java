@@ -4,9 +4,11 @@ import dev.baton.app.config.AppConfig;
 import dev.baton.sdk.protocol.AggregateKeys;
 import dev.baton.sdk.protocol.Command;
 import dev.baton.sdk.protocol.CommandBodies.LockAcquire;
+import dev.baton.sdk.protocol.CommandBodies.LockForceRelease;
 import dev.baton.sdk.protocol.CommandBodies.LockResource;
 import dev.baton.sdk.protocol.CommandType;
 import dev.baton.sdk.protocol.EventIds;
+import dev.baton.sdk.protocol.EventPayload.ForcedRelease;
 import dev.baton.sdk.protocol.EventPayload.LockChanged;
 import dev.baton.sdk.protocol.EventType;
 import dev.baton.sdk.protocol.InvalidCommandException;
@@ -238,6 +240,73 @@ public final class LockRules {
         out,
         released ->
             Outcome.lockAccepted(cmd.id(), cmd.type(), released, held.token(), "released", now));
+  }
+
+  /**
+   * {@code lock.force_release}: an admin ends the grant of {@code f.holder()} (every grant when it
+   * names none) as if its holder had released it. One {@code lock.released} event whose agent is
+   * the admin and whose {@code forced} names the grants that ended; then the waiters that can now
+   * go are granted, each with a newer fencing token, so the former holder's token is stale from
+   * here on. Who may send it is the gateway's business (admin tokens only); the topology trusts the
+   * agent the gateway authenticated, as for every command.
+   */
+  public static void forceRelease(
+      LockState current,
+      String key,
+      Command cmd,
+      LockForceRelease f,
+      Instant now,
+      Verdict.Builder out) {
+    LockState lock = orEmpty(current, cmd, f.resource(), key);
+    List<Holder> ending =
+        lock.holders().stream()
+            .filter(h -> f.holder() == null || h.agent().equals(f.holder()))
+            .toList();
+    if (current == null || ending.isEmpty()) {
+      boolean unknown = current == null;
+      String message =
+          unknown
+              ? "lock " + key + " does not exist"
+              : f.holder() == null
+                  ? "lock " + key + " has no holder to release"
+                  : f.holder()
+                      + " does not hold lock "
+                      + key
+                      + "; holders: "
+                      + lock.holders().stream().map(Holder::agent).toList();
+      out.answer(
+          Outcome.lockRejected(
+              cmd.id(),
+              cmd.type(),
+              lock,
+              unknown ? OutcomeCode.NOT_FOUND : OutcomeCode.NOT_HOLDER,
+              message,
+              now),
+          cmd.replyTo());
+      return;
+    }
+    Draft w = new Draft(lock);
+    w.holders.removeAll(ending);
+    LockState next = w.commit(now);
+    out.event(
+        EventType.LOCK_RELEASED,
+        key,
+        next.version(),
+        cmd.agent(),
+        new LockChanged(next, new ForcedRelease(cmd.agent(), ending, f.reason())));
+    out.answer(
+        Outcome.lockAccepted(
+            cmd.id(),
+            cmd.type(),
+            next,
+            ending.size() == 1 ? ending.get(0).token() : null,
+            "force-released by "
+                + cmd.agent()
+                + ": "
+                + ending.stream().map(h -> h.agent() + " (token " + h.token() + ")").toList(),
+            now),
+        cmd.replyTo());
+    grantWaiters(w, now, out);
   }
 
   /** {@code lock.cancel}: the agent's queued request leaves the queue. */

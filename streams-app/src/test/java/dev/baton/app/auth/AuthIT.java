@@ -132,6 +132,180 @@ class AuthIT {
   }
 
   @Test
+  void shouldLetOnlyAnAdminForceReleaseAnotherAgentsLockAndAuditIt() throws Exception {
+    String holder = create("agentF1", ws);
+    String waiter = create("agentF2", ws);
+    String task = "t-force";
+    assertThat(
+            send(
+                    holder,
+                    null,
+                    "POST",
+                    "/v1/tasks/" + ws,
+                    "{\"id\":\"" + task + "\",\"title\":\"x\"}")
+                .status())
+        .isEqualTo(201);
+    String lock = "{\"resource\":\"task/" + task + "\",\"mode\":\"EXCLUSIVE\",\"leaseMs\":60000";
+    TestHttp.Reply granted =
+        send(holder, null, "POST", "/v1/locks/" + ws + "/acquire", lock + ",\"waitMs\":0}");
+    assertThat(granted.status()).as(granted.raw()).isEqualTo(200);
+    long oldToken = granted.json().path("token").asLong();
+    TestHttp.Reply queued =
+        send(
+            waiter,
+            null,
+            "POST",
+            "/v1/locks/" + ws + "/acquire",
+            lock + ",\"waitMs\":60000,\"async\":true}");
+    assertThat(queued.status()).as(queued.raw()).isEqualTo(202);
+    String force =
+        "{\"resource\":\"task/" + task + "\",\"holder\":\"agentF1\",\"reason\":\"stuck\"}";
+    long eventsBefore = countEvents();
+
+    // An agent token may not force-release, not even the waiter that would gain from it.
+    TestHttp.Reply refused =
+        send(waiter, null, "POST", "/v1/locks/" + ws + "/force-release", force);
+    assertThat(refused.status()).as(refused.raw()).isEqualTo(403);
+    assertThat(refused.json().path("error").asText()).isEqualTo("FORBIDDEN");
+    CliRun refusedCli =
+        CliRun.of(
+            "lock",
+            "release",
+            "task/" + task,
+            "--force",
+            "--workspace",
+            ws,
+            "--server",
+            baton.httpBase(),
+            "--token",
+            holder);
+    assertThat(refusedCli.exitCode()).isEqualTo(1);
+    assertThat(refusedCli.err()).contains("FORBIDDEN").doesNotContain(holder);
+
+    TestHttp.Reply forced =
+        send(OPERATOR, null, "POST", "/v1/locks/" + ws + "/force-release", force);
+    assertThat(forced.status()).as(forced.raw()).isEqualTo(200);
+
+    // Exactly the admin's release and the waiter's grant reached the log: the refusals wrote
+    // nothing.
+    await("the forced release and the grant", () -> countEvents() >= eventsBefore + 2);
+    assertThat(countEvents()).isEqualTo(eventsBefore + 2);
+    JsonNode released =
+        events().stream()
+            .filter(e -> e.path("type").asText().equals("lock.released"))
+            .filter(e -> e.path("data").has("forced"))
+            .filter(e -> e.path("key").asText().equals(ws + "/task/" + task))
+            .findFirst()
+            .orElseThrow();
+    assertThat(released.path("agent").asText()).isEqualTo(Authenticator.OPERATOR_AGENT);
+    assertThat(released.path("data").path("forced").path("by").asText())
+        .isEqualTo(Authenticator.OPERATOR_AGENT);
+    assertThat(released.path("data").path("forced").path("reason").asText()).isEqualTo("stuck");
+    JsonNode former = released.path("data").path("forced").path("holders").get(0);
+    assertThat(former.path("agent").asText()).isEqualTo("agentF1");
+    assertThat(former.path("token").asLong()).isEqualTo(oldToken);
+    assertThat(released.toString()).doesNotContain(OPERATOR);
+
+    // The waiter holds it now with a newer token; the former holder's fenced write is refused.
+    JsonNode status =
+        send(waiter, null, "GET", "/v1/locks/" + ws + "?resource=task/" + task, null).json();
+    assertThat(status.path("holders").get(0).path("agent").asText()).isEqualTo("agentF2");
+    assertThat(status.path("holders").get(0).path("token").asLong()).isGreaterThan(oldToken);
+    TestHttp.Reply fenced =
+        send(
+            holder,
+            null,
+            "PATCH",
+            "/v1/tasks/" + ws + "/" + task,
+            "{\"title\":\"late\",\"fenceToken\":" + oldToken + "}");
+    assertThat(fenced.status()).as(fenced.raw()).isEqualTo(409);
+    assertThat(fenced.json().path("error").asText()).isEqualTo("FENCED");
+  }
+
+  @Test
+  void shouldAnswerWhoAmIWithTheTokensIdentityButNeverItsSecret() {
+    String token = create("agentW", ws);
+
+    TestHttp.Reply me = send(token, null, "GET", "/v1/whoami", null);
+
+    // The token's workspace is not default, and the route names none: it is not held to one.
+    assertThat(me.status()).as(me.raw()).isEqualTo(200);
+    assertThat(me.json().path("auth").asBoolean()).isTrue();
+    assertThat(me.json().path("agent").asText()).isEqualTo("agentW");
+    assertThat(me.json().path("role").asText()).isEqualTo("agent");
+    assertThat(me.json().path("workspaces").toString()).isEqualTo("[\"" + ws + "\"]");
+    assertThat(me.json().path("expired").asBoolean()).isFalse();
+    assertThat(me.json().path("id").asText())
+        .isEqualTo(TokenSecrets.parse(token).orElseThrow().id());
+    assertThat(me.raw()).doesNotContain(token).doesNotContain("hash").doesNotContain("salt");
+    TestHttp.Reply operator = send(OPERATOR, null, "GET", "/v1/whoami", null);
+    assertThat(operator.json().path("agent").asText()).isEqualTo(Authenticator.OPERATOR_AGENT);
+    assertThat(operator.json().path("role").asText()).isEqualTo("admin");
+    assertThat(operator.raw()).doesNotContain(OPERATOR);
+    assertThat(send(null, null, "GET", "/v1/whoami", null).status()).isEqualTo(401);
+  }
+
+  @Test
+  void shouldTakeTheAgentOfTheGuardFromTheToken(@TempDir Path repo) throws Exception {
+    String holder = create("agentG1", ws);
+    String other = create("agentG2", ws);
+    Path dir = repo.toRealPath();
+    assertThat(git(dir, "init", "-q")).isZero();
+    Files.writeString(dir.resolve("g.txt"), "g\n");
+    assertThat(git(dir, "add", "g.txt")).isZero();
+    TestHttp.Reply granted =
+        send(
+            holder,
+            null,
+            "POST",
+            "/v1/locks/" + ws + "/acquire",
+            "{\"resource\":\"file/g.txt\",\"mode\":\"EXCLUSIVE\",\"leaseMs\":60000}");
+    assertThat(granted.status()).as(granted.raw()).isEqualTo(200);
+
+    // No --agent: the holder's own token lets its commit through, another agent's does not.
+    CliRun own = guard(dir, holder);
+    CliRun refused = guard(dir, other);
+
+    assertThat(own.exitCode()).as(own.toString()).isZero();
+    assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+    assertThat(refused.err()).contains("g.txt is held by agentG1").contains("(you are agentG2)");
+  }
+
+  @Test
+  void shouldSetUpCodexToSendTheTokenWhenTheNodeAsksForOne(@TempDir Path repo) throws Exception {
+    CliRun setup =
+        CliRun.of(
+            "agent", "setup", "codex", "--dir", repo.toString(), "--server", baton.httpBase());
+
+    assertThat(setup.exitCode()).as(setup.toString()).isZero();
+    assertThat(Files.readString(repo.resolve(".codex/config.toml")))
+        .contains("[mcp_servers.baton]\nbearer_token_env_var = \"BATON_TOKEN\"\n");
+  }
+
+  private CliRun guard(Path dir, String token) {
+    return CliRun.of(
+        "agent",
+        "guard",
+        "--dir",
+        dir.toString(),
+        "--workspace",
+        ws,
+        "--server",
+        baton.httpBase(),
+        "--token",
+        token);
+  }
+
+  private static int git(Path dir, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    return p.exitValue();
+  }
+
+  @Test
   void shouldEnforceARevocationOnASecondGatewayWithinSeconds() throws Exception {
     String token = create("agentR", ws);
     String id = TokenSecrets.parse(token).orElseThrow().id();
@@ -269,6 +443,10 @@ class AuthIT {
   }
 
   private long countEvents() {
+    return events().size();
+  }
+
+  private List<JsonNode> events() {
     Map<String, Object> props = new java.util.HashMap<>(baton.config().kafkaClientSettings());
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -282,13 +460,17 @@ class AuthIT {
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
       Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-      long count = 0;
+      List<JsonNode> events = new ArrayList<>();
       while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
         for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-          count++;
+          try {
+            events.add(Json.mapper().readTree(r.value()));
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
         }
       }
-      return count;
+      return events;
     }
   }
 }

@@ -4,18 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baton.app.broker.EmbeddedKafkaBroker;
+import dev.baton.app.cli.CliRun;
 import dev.baton.app.config.AppConfig;
 import dev.baton.app.http.TestHttp;
 import dev.baton.app.runtime.BatonService;
 import dev.baton.sdk.BatonClient;
 import dev.baton.sdk.BatonException;
 import dev.baton.sdk.NewTask;
+import dev.baton.sdk.protocol.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -146,8 +149,49 @@ class KafkaSaslIT {
               .hasCauseInstanceOf(SaslAuthenticationException.class);
         }
         assertThat(http.get("/v1/tasks/default/t-wrong").status()).isEqualTo(404);
+
+        // The operator's path to the tokens topic takes the node's baton.kafka.* settings.
+        CliRun created =
+            CliRun.of(
+                operator(
+                    PASSWORD,
+                    "token",
+                    "create",
+                    "--bootstrap",
+                    saslBootstrap,
+                    "--agent",
+                    "over-scram",
+                    "--workspace",
+                    "default",
+                    "--json"));
+        assertThat(created.exitCode()).as(created.toString()).isZero();
+        String id = Json.mapper().readTree(created.out()).path("id").asText();
+        CliRun listed =
+            CliRun.of(operator(PASSWORD, "token", "list", "--bootstrap", saslBootstrap, "--json"));
+        assertThat(listed.exitCode()).as(listed.toString()).isZero();
+        assertThat(listed.out()).contains(id);
+        CliRun refused =
+            CliRun.of(operator("not-the-password", "token", "list", "--bootstrap", saslBootstrap));
+        assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+        assertThat(refused.err())
+            .contains("Authentication failed")
+            .doesNotContain("not-the-password");
       }
     }
+  }
+
+  /** A CLI operator verb with the SCRAM settings as a node takes them. */
+  private static String[] operator(String password, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(
+        List.of(
+            "--config",
+            AppConfig.KAFKA_PREFIX + "security.protocol=SASL_PLAINTEXT",
+            "--config",
+            AppConfig.KAFKA_PREFIX + "sasl.mechanism=SCRAM-SHA-512",
+            "--config",
+            AppConfig.KAFKA_PREFIX + "sasl.jaas.config=" + jaas(password)));
+    return all.toArray(String[]::new);
   }
 
   private static BatonClient client(String bootstrap, String password, Duration timeout) {

@@ -339,6 +339,38 @@ class WireContractIT {
     }
 
     @Test
+    void shouldCarryEveryFieldOfAForceRelease() {
+      String holder = unique("h-stuck");
+      String admin = unique("h-admin");
+      String resource = "src/" + unique("f") + ".java";
+      send(
+          "POST",
+          "/v1/locks/" + ws + "/acquire",
+          holder,
+          "{\"resource\":\"" + resource + "\",\"mode\":\"EXCLUSIVE\"}");
+
+      TestHttp.Reply forced =
+          send(
+              "POST",
+              "/v1/locks/" + ws + "/force-release",
+              admin,
+              "{\"resource\":\""
+                  + resource
+                  + "\",\"holder\":\""
+                  + holder
+                  + "\",\"reason\":\"agent crashed\"}");
+
+      Command command = command(admin, CommandType.LOCK_FORCE_RELEASE);
+      assertThat(command.workspace()).isEqualTo(ws);
+      assertThat(command.body().path("resource").asText()).isEqualTo(resource);
+      assertThat(command.body().path("holder").asText()).isEqualTo(holder);
+      assertThat(command.body().path("reason").asText()).isEqualTo("agent crashed");
+      assertThat(forced.json().path("message").asText())
+          .isEqualTo("force-released by " + admin + ": [" + holder + " (token 1)]");
+      assertThat(forced.json().path("state").path("holders").isEmpty()).isTrue();
+    }
+
+    @Test
     void shouldCarryEveryFieldOfADecision() {
       String agent = unique("h-decision");
       String task = createTask(agent);
@@ -500,6 +532,32 @@ class WireContractIT {
           .isEqualTo(50000L);
       assertThat(command(agent, CommandType.LOCK_RELEASE).body().path("resource").asText())
           .isEqualTo(resource);
+    }
+
+    @Test
+    void shouldCarryEveryFieldOfAForceRelease() {
+      String holder = unique("c-stuck");
+      String admin = unique("c-admin");
+      String resource = "src/" + unique("f") + ".java";
+      cli(holder, "lock", "acquire", resource, "--mode", "exclusive");
+
+      CliRun run =
+          cli(
+              admin,
+              "lock",
+              "release",
+              resource,
+              "--force",
+              "--holder",
+              holder,
+              "--reason",
+              "agent crashed");
+
+      JsonNode body = command(admin, CommandType.LOCK_FORCE_RELEASE).body();
+      assertThat(body.path("resource").asText()).isEqualTo(resource);
+      assertThat(body.path("holder").asText()).isEqualTo(holder);
+      assertThat(body.path("reason").asText()).isEqualTo("agent crashed");
+      assertThat(run.out()).contains("lock " + resource + " force-released by " + admin);
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 import dev.baton.sdk.protocol.AggregateKeys;
 import dev.baton.sdk.protocol.Command;
 import dev.baton.sdk.protocol.CommandBodies.LockAcquire;
+import dev.baton.sdk.protocol.CommandBodies.LockForceRelease;
 import dev.baton.sdk.protocol.CommandBodies.LockResource;
 import dev.baton.sdk.protocol.CommandType;
 import dev.baton.sdk.protocol.EventPayload.LockChanged;
@@ -91,6 +92,15 @@ class LockRulesTest {
     return decide(
         cmd.id(),
         out -> LockRules.release(lock, KEY, cmd, new LockResource(RESOURCE, null), NOW, out));
+  }
+
+  private static Verdict forceRelease(LockState lock, String admin, String holder) {
+    Command cmd = command(CommandType.LOCK_FORCE_RELEASE, admin, null);
+    return decide(
+        cmd.id(),
+        out ->
+            LockRules.forceRelease(
+                lock, KEY, cmd, new LockForceRelease(RESOURCE, holder, "agent crashed"), NOW, out));
   }
 
   private static Verdict renew(LockState lock, String agent) {
@@ -336,6 +346,106 @@ class LockRulesTest {
       assertThat(v.replies().get(0).outcome().commandId()).isEqualTo(bob.id());
       assertThat(v.replies().get(0).outcome().code()).isEqualTo(OutcomeCode.EXPIRED);
       assertThat(holders(after(v, before))).containsExactly("alice", "carol");
+    }
+  }
+
+  @Nested
+  class ForceRelease {
+
+    @Test
+    void shouldEndAnotherAgentsGrantAsTheAdminAndGrantTheNextWaiterANewerToken() {
+      // given: alice holds token 1, bob waits
+      LockState lock = held(empty(), "alice", LockMode.EXCLUSIVE);
+      lock = queued(lock, "bob", LockMode.EXCLUSIVE);
+
+      // when
+      Verdict v = forceRelease(lock, "root", "alice");
+
+      // then: one lock.released by the admin that names alice's grant, then bob's grant
+      assertThat(v.events())
+          .extracting(Verdict.NewEvent::type, Verdict.NewEvent::agent)
+          .containsExactly(
+              tuple(EventType.LOCK_RELEASED, "root"), tuple(EventType.LOCK_GRANTED, "bob"));
+      LockChanged released = (LockChanged) v.events().get(0).payload();
+      assertThat(released.forced().by()).isEqualTo("root");
+      assertThat(released.forced().reason()).isEqualTo("agent crashed");
+      assertThat(released.forced().holders())
+          .extracting(Holder::agent, Holder::token)
+          .containsExactly(tuple("alice", 1L));
+      assertThat(released.lock().holders()).isEmpty();
+      assertThat(released.toJson().path("forced").path("holders").get(0).path("agent").asText())
+          .isEqualTo("alice");
+      LockState next = after(v, lock);
+      assertThat(next.holders())
+          .extracting(Holder::agent, Holder::token)
+          .containsExactly(tuple("bob", 2L));
+      Outcome answer = v.replies().get(0).outcome();
+      assertThat(answer.status()).isEqualTo(OutcomeStatus.ACCEPTED);
+      assertThat(answer.message()).isEqualTo("force-released by root: [alice (token 1)]");
+      assertThat(v.replies().get(1).outcome().status()).isEqualTo(OutcomeStatus.GRANTED);
+    }
+
+    @Test
+    void shouldFenceTheFormerHoldersWritesAfterAForcedRelease() {
+      LockState lock =
+          held(LockState.empty("default", "task/T1", TASK_KEY), "alice", LockMode.EXCLUSIVE);
+      Command cmd = command(CommandType.LOCK_FORCE_RELEASE, "root", null);
+      LockState before = lock;
+      lock =
+          after(
+              decide(
+                  cmd.id(),
+                  out ->
+                      LockRules.forceRelease(
+                          before,
+                          TASK_KEY,
+                          cmd,
+                          new LockForceRelease("task/T1", "alice", null),
+                          NOW,
+                          out)),
+              before);
+      Command stale = command(CommandType.TASK_UPDATE, "alice", new Fence("task/T1", 1L));
+
+      assertThat(LockRules.checkTaskWrite(lock, stale, TASK_KEY).code())
+          .isEqualTo(OutcomeCode.FENCED);
+    }
+
+    @Test
+    void shouldEndEveryGrantWhenNoHolderIsNamed() {
+      LockState lock = held(empty(), "alice", LockMode.COLLABORATIVE);
+      lock = held(lock, "bob", LockMode.COLLABORATIVE);
+
+      Verdict v = forceRelease(lock, "root", null);
+
+      assertThat(((LockChanged) v.events().get(0).payload()).forced().holders())
+          .extracting(Holder::agent)
+          .containsExactly("alice", "bob");
+      assertThat(after(v, lock).holders()).isEmpty();
+      assertThat(v.replies().get(0).outcome().token()).isNull();
+    }
+
+    @Test
+    void shouldRefuseAHolderThatDoesNotHoldItAndWriteNothing() {
+      LockState lock = held(empty(), "alice", LockMode.EXCLUSIVE);
+
+      Verdict v = forceRelease(lock, "root", "bob");
+
+      assertThat(v.events()).isEmpty();
+      Outcome refused = v.replies().get(0).outcome();
+      assertThat(refused.code()).isEqualTo(OutcomeCode.NOT_HOLDER);
+      assertThat(refused.message())
+          .isEqualTo("bob does not hold lock " + KEY + "; holders: [alice]");
+    }
+
+    @Test
+    void shouldAnswerNotFoundForALockNobodyNamedAndNotHolderForAFreeOne() {
+      assertThat(forceRelease(null, "root", null).replies().get(0).outcome().code())
+          .isEqualTo(OutcomeCode.NOT_FOUND);
+      LockState free = after(release(held(empty(), "alice", LockMode.EXCLUSIVE), "alice"), null);
+      Verdict v = forceRelease(free, "root", null);
+      assertThat(v.events()).isEmpty();
+      assertThat(v.replies().get(0).outcome().message())
+          .isEqualTo("lock " + KEY + " has no holder to release");
     }
   }
 

@@ -64,7 +64,9 @@ final class AgentGuardCommand implements Callable<Integer> {
     }
     BatonHttpClient http = client.http(null);
     List<String> refused = new ArrayList<>();
+    String self;
     try {
+      self = client.actingAgent(http);
       for (String path : staged) {
         String resource = "file/" + path;
         ApiResponse status =
@@ -78,7 +80,7 @@ final class AgentGuardCommand implements Callable<Integer> {
         }
         for (JsonNode holder : status.body().path("holders")) {
           if ("EXCLUSIVE".equals(holder.path("mode").asText())
-              && !client.agent().equals(holder.path("agent").asText())) {
+              && !self.equals(holder.path("agent").asText())) {
             refused.add(
                 path
                     + " is held by "
@@ -97,7 +99,7 @@ final class AgentGuardCommand implements Callable<Integer> {
     }
     err.println("baton guard: commit refused, other agents hold these files exclusively:");
     refused.forEach(r -> err.println("  " + r));
-    err.println("Unstage them or wait until they are released (you are " + client.agent() + ").");
+    err.println("Unstage them or wait until they are released (you are " + self + ").");
     err.flush();
     return BatonCli.FAILED;
   }

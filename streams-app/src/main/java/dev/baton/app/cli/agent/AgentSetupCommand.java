@@ -9,8 +9,12 @@ import dev.baton.sdk.protocol.Names;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,6 +71,18 @@ final class AgentSetupCommand implements Callable<Integer> {
       defaultValue = "${env:BATON_SERVER:-http://localhost:7070}",
       description = "Baton HTTP API (env BATON_SERVER; default: ${DEFAULT-VALUE}).")
   String server;
+
+  @Option(
+      names = "--auth",
+      negatable = true,
+      description =
+          "Whether the node needs tokens, for clients that must be told to send one (codex:"
+              + " bearer_token_env_var = \"BATON_TOKEN\"). Default: ask the server (GET"
+              + " /v1/whoami), else on when BATON_TOKEN is set.")
+  Boolean auth;
+
+  /** The variable the agent's token is in, for every client. */
+  static final String TOKEN_VARIABLE = "BATON_TOKEN";
 
   @Override
   public Integer call() throws IOException {
@@ -193,8 +209,27 @@ final class AgentSetupCommand implements Callable<Integer> {
     String relative = ".codex/config.toml";
     String existing = files.readText(relative);
     String text = existing == null ? "" : existing;
-    if (text.contains("# baton:begin")) {
-      files.note("unchanged " + relative + " (Baton's block is there)");
+    boolean tokens = authOn(url);
+    String bearer = "bearer_token_env_var = \"" + TOKEN_VARIABLE + "\"\n";
+    String table = "[mcp_servers.baton]\n";
+    int begin = text.indexOf("# baton:begin");
+    if (begin >= 0) {
+      int end = text.indexOf("# baton:end", begin);
+      String block = end < 0 ? text.substring(begin) : text.substring(begin, end);
+      int at = block.indexOf(table);
+      if (tokens && at >= 0 && !block.contains("bearer_token_env_var")) {
+        // Written before auth was on: Codex must now send the token.
+        int insert = begin + at + table.length();
+        files.write(relative, text.substring(0, insert) + bearer + text.substring(insert), false);
+        files.note(
+            "updated "
+                + relative
+                + ": mcp_servers.baton sends $"
+                + TOKEN_VARIABLE
+                + " as its bearer token");
+      } else {
+        files.note("unchanged " + relative + " (Baton's block is there)");
+      }
       return;
     }
     StringBuilder block = new StringBuilder();
@@ -209,18 +244,61 @@ final class AgentSetupCommand implements Callable<Integer> {
     if (text.contains("[mcp_servers.baton]")) {
       files.note("kept the existing [mcp_servers.baton] of " + relative + " (not replaced)");
     } else {
-      block.append("\n[mcp_servers.baton]\n");
+      block.append("\n").append(table);
+      if (tokens) {
+        // The name of the variable, never the token: Codex reads it when it connects.
+        block.append(bearer);
+      }
       block.append("url = \"").append(url).append("/mcp\"\n");
       block.append("env_http_headers = { \"X-Baton-Agent\" = \"BATON_AGENT\" }\n");
-      // With auth on, the user adds bearer_token_env_var = "BATON_TOKEN" (docs/operations.md):
-      // a node without auth has no token to name, so it is not written here.
     }
     block.append("# baton:end\n");
     files.write(relative, text + block, false);
     files.note(
         (existing == null ? "created " : "updated ")
             + relative
-            + ": PreToolUse hook (fails closed), mcp_servers.baton");
+            + ": PreToolUse hook (fails closed), mcp_servers.baton"
+            + (tokens ? " (bearer token from $" + TOKEN_VARIABLE + ")" : ""));
+    if (tokens && text.contains(table)) {
+      files.note(
+          "add bearer_token_env_var = \""
+              + TOKEN_VARIABLE
+              + "\" to your own [mcp_servers.baton]: the node needs tokens");
+    }
+  }
+
+  /**
+   * Whether the node needs tokens: {@code --auth}/{@code --no-auth}; else the server's answer to
+   * {@code GET /v1/whoami} without a token (401: yes; {@code "auth": false}: no); else, when it
+   * cannot be asked, whether {@code BATON_TOKEN} is set here. A Codex entry that names an unset
+   * variable would not connect, so it is named only when tokens are needed.
+   */
+  private boolean authOn(String url) {
+    if (auth != null) {
+      return auth;
+    }
+    try {
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      HttpResponse<String> answer =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url + "/v1/whoami"))
+                  .timeout(Duration.ofSeconds(3))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (answer.statusCode() == 401) {
+        return true;
+      }
+      if (answer.statusCode() == 200) {
+        return Json.mapper().readTree(answer.body()).path("auth").asBoolean(false);
+      }
+    } catch (IOException | RuntimeException e) {
+      // Not reachable now: decide from the environment.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    String token = System.getenv(TOKEN_VARIABLE);
+    return token != null && !token.isBlank();
   }
 
   /** Appends Baton's hook to {@code event} unless a hook running the script is already there. */

@@ -1,7 +1,9 @@
 package dev.baton.app.cli.audit;
 
 import dev.baton.app.cli.BatonCli;
+import dev.baton.app.cli.KafkaClientOptions;
 import dev.baton.app.cli.RunningNode;
+import dev.baton.app.config.KafkaAccess;
 import dev.baton.app.sink.audit.AuditDirectory;
 import dev.baton.app.sink.audit.Republisher;
 import dev.baton.sdk.protocol.Topics;
@@ -24,6 +26,8 @@ import picocli.CommandLine.Option;
     })
 final class AuditRepublishCommand extends AuditVerb {
   @Mixin AuditFolder folder;
+
+  @Mixin KafkaClientOptions kafkaOptions;
 
   @Option(
       names = "--bootstrap",
@@ -56,7 +60,7 @@ final class AuditRepublishCommand extends AuditVerb {
     } catch (IllegalStateException e) {
       throw new AuditCliException(e.getMessage());
     }
-    String kafka = node.bootstrap(bootstrap);
+    KafkaAccess kafka = kafkaOptions.access(node.bootstrap(bootstrap));
     String target = topic != null ? topic : Topics.withPrefix(node.topicPrefix(prefix)).events();
     RangeOptions all = new RangeOptions();
     all.partitions = partitions;

@@ -105,6 +105,35 @@ public final class ClientOptions {
     return agent();
   }
 
+  /**
+   * The agent the commands act for, for verbs that must know it (to find themselves among a lock's
+   * holders): {@code --agent} (or {@code BATON_AGENT}) when given; with only a token, the token's
+   * agent, as the server names it ({@code GET /v1/whoami}); else the default one.
+   *
+   * @throws ClientFailure when the server cannot be asked or refuses the token
+   */
+  public String actingAgent(BatonHttpClient http) {
+    if (agent != null || token() == null) {
+      return agent();
+    }
+    ApiResponse whoami = http.get("/v1/whoami");
+    String named = whoami.ok() ? whoami.body().path("agent").asText("") : "";
+    if (named.isEmpty()) {
+      throw new ClientFailure(
+          whoami.ok()
+              ? "the server names no agent for the token (GET /v1/whoami); give --agent"
+              : "cannot learn the token's agent: "
+                  + whoami.error()
+                  + ": "
+                  + whoami.message()
+                  + " (HTTP "
+                  + whoami.status()
+                  + ")",
+          null);
+    }
+    return named;
+  }
+
   /** An HTTP client for these options. */
   public BatonHttpClient http(String idempotencyKey) {
     return new BatonHttpClient(server(), agentHeader(), token(), idempotencyKey);

@@ -74,7 +74,8 @@ final class LockAcquireCommand extends LockVerb {
     Thread cancelOnExit = new Thread(() -> cancelQuietly(http, checked), "baton-lock-cancel");
     Runtime.getRuntime().addShutdownHook(cancelOnExit);
     try (QueueWatch watch =
-        QueueWatch.start(http, statusPath(checked), client.agent(), spec.commandLine().getErr())) {
+        QueueWatch.start(
+            http, statusPath(checked), client.actingAgent(http), spec.commandLine().getErr())) {
       return http.post(lockPath("acquire"), body, BatonHttpClient.REQUEST_TIMEOUT.plus(wait));
     } finally {
       removeQuietly(cancelOnExit);

@@ -52,6 +52,11 @@ final class LockFormat {
         + (token == null || token.isNull() ? "" : " (token " + token.asText() + ")");
   }
 
+  /** {@code lock src/A.java force-released by root: [alice (token 4)]}. */
+  static String forceReleased(JsonNode answer) {
+    return "lock " + resource(answer) + " " + answer.path("message").asText("force-released");
+  }
+
   static String cancelled(JsonNode answer) {
     return "request for lock " + resource(answer) + " cancelled";
   }

@@ -1,7 +1,9 @@
 package dev.baton.app.cli.projection;
 
 import dev.baton.app.cli.BatonCli;
+import dev.baton.app.cli.KafkaClientOptions;
 import dev.baton.app.cli.RunningNode;
+import dev.baton.app.config.KafkaAccess;
 import dev.baton.app.config.Redaction;
 import dev.baton.app.sink.projection.Dialect;
 import dev.baton.app.sink.projection.ProjectionState;
@@ -80,6 +82,8 @@ public final class CheckpointRestoreCommand implements Callable<Integer> {
           "With --to-kafka: how long to wait for the outcomes (default: ${DEFAULT-VALUE}).")
   long timeoutMs;
 
+  @picocli.CommandLine.Mixin KafkaClientOptions kafkaOptions;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -99,7 +103,7 @@ public final class CheckpointRestoreCommand implements Callable<Integer> {
       }
       ProjectionState state = CheckpointRestore.inMemory(store, id);
       RunningNode node = RunningNode.of(projection.dataDir(), err);
-      String kafka = node.bootstrap(bootstrap);
+      KafkaAccess kafka = kafkaOptions.access(node.bootstrap(bootstrap));
       Topics topics = Topics.withPrefix(node.topicPrefix(topicPrefix));
       err.printf(
           "restoring %d rows of checkpoint %s through Kafka at %s ...%n", state.size(), id, kafka);

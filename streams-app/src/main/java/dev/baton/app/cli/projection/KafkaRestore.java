@@ -1,5 +1,6 @@
 package dev.baton.app.cli.projection;
 
+import dev.baton.app.config.KafkaAccess;
 import dev.baton.app.sink.projection.ProjectionRow;
 import dev.baton.app.sink.projection.ProjectionState;
 import dev.baton.app.sink.projection.RowKind;
@@ -53,7 +54,11 @@ final class KafkaRestore {
   record Result(int sent, int accepted, List<String> failures) {}
 
   static Result run(
-      ProjectionState state, String checkpointId, String bootstrap, Topics topics, Duration timeout)
+      ProjectionState state,
+      String checkpointId,
+      KafkaAccess kafka,
+      Topics topics,
+      Duration timeout)
       throws IOException {
     Map<String, StateRestore> bodies = new TreeMap<>();
     for (ProjectionRow row : state.values()) {
@@ -73,11 +78,12 @@ final class KafkaRestore {
                   Json.mapper().treeToValue(row.data(), LockState.class)));
     }
     long deadline = System.nanoTime() + timeout.toNanos();
-    try (KafkaConsumer<String, String> replies = new KafkaConsumer<>(consumerProps(bootstrap));
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(bootstrap))) {
+    try (KafkaConsumer<String, String> replies = new KafkaConsumer<>(consumerProps(kafka));
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(kafka))) {
       List<PartitionInfo> partitions = replies.partitionsFor(topics.outcomes(), timeout);
       if (partitions == null || partitions.isEmpty()) {
-        throw new IOException("topic " + topics.outcomes() + " does not exist at " + bootstrap);
+        throw new IOException(
+            "topic " + topics.outcomes() + " does not exist at " + kafka.bootstrap());
       }
       int replyPartition = ThreadLocalRandom.current().nextInt(partitions.size());
       TopicPartition tp = new TopicPartition(topics.outcomes(), replyPartition);
@@ -125,9 +131,8 @@ final class KafkaRestore {
     }
   }
 
-  private static Properties producerProps(String bootstrap) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+  private static Properties producerProps(KafkaAccess kafka) {
+    Properties p = kafka.properties();
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "baton-checkpoint-restore");
@@ -136,9 +141,8 @@ final class KafkaRestore {
     return p;
   }
 
-  private static Properties consumerProps(String bootstrap) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+  private static Properties consumerProps(KafkaAccess kafka) {
+    Properties p = kafka.properties();
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");

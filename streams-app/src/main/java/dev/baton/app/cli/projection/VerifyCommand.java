@@ -1,6 +1,7 @@
 package dev.baton.app.cli.projection;
 
 import dev.baton.app.cli.BatonCli;
+import dev.baton.app.cli.KafkaClientOptions;
 import dev.baton.app.cli.RunningNode;
 import dev.baton.app.config.Redaction;
 import dev.baton.app.sink.projection.verify.Verifier;
@@ -29,6 +30,8 @@ import picocli.CommandLine.Spec;
     })
 public final class VerifyCommand implements Callable<Integer> {
   @Mixin ProjectionOptions projection;
+
+  @Mixin KafkaClientOptions kafkaOptions;
 
   @Option(
       names = "--bootstrap",
@@ -104,7 +107,7 @@ public final class VerifyCommand implements Callable<Integer> {
       RunningNode node = RunningNode.of(projection.dataDir(), err);
       settings =
           new Verifier.Settings(
-              node.bootstrap(bootstrap),
+              kafkaOptions.access(node.bootstrap(bootstrap)),
               Topics.withPrefix(node.topicPrefix(topicPrefix)).events(),
               projection.jdbcUrl(),
               projection.exportDir(),

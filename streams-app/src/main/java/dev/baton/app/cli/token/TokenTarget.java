@@ -5,6 +5,7 @@ import dev.baton.app.auth.TokenLog;
 import dev.baton.app.auth.TokenRecord;
 import dev.baton.app.auth.TokenRegistry;
 import dev.baton.app.auth.TokenWriter;
+import dev.baton.app.cli.KafkaClientOptions;
 import dev.baton.app.cli.client.ApiResponse;
 import dev.baton.app.cli.client.BatonHttpClient;
 import dev.baton.app.config.AppConfig;
@@ -12,6 +13,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -48,6 +50,8 @@ final class TokenTarget {
       description = "With --bootstrap: the topic prefix (baton.topic.prefix) of the Baton system.")
   String topicPrefix;
 
+  @Mixin KafkaClientOptions kafka;
+
   boolean direct() {
     return bootstrap != null && !bootstrap.isBlank();
   }
@@ -62,9 +66,13 @@ final class TokenTarget {
         Map.of(AppConfig.BOOTSTRAP_SERVERS, bootstrap, AppConfig.TOPIC_PREFIX, topicPrefix));
   }
 
+  /** The tokens topic's cluster, with the {@code baton.kafka.*} settings of the environment. */
+  private Map<String, Object> kafkaSettings() {
+    return kafka.access(bootstrap).settings();
+  }
+
   TokenWriter writer() {
-    AppConfig c = config();
-    return new TokenWriter(c.kafkaClientSettings(), c.tokensTopic());
+    return new TokenWriter(kafkaSettings(), config().tokensTopic());
   }
 
   /** Every token in the topic, read to its end. */
@@ -72,8 +80,7 @@ final class TokenTarget {
     AppConfig c = config();
     TokenRegistry registry = new TokenRegistry();
     try (TokenLog log =
-        TokenLog.start(
-            c.kafkaClientSettings(), c.tokensTopic(), registry, Duration.ofSeconds(30))) {
+        TokenLog.start(kafkaSettings(), c.tokensTopic(), registry, Duration.ofSeconds(30))) {
       return registry.all();
     }
   }

@@ -1,9 +1,9 @@
 package dev.baton.app.sink.audit;
 
+import dev.baton.app.config.KafkaAccess;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -63,7 +62,7 @@ public final class Republisher {
    */
   public static Result republish(
       AuditDirectory dir,
-      String bootstrapServers,
+      KafkaAccess kafka,
       String topic,
       AuditFilter filter,
       Consumer<PartitionScanner.Problem> onProblem,
@@ -72,14 +71,14 @@ public final class Republisher {
     if (partitions.isEmpty()) {
       return new Result(0, 0, 0);
     }
-    ensureTopic(bootstrapServers, topic, partitions.get(partitions.size() - 1) + 1);
+    ensureTopic(kafka, topic, partitions.get(partitions.size() - 1) + 1);
     long written = 0;
     long skipped = 0;
     long problems = 0;
-    try (KafkaProducer<byte[], byte[]> producer = producer(bootstrapServers, topic)) {
+    try (KafkaProducer<byte[], byte[]> producer = producer(kafka, topic)) {
       producer.initTransactions();
       for (int partition : partitions) {
-        long after = highestRepublished(bootstrapServers, topic, partition);
+        long after = highestRepublished(kafka, topic, partition);
         // The whole partition is read, so its chain is checked from the start.
         try (PartitionScanner scanner = new PartitionScanner(dir, partition)) {
           int inBatch = 0;
@@ -130,9 +129,8 @@ public final class Republisher {
   }
 
   /** The highest source offset already republished into a target partition, -1 if none. */
-  static long highestRepublished(String bootstrapServers, String topic, int partition) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+  static long highestRepublished(KafkaAccess kafka, String topic, int partition) {
+    Properties props = kafka.properties();
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -161,9 +159,8 @@ public final class Republisher {
     return highest;
   }
 
-  private static void ensureTopic(String bootstrapServers, String topic, int partitionsNeeded) {
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+  private static void ensureTopic(KafkaAccess kafka, String topic, int partitionsNeeded) {
+    try (Admin admin = Admin.create(kafka.settings())) {
       TopicDescription description;
       try {
         description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
@@ -199,9 +196,8 @@ public final class Republisher {
     }
   }
 
-  private static KafkaProducer<byte[], byte[]> producer(String bootstrapServers, String topic) {
-    Map<String, Object> props = new HashMap<>();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+  private static KafkaProducer<byte[], byte[]> producer(KafkaAccess kafka, String topic) {
+    Map<String, Object> props = kafka.settings();
     props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "baton-audit-republish-" + topic);
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -122,6 +122,54 @@ class AgentSetupCommandTest {
     assertThat(Files.readString(repo.resolve(".codex/config.toml"))).isEqualTo(toml);
   }
 
+  /** The lines of table {@code header} in {@code toml}: up to the next table or Baton's end. */
+  private static java.util.List<String> table(String toml, String header) {
+    java.util.List<String> lines = new java.util.ArrayList<>();
+    boolean in = false;
+    for (String line : toml.split("\n")) {
+      if (line.startsWith("[") || line.startsWith("# baton:end")) {
+        in = line.equals(header);
+        continue;
+      }
+      if (in && !line.isBlank()) {
+        lines.add(line);
+      }
+    }
+    return lines;
+  }
+
+  @Test
+  void shouldNameTheTokenVariableForCodexOnlyWhenTheNodeNeedsTokens() throws IOException {
+    assertThat(setup("codex", "--no-auth").exitCode()).isZero();
+    String open = Files.readString(repo.resolve(".codex/config.toml"));
+    assertThat(table(open, "[mcp_servers.baton]"))
+        .containsExactly(
+            "url = \"http://localhost:7070/mcp\"",
+            "env_http_headers = { \"X-Baton-Agent\" = \"BATON_AGENT\" }");
+
+    // Auth turned on later: a second run adds the variable's name to Baton's own entry, once.
+    CliRun withAuth = setup("codex", "--auth");
+    assertThat(withAuth.out()).contains("sends $BATON_TOKEN as its bearer token");
+    String toml = Files.readString(repo.resolve(".codex/config.toml"));
+    assertThat(table(toml, "[mcp_servers.baton]"))
+        .containsExactly(
+            "bearer_token_env_var = \"BATON_TOKEN\"",
+            "url = \"http://localhost:7070/mcp\"",
+            "env_http_headers = { \"X-Baton-Agent\" = \"BATON_AGENT\" }");
+    assertThat(setup("codex", "--auth").out()).contains("unchanged .codex/config.toml");
+    assertThat(Files.readString(repo.resolve(".codex/config.toml"))).isEqualTo(toml);
+  }
+
+  @Test
+  void shouldWriteTheTokenVariableInANewCodexEntryWithAuth() throws IOException {
+    assertThat(setup("codex", "--auth").exitCode()).isZero();
+
+    String toml = Files.readString(repo.resolve(".codex/config.toml"));
+    assertThat(table(toml, "[mcp_servers.baton]"))
+        .contains("bearer_token_env_var = \"BATON_TOKEN\"");
+    assertThat(toml).doesNotContain("bt1.");
+  }
+
   @Test
   void shouldRejectAnUnknownClientAsBadUsage() {
     CliRun run = setup("cursor");

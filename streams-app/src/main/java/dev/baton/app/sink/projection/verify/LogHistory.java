@@ -2,6 +2,7 @@ package dev.baton.app.sink.projection.verify;
 
 import dev.baton.app.check.EventLogReader;
 import dev.baton.app.check.PositionedEvent;
+import dev.baton.app.config.KafkaAccess;
 import dev.baton.app.sink.projection.EventRows;
 import dev.baton.app.sink.projection.ProjectionRow;
 import dev.baton.app.sink.projection.ProjectionState;
@@ -26,8 +27,8 @@ public final class LogHistory {
   }
 
   /** Reads {@code topic} from its beginning to its current end. */
-  public static LogHistory read(String bootstrap, String topic, Duration timeout) {
-    EventLogReader.EventLog log = EventLogReader.read(bootstrap, topic, timeout);
+  public static LogHistory read(KafkaAccess kafka, String topic, Duration timeout) {
+    EventLogReader.EventLog log = EventLogReader.read(kafka, topic, timeout);
     List<ProjectionRow> rows = new ArrayList<>();
     SortedMap<Integer, Long> end = new TreeMap<>();
     for (PositionedEvent e : log.events()) {

@@ -1,6 +1,7 @@
 package dev.baton.app.sink.projection.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.app.config.KafkaAccess;
 import dev.baton.app.config.Redaction;
 import dev.baton.app.io.ResponseJson;
 import dev.baton.app.sink.audit.AuditDirectory;
@@ -76,7 +77,7 @@ public final class Verifier {
    *     instead of reporting it as a difference
    */
   public record Settings(
-      String bootstrap,
+      KafkaAccess kafka,
       String topic,
       String jdbcUrl,
       Path exportDir,
@@ -167,8 +168,8 @@ public final class Verifier {
   }
 
   private LogHistory readLog() {
-    progress.accept("reading " + s.topic() + " from " + s.bootstrap());
-    return LogHistory.read(s.bootstrap(), s.topic(), s.timeout());
+    progress.accept("reading " + s.topic() + " from " + s.kafka().bootstrap());
+    return LogHistory.read(s.kafka(), s.topic(), s.timeout());
   }
 
   private void compare(
@@ -408,8 +409,7 @@ public final class Verifier {
   }
 
   private SortedMap<Integer, Long> endOffsets() {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrap());
+    Properties p = s.kafka().properties();
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, "baton-verify");
@@ -419,7 +419,7 @@ public final class Verifier {
       List<PartitionInfo> infos = consumer.partitionsFor(s.topic(), s.timeout());
       if (infos == null || infos.isEmpty()) {
         throw new IllegalStateException(
-            "topic " + s.topic() + " does not exist at " + s.bootstrap());
+            "topic " + s.topic() + " does not exist at " + s.kafka().bootstrap());
       }
       List<TopicPartition> tps =
           infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
