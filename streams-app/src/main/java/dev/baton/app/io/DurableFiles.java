@@ -141,6 +141,21 @@ public final class DurableFiles {
     io.fsyncDirectory(to.toAbsolutePath().getParent());
   }
 
+  /** The file {@link #probe} writes. */
+  public static final String PROBE_FILE = ".disk-check";
+
+  /**
+   * Checks that {@code dir} takes a durable write again: writes a page to {@value #PROBE_FILE}
+   * (temp file, fsync, rename, folder fsync), then deletes it. A sink that faulted on a full disk
+   * or an I/O error calls this before it resumes, so that it does not report itself healthy between
+   * two failed attempts.
+   */
+  public static void probe(FileIo io, Path dir) throws IOException {
+    Path probe = dir.resolve(PROBE_FILE);
+    write(io, probe, new byte[4096]);
+    Files.deleteIfExists(probe);
+  }
+
   /** Makes creations, renames and deletions in {@code dir} durable. */
   public static void fsyncDirectory(Path dir) throws IOException {
     FileIo.SYSTEM.fsyncDirectory(dir);

@@ -1,6 +1,7 @@
 package dev.baton.app.sink.audit;
 
 import dev.baton.app.config.AppConfig;
+import dev.baton.app.io.DurableFiles;
 import dev.baton.app.io.FileIo;
 import dev.baton.app.io.FixedWidthTimes;
 import dev.baton.app.sink.DiskFault;
@@ -90,6 +91,15 @@ public final class AuditSink implements AutoCloseable {
   private volatile long faults;
 
   private record Owned(PartitionLog log, PartitionLock lock) {}
+
+  /**
+   * A partition that resumed after a fault and has not yet made a new line durable: if it faults
+   * again meanwhile, that is the same fault going on (its attempts go on, it is not counted again).
+   */
+  private record Recovering(DiskFault fault, long resumedAfter, long resumedAtMs) {}
+
+  private static final long RECOVERY_MS = 60_000;
+  private final Map<Integer, Recovering> recovering = new HashMap<>();
 
   /**
    * A partition stopped by a disk fault.
@@ -212,6 +222,7 @@ public final class AuditSink implements AutoCloseable {
         }
         commitDurable();
         retryFaulted();
+        endRecoveries();
       }
     } catch (Throwable t) {
       failure = t;
@@ -269,8 +280,16 @@ public final class AuditSink implements AutoCloseable {
     owned.remove(partition);
     TopicPartition tp = new TopicPartition(settings.topic(), partition);
     consumer.pause(List.of(tp));
-    DiskFault df =
-        new DiskFault(o.log().failedStep(), o.log().failedPath(), e, System.currentTimeMillis());
+    long now = System.currentTimeMillis();
+    Recovering r = recovering.remove(partition);
+    if (r != null) {
+      r.fault().failedAgain(o.log().failedStep(), o.log().failedPath(), e, now);
+      faulted.put(partition, new Faulted(r.fault(), o.log(), o.lock()));
+      discard(faulted.get(partition));
+      publishFault();
+      return;
+    }
+    DiskFault df = new DiskFault(o.log().failedStep(), o.log().failedPath(), e, now);
     faulted.put(partition, new Faulted(df, o.log(), o.lock()));
     faults++;
     LOG.error(
@@ -363,6 +382,20 @@ public final class AuditSink implements AutoCloseable {
         release(partition, false);
         continue;
       }
+      Path dir = settings.dir().resolve(Integer.toString(partition));
+      try {
+        DurableFiles.probe(io, dir);
+      } catch (IOException ex) {
+        if (f.fault.failedAgain("probe", dir.resolve(DurableFiles.PROBE_FILE), ex, now)) {
+          LOG.error(
+              "audit partition {} still FAULTED after {} attempts: {} takes no write ({})",
+              partition,
+              f.fault.attempts(),
+              dir,
+              f.fault.error());
+        }
+        continue;
+      }
       PartitionLock lock = f.lock;
       f.lock = null;
       try {
@@ -392,6 +425,7 @@ public final class AuditSink implements AutoCloseable {
       Owned o = owned.get(partition);
       if (o != null) {
         faulted.remove(partition);
+        recovering.put(partition, new Recovering(f.fault, o.log().nextOffset() - 1, now));
         LOG.info(
             "audit partition {} resumed after {} attempts ({} s faulted): writing again after"
                 + " offset {}",
@@ -404,6 +438,23 @@ public final class AuditSink implements AutoCloseable {
       }
     }
     publishFault();
+  }
+
+  /** Forgets resumed faults once new lines are durable (or after a while). */
+  private void endRecoveries() {
+    if (recovering.isEmpty()) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    recovering
+        .entrySet()
+        .removeIf(
+            e -> {
+              Owned o = owned.get(e.getKey());
+              return o == null
+                  || o.log().durableOffset() > e.getValue().resumedAfter()
+                  || now - e.getValue().resumedAtMs() >= RECOVERY_MS;
+            });
   }
 
   private void publishFault() {
@@ -553,6 +604,7 @@ public final class AuditSink implements AutoCloseable {
   }
 
   private void release(int partition, boolean seal) {
+    recovering.remove(partition);
     waitingForLock.remove(new TopicPartition(settings.topic(), partition));
     committed.remove(partition);
     Faulted f = faulted.remove(partition);
