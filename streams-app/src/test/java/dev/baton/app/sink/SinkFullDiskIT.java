@@ -9,8 +9,8 @@ import dev.baton.app.cli.CliRun;
 import dev.baton.app.config.AppConfig;
 import dev.baton.app.sink.audit.AuditDirectory;
 import dev.baton.app.sink.audit.PartitionScanner;
+import dev.baton.app.testing.Health;
 import dev.baton.app.testing.TestBaton;
-import dev.baton.sdk.protocol.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -69,28 +69,9 @@ class SinkFullDiskIT {
     }
   }
 
-  private static JsonNode health(TestBaton baton) throws Exception {
-    HttpResponse<String> r =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(baton.httpBase() + "/v1/health")).build(),
-            HttpResponse.BodyHandlers.ofString());
-    JsonNode body = Json.mapper().readTree(r.body());
-    ((com.fasterxml.jackson.databind.node.ObjectNode) body).put("httpStatus", r.statusCode());
-    return body;
-  }
-
   private static JsonNode awaitHealth(String what, TestBaton baton, Predicate<JsonNode> done)
       throws Exception {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    JsonNode last;
-    do {
-      last = health(baton);
-      if (done.test(last)) {
-        return last;
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError(what + " never happened; last health: " + last);
+    return Health.await(what, baton.httpBase(), done, DEADLINE);
   }
 
   private static boolean allSinksRunning(JsonNode h) {
