@@ -230,4 +230,114 @@ class PartitionLogFaultTest {
     assertThat(io.powerLoss()).isZero();
     assertThat(verifiedOffsets()).isEqualTo(range(0, 6));
   }
+
+  /**
+   * Random faults of every kind at random moments while 300 records are written (offsets with gaps,
+   * as transaction markers leave them), each followed by what the sink does: cut back, reopen,
+   * consume again from the next offset. 20 seeds by default, 300 with {@code -Dsoak}.
+   */
+  @Test
+  void shouldKeepEveryOffsetExactlyOnceThroughRandomFaults() throws IOException {
+    int seeds = System.getProperty("soak") == null ? 20 : 300;
+    long base = new java.util.Random().nextLong();
+    long faults = 0;
+    for (int k = 0; k < seeds; k++) {
+      long seed = base + k;
+      Path folder = dir.resolve("seed-" + k);
+      try {
+        faults += randomFaults(folder, seed);
+      } catch (AssertionError | IOException | RuntimeException e) {
+        throw new AssertionError("seed " + seed + ": " + e.getMessage(), e);
+      }
+    }
+    assertThat(faults).as("faults met").isGreaterThanOrEqualTo(seeds);
+  }
+
+  /** One run; returns how many faults it met. */
+  private int randomFaults(Path folder, long seed) throws IOException {
+    java.util.Random rnd = new java.util.Random(seed);
+    FaultyFileIo faulty = new FaultyFileIo();
+    AuditSinkSettings settings =
+        AuditFixtures.settings(
+            folder,
+            new AuditSinkSettings.Rotation(50L << 20, Duration.ofHours(24), 3 + rnd.nextInt(20)),
+            Duration.ofHours(1),
+            1 + rnd.nextInt(3000));
+    List<Long> offsets = new ArrayList<>();
+    for (long o = 0; offsets.size() < 300; o += 1 + rnd.nextInt(2)) {
+      offsets.add(o);
+    }
+    Op[] ops = Op.values();
+    PartitionLog log = reopen(settings, faulty, rnd);
+    int i = 0;
+    int faults = 0;
+    while (i < offsets.size()) {
+      if (rnd.nextInt(25) == 0) {
+        Op op = ops[rnd.nextInt(ops.length)];
+        if (op == Op.WRITE && rnd.nextBoolean()) {
+          faulty.space(rnd.nextInt(600));
+        } else {
+          String message = rnd.nextBoolean() ? FaultyFileIo.EIO : FaultyFileIo.ENOSPC;
+          faulty.failNext(op, 1 + rnd.nextInt(3), message, p -> true);
+        }
+      }
+      try {
+        long offset = offsets.get(i);
+        log.append(
+            offset,
+            clock.get(),
+            "default/task/a",
+            simpleEvent("default/task/a", offset + 1, "alice", clock.get()));
+        i++;
+        if (rnd.nextInt(5) == 0) {
+          log.tick();
+        }
+      } catch (IOException e) {
+        faults++;
+        while (true) {
+          try {
+            log.discardUndurable();
+            break;
+          } catch (IOException again) {
+            faulty.clear();
+          }
+        }
+        if (rnd.nextBoolean()) {
+          faulty.clear();
+        }
+        log = reopen(settings, faulty, rnd);
+        long next = log.nextOffset();
+        i = 0;
+        while (i < offsets.size() && offsets.get(i) < next) {
+          i++;
+        }
+      }
+    }
+    faulty.clear();
+    log.close(true);
+    assertThat(faulty.forcesAfterFailedForce()).isZero();
+    assertThat(faulty.powerLoss()).as("bytes lost at a reboot (%d faults)", faults).isZero();
+    AuditVerifier.Report report = AuditVerifier.verify(new AuditDirectory(folder));
+    assertThat(report.firstProblem()).isEmpty();
+    List<Long> written = new ArrayList<>();
+    for (PartitionScanner.Item item : AuditFixtures.scan(folder, 0)) {
+      written.add(item.line().offset());
+    }
+    assertThat(written).isEqualTo(offsets);
+    return faults;
+  }
+
+  /** Opens the partition, clearing the faults after a failed attempt (the disk recovers). */
+  private PartitionLog reopen(AuditSinkSettings settings, FaultyFileIo faulty, java.util.Random rnd)
+      throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return PartitionLog.open(0, settings, clock::get, faulty);
+      } catch (IOException e) {
+        if (attempt > 0 || rnd.nextBoolean()) {
+          faulty.clear();
+        }
+      }
+    }
+  }
 }
