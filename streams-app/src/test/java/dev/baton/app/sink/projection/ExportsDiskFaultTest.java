@@ -43,6 +43,19 @@ class ExportsDiskFaultTest {
     }
   }
 
+  /** Exports that write at once and checkpoint every 100 ms. */
+  static Exports.Settings fastExports(Path exportDir) {
+    return new Exports.Settings(
+        exportDir,
+        Duration.ofMillis(10),
+        1,
+        Duration.ofMillis(10),
+        false,
+        Duration.ofMillis(100),
+        2,
+        10);
+  }
+
   private static void task(ProjectionDatabase db, Exports exports, String id, long offset)
       throws SQLException {
     ProjectionWriter.Applied applied =
@@ -57,19 +70,7 @@ class ExportsDiskFaultTest {
     Path exportDir = dir.resolve("export");
     CheckpointStore store = new CheckpointStore(exportDir.resolve("checkpoints"));
     try (ProjectionDatabase db = ProjectionDatabase.open(url)) {
-      Exports exports =
-          Exports.start(
-              new Exports.Settings(
-                  exportDir,
-                  Duration.ofMillis(10),
-                  1,
-                  Duration.ofMillis(10),
-                  false,
-                  Duration.ofMillis(100),
-                  2,
-                  10),
-              url,
-              io);
+      Exports exports = Exports.start(fastExports(exportDir), url, io);
       try {
         task(db, exports, "t-0", 0);
         await("a first checkpoint", () -> !store.manifests().isEmpty());

@@ -69,6 +69,7 @@ public final class Exports implements AutoCloseable {
   private volatile SinkStatus.Fault faultView;
   private volatile long faults;
   private boolean checkpointRetry;
+  private boolean failedThisTick;
 
   private final Object lock = new Object();
   // Both files are written at the first tick, whatever changed.
@@ -150,77 +151,118 @@ public final class Exports implements AutoCloseable {
     return faults;
   }
 
+  /** One export step, which may fail. */
+  @FunctionalInterface
+  private interface Step {
+    void run() throws Exception;
+  }
+
   private void tick() {
     long nowMs = System.currentTimeMillis();
     if (fault != null && !fault.due(nowMs)) {
       return;
     }
-    String step = null;
-    Path path = null;
-    try {
-      long now = System.nanoTime();
-      boolean decisions;
-      boolean state;
-      synchronized (lock) {
-        decisions =
-            decisionsDirty
-                && (initialWrite
-                    || now - lastDecisionNanos >= settings.decisionsDebounce().toNanos());
-        state =
-            pendingStateChanges > 0
-                && (initialWrite
-                    || pendingStateChanges >= settings.stateMaxChanges()
-                    || now - firstPendingNanos >= settings.stateMaxDelay().toNanos());
-        initialWrite = false;
-        if (decisions) {
-          decisionsDirty = false;
-        }
-        if (state) {
-          pendingStateChanges = 0;
-        }
-      }
+    long now = System.nanoTime();
+    boolean decisions;
+    boolean state;
+    synchronized (lock) {
+      decisions =
+          decisionsDirty
+              && (initialWrite
+                  || now - lastDecisionNanos >= settings.decisionsDebounce().toNanos());
+      state =
+          pendingStateChanges > 0
+              && (initialWrite
+                  || pendingStateChanges >= settings.stateMaxChanges()
+                  || now - firstPendingNanos >= settings.stateMaxDelay().toNanos());
+      initialWrite = false;
       if (decisions) {
-        step = "decisions.md";
-        path = settings.exportDir().resolve(step);
-        writeDecisions(db, settings.exportDir(), io);
+        decisionsDirty = false;
       }
       if (state) {
-        step = "state.json";
-        path = settings.exportDir().resolve(step);
-        StateJson.write(db, path, settings.statePretty(), io);
+        pendingStateChanges = 0;
       }
-      Duration interval = settings.checkpointInterval();
-      if (!interval.isZero()
-          && (checkpointRetry || now - lastCheckpointNanos >= interval.toNanos())) {
-        step = "checkpoint";
-        path = checkpoints.dir();
-        lastCheckpointNanos = now;
-        checkpointRetry = true;
-        boolean full = checkpointsSinceFull + 1 >= settings.checkpointFullEvery();
-        CheckpointManifest m = checkpoints.create(db, full);
-        checkpointsSinceFull = m.isFull() ? 0 : checkpointsSinceFull + 1;
-        checkpointRetry = false;
-        checkpoints.retain(settings.checkpointRetainFull());
-      }
-      if (fault != null) {
-        LOG.info(
-            "projection exports resumed after {} attempts ({} s faulted)",
-            fault.attempts(),
-            (nowMs - fault.sinceMs()) / 1000);
-        fault = null;
-        faultView = null;
-      }
+    }
+    Duration interval = settings.checkpointInterval();
+    boolean checkpoint =
+        !interval.isZero() && (checkpointRetry || now - lastCheckpointNanos >= interval.toNanos());
+    // Each step on its own: one file that cannot be written does not hold back the others. The
+    // first step that fails in a tick is the one reported (one attempt per tick).
+    failedThisTick = false;
+    boolean ok = true;
+    if (decisions) {
+      Path file = settings.exportDir().resolve("decisions.md");
+      ok &=
+          attempt(
+              "decisions.md",
+              file,
+              nowMs,
+              () -> writeDecisions(db, settings.exportDir(), io),
+              () -> decisionsDirty = true);
+    }
+    if (state) {
+      Path file = settings.exportDir().resolve("state.json");
+      ok &=
+          attempt(
+              "state.json",
+              file,
+              nowMs,
+              () -> StateJson.write(db, file, settings.statePretty(), io),
+              () -> pendingStateChanges = Math.max(pendingStateChanges, 1));
+    }
+    if (checkpoint) {
+      lastCheckpointNanos = now;
+      checkpointRetry = false;
+      ok &=
+          attempt(
+              "checkpoint",
+              checkpoints.dir(),
+              nowMs,
+              () -> {
+                boolean full = checkpointsSinceFull + 1 >= settings.checkpointFullEvery();
+                CheckpointManifest m = checkpoints.create(db, full);
+                checkpointsSinceFull = m.isFull() ? 0 : checkpointsSinceFull + 1;
+                checkpoints.retain(settings.checkpointRetainFull());
+              },
+              () -> checkpointRetry = true);
+    }
+    if (ok && fault != null && (decisions || state || checkpoint)) {
+      LOG.info(
+          "projection exports resumed after {} attempts ({} s faulted)",
+          fault.attempts(),
+          (nowMs - fault.sinceMs()) / 1000);
+      fault = null;
+      faultView = null;
+    }
+  }
+
+  /**
+   * Runs one step; on a failure marks it to be done again ({@code redo}) and, for a disk fault,
+   * records the fault (the next tick comes after the backoff).
+   *
+   * @return whether the step succeeded
+   */
+  private boolean attempt(String step, Path path, long nowMs, Step work, Runnable redo) {
+    try {
+      work.run();
+      return true;
     } catch (Exception e) {
-      // The next tick tries again; the projection itself is unaffected.
-      synchronized (lock) {
-        decisionsDirty = true;
-        pendingStateChanges = Math.max(pendingStateChanges, 1);
+      boolean disk = e instanceof java.io.IOException || ProjectionSink.isDiskFault(e);
+      if (disk || !step.equals("checkpoint")) {
+        // Not a disk fault: a checkpoint comes again on schedule, a file at the next tick.
+        synchronized (lock) {
+          redo.run();
+        }
       }
-      if (!(e instanceof java.io.IOException) && !ProjectionSink.isDiskFault(e)) {
-        LOG.warn("projection export failed; retrying", e);
-        checkpointRetry = false; // not a disk fault: the next checkpoint comes on schedule
-        return;
+      if (!disk) {
+        LOG.warn("projection export of {} failed; retrying", step, e);
+        return true;
       }
+      if (failedThisTick) {
+        LOG.debug("projection export of {} failed too", step, e);
+        return false;
+      }
+      failedThisTick = true;
       if (fault == null) {
         fault = new DiskFault(step, path, e, nowMs);
         faults++;
@@ -239,6 +281,7 @@ public final class Exports implements AutoCloseable {
             fault.error());
       }
       faultView = fault.view(List.of());
+      return false;
     }
   }
 
