@@ -3,14 +3,20 @@ package dev.baton.app.cli;
 import dev.baton.app.config.AppConfig;
 import dev.baton.app.config.Redaction;
 import dev.baton.app.runtime.NodeIdentity;
+import dev.baton.app.sink.SinkStatus;
 import dev.baton.app.sink.audit.AuditSink;
 import dev.baton.app.sink.projection.ProjectionSink;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -94,9 +100,26 @@ public final class SinkCommand implements Callable<Integer>, NodeSettings.NodeCo
     }
     // Without the audit sink nothing completes this on its own: the shutdown hook does.
     CompletableFuture<Void> stopped = audit != null ? audit.stopped() : new CompletableFuture<>();
+    List<SinkStatus.Source> sources = new ArrayList<>();
+    if (audit != null) {
+      sources.add(audit::status);
+    }
+    if (projection != null) {
+      sources.add(projection::status);
+    }
+    SinkStatusPrinter printer = new SinkStatusPrinter(sources, System.err);
+    ScheduledExecutorService watcher =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "baton-sink-status");
+              t.setDaemon(true);
+              return t;
+            });
+    watcher.scheduleWithFixedDelay(printer::check, 0, 500, TimeUnit.MILLISECONDS);
     Thread hook =
         new Thread(
             () -> {
+              watcher.shutdownNow();
               if (projection != null) {
                 projection.close();
               }
@@ -125,6 +148,7 @@ public final class SinkCommand implements Callable<Integer>, NodeSettings.NodeCo
       }
       return BatonCli.FAILED;
     } finally {
+      watcher.shutdownNow();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException e) {

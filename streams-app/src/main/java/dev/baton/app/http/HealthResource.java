@@ -11,8 +11,8 @@ import org.apache.kafka.streams.ThreadMetadata;
 
 /**
  * {@code GET /v1/health}: whether this node serves, and if not why. 200 only when the topology is
- * {@code RUNNING} with partitions assigned and no sink of the node is stalled; else 503. The body
- * ({@link HealthResponse}) says which:
+ * {@code RUNNING} with partitions assigned and no sink of the node is stalled or faulted; else 503.
+ * The body ({@link HealthResponse}) says which:
  *
  * <ul>
  *   <li>{@code RUNNING} (200): the topology runs and owns {@code partitions};
@@ -21,6 +21,9 @@ import org.apache.kafka.streams.ThreadMetadata;
  *   <li>{@code SINK_STALLED} (503): a sink stopped at an event it cannot write; {@code sinks} names
  *       the sink, partition, offset and reason. Commands and reads still work; the exports are
  *       frozen at that event;
+ *   <li>{@code SINK_FAULTED} (503): a sink cannot write to its disk (full, or an I/O error or a
+ *       failed fsync); {@code fault} names the operation, the file, the error and when it is
+ *       retried. Nothing it could not make durable counts as written; it resumes by itself;
  *   <li>any other Kafka Streams state ({@code REBALANCING}, {@code PENDING_SHUTDOWN}, {@code
  *       ERROR}, ...) (503): the topology is not running.
  * </ul>
@@ -29,6 +32,7 @@ final class HealthResource {
   static final String RUNNING = "RUNNING";
   static final String WAITING_FOR_ASSIGNMENT = "WAITING_FOR_ASSIGNMENT";
   static final String SINK_STALLED = "SINK_STALLED";
+  static final String SINK_FAULTED = "SINK_FAULTED";
 
   private final Supplier<KafkaStreams.State> state;
   private final Supplier<SortedSet<Integer>> partitions;
@@ -64,6 +68,8 @@ final class HealthResource {
     String status;
     if (streams != KafkaStreams.State.RUNNING) {
       status = streams.name();
+    } else if (sinkStatus.stream().anyMatch(s -> s.state() == SinkStatus.State.FAULTED)) {
+      status = SINK_FAULTED;
     } else if (sinkStatus.stream().anyMatch(s -> s.state() == SinkStatus.State.STALLED)) {
       status = SINK_STALLED;
     } else if (owned != null && owned.isEmpty()) {

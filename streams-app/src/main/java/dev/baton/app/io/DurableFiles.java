@@ -8,11 +8,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Locale;
 
 /**
  * The one way Baton replaces a file so that a crash at any point leaves either the old or the new
@@ -47,7 +45,12 @@ public final class DurableFiles {
    * needed. On failure the target is unchanged and no temp file is left.
    */
   public static void write(Path target, Content content) throws IOException {
-    write(target, content, new FileAttribute<?>[0]);
+    write(FileIo.SYSTEM, target, content, new FileAttribute<?>[0]);
+  }
+
+  /** {@link #write(Path, Content)} through {@code io}. */
+  public static void write(FileIo io, Path target, Content content) throws IOException {
+    write(io, target, content, new FileAttribute<?>[0]);
   }
 
   /**
@@ -60,6 +63,7 @@ public final class DurableFiles {
     // A temp file left by a crash keeps its permissions when reopened: start from none.
     Files.deleteIfExists(tempOf(target.toAbsolutePath()));
     write(
+        FileIo.SYSTEM,
         target,
         out -> out.write(bytes),
         posix
@@ -69,7 +73,7 @@ public final class DurableFiles {
             : new FileAttribute<?>[0]);
   }
 
-  private static void write(Path target, Content content, FileAttribute<?>[] attributes)
+  private static void write(FileIo io, Path target, Content content, FileAttribute<?>[] attributes)
       throws IOException {
     Path absolute = target.toAbsolutePath();
     Path dir = absolute.getParent();
@@ -77,7 +81,7 @@ public final class DurableFiles {
     Path temp = tempOf(absolute);
     try {
       try (FileChannel ch =
-          FileChannel.open(
+          io.open(
               temp,
               java.util.Set.of(
                   StandardOpenOption.CREATE,
@@ -101,8 +105,7 @@ public final class DurableFiles {
             });
         ch.force(true);
       }
-      Files.move(
-          temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      io.move(temp, absolute);
     } catch (IOException | RuntimeException | Error e) {
       try {
         Files.deleteIfExists(temp);
@@ -111,7 +114,7 @@ public final class DurableFiles {
       }
       throw e;
     }
-    fsyncDirectory(dir);
+    io.fsyncDirectory(dir);
   }
 
   /** Replaces {@code target} atomically with {@code bytes}. */
@@ -119,24 +122,42 @@ public final class DurableFiles {
     write(target, out -> out.write(bytes));
   }
 
+  /** {@link #write(Path, byte[])} through {@code io}. */
+  public static void write(FileIo io, Path target, byte[] bytes) throws IOException {
+    write(io, target, out -> out.write(bytes));
+  }
+
   /**
    * Renames a file that is already durable (fsynced) atomically, replacing {@code to}, and makes
    * the rename durable.
    */
   public static void rename(Path from, Path to) throws IOException {
-    Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    fsyncDirectory(to.toAbsolutePath().getParent());
+    rename(FileIo.SYSTEM, from, to);
+  }
+
+  /** {@link #rename(Path, Path)} through {@code io}. */
+  public static void rename(FileIo io, Path from, Path to) throws IOException {
+    io.move(from, to);
+    io.fsyncDirectory(to.toAbsolutePath().getParent());
+  }
+
+  /** The file {@link #probe} writes. */
+  public static final String PROBE_FILE = ".disk-check";
+
+  /**
+   * Checks that {@code dir} takes a durable write again: writes a page to {@value #PROBE_FILE}
+   * (temp file, fsync, rename, folder fsync), then deletes it. A sink that faulted on a full disk
+   * or an I/O error calls this before it resumes, so that it does not report itself healthy between
+   * two failed attempts.
+   */
+  public static void probe(FileIo io, Path dir) throws IOException {
+    Path probe = dir.resolve(PROBE_FILE);
+    write(io, probe, new byte[4096]);
+    Files.deleteIfExists(probe);
   }
 
   /** Makes creations, renames and deletions in {@code dir} durable. */
   public static void fsyncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      // Some platforms cannot open a directory for fsync; the rename itself is still atomic.
-      if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win")) {
-        throw e;
-      }
-    }
+    FileIo.SYSTEM.fsyncDirectory(dir);
   }
 }

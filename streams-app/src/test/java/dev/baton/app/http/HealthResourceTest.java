@@ -61,6 +61,33 @@ class HealthResourceTest {
     assertThat(h.sinks().get(1).stall().reason()).isEqualTo("refused");
   }
 
+  private static final SinkStatus FAULTED =
+      new SinkStatus(
+          "audit",
+          SinkStatus.State.FAULTED,
+          List.of(0, 1),
+          null,
+          new SinkStatus.Fault(
+              List.of(1),
+              "fsync",
+              "/data/export/audit/1/00000000000000000007.jsonl.open",
+              "IOException: Input/output error",
+              2,
+              "2026-01-01T00:00:00.000Z",
+              "2026-01-01T00:00:00.600Z"),
+          1);
+
+  @Test
+  void shouldSayWhichSinkFaultedOnWhatFileAndPutTheFaultBeforeAStall() {
+    HealthResponse h = health(KafkaStreams.State.RUNNING, partitions(0), List.of(STALLED, FAULTED));
+
+    assertThat(h.status()).isEqualTo("SINK_FAULTED");
+    assertThat(h.sinks().get(1).fault().operation()).isEqualTo("fsync");
+    assertThat(h.sinks().get(1).fault().path()).endsWith("1/00000000000000000007.jsonl.open");
+    assertThat(health(KafkaStreams.State.RUNNING, partitions(0), List.of(AUDIT)).status())
+        .isEqualTo("RUNNING");
+  }
+
   @Test
   void shouldReportTheStreamsStateWhenNotRunning() {
     HealthResponse h = health(KafkaStreams.State.REBALANCING, partitions(0), List.of(STALLED));

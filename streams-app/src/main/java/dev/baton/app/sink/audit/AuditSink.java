@@ -1,7 +1,10 @@
 package dev.baton.app.sink.audit;
 
 import dev.baton.app.config.AppConfig;
+import dev.baton.app.io.DurableFiles;
+import dev.baton.app.io.FileIo;
 import dev.baton.app.io.FixedWidthTimes;
+import dev.baton.app.sink.DiskFault;
 import dev.baton.app.sink.SinkStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,8 +55,15 @@ import org.slf4j.LoggerFactory;
  * markers sit.
  *
  * <p>One thread polls and writes; {@link #close()} flushes, closes the open segments and leaves. A
- * partition whose files are damaged other than a torn last line is logged and left alone; an I/O
- * error stops the sink ({@link #stopped()} completes exceptionally).
+ * partition whose files are damaged other than a torn last line is logged and left alone.
+ *
+ * <p>A disk fault (a write, fsync, rename or file creation that fails: a full disk, an I/O error)
+ * faults the partition it happened in: the partition is paused, its progress report stays at the
+ * last fsynced line, and the open segment is cut back to the bytes the last successful fsync
+ * covered (never fsynced again on the failed channel: see {@link PartitionLog#discardUndurable}).
+ * The sink is {@link SinkStatus.State#FAULTED} while any partition is, and retries with backoff
+ * ({@link DiskFault}); once the partition opens again it consumes from the line after its last
+ * durable one, so the chain goes on without a gap or a duplicate.
  */
 public final class AuditSink implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuditSink.class);
@@ -61,6 +71,7 @@ public final class AuditSink implements AutoCloseable {
 
   private final AuditSinkSettings settings;
   private final LongSupplier clock;
+  private final FileIo io;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Thread thread;
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -73,12 +84,45 @@ public final class AuditSink implements AutoCloseable {
   // Partitions left alone because their newest segment is damaged; written by the sink thread.
   private final Map<Integer, SinkStatus.Stall> damaged =
       new java.util.concurrent.ConcurrentHashMap<>();
+  // Partitions stopped by a disk fault, with what is left to clean up; the sink thread's.
+  private final java.util.TreeMap<Integer, Faulted> faulted = new java.util.TreeMap<>();
+  // What status() shows of them: published by the sink thread.
+  private volatile SinkStatus.Fault fault;
+  private volatile long faults;
 
   private record Owned(PartitionLog log, PartitionLock lock) {}
 
-  private AuditSink(AuditSinkSettings settings, LongSupplier clock) {
+  /**
+   * A partition that resumed after a fault and has not yet made a new line durable: if it faults
+   * again meanwhile, that is the same fault going on (its attempts go on, it is not counted again).
+   */
+  private record Recovering(DiskFault fault, long resumedAfter, long resumedAtMs) {}
+
+  private static final long RECOVERY_MS = 60_000;
+  private final Map<Integer, Recovering> recovering = new HashMap<>();
+
+  /**
+   * A partition stopped by a disk fault.
+   *
+   * @param log the failed log whose undurable tail is still to be discarded, or null when done
+   * @param lock the partition folder's lock, or null when it is not held
+   */
+  private static final class Faulted {
+    final DiskFault fault;
+    PartitionLog log;
+    PartitionLock lock;
+
+    Faulted(DiskFault fault, PartitionLog log, PartitionLock lock) {
+      this.fault = fault;
+      this.log = log;
+      this.lock = lock;
+    }
+  }
+
+  private AuditSink(AuditSinkSettings settings, LongSupplier clock, FileIo io) {
     this.settings = settings;
     this.clock = clock;
+    this.io = io;
     this.consumer = new KafkaConsumer<>(consumerProps(settings));
     this.thread = new Thread(this::run, "baton-audit-sink");
   }
@@ -95,12 +139,17 @@ public final class AuditSink implements AutoCloseable {
 
   /** Starts a sink with explicit settings and clock (tests). */
   public static AuditSink start(AuditSinkSettings settings, LongSupplier clock) {
+    return start(settings, clock, FileIo.SYSTEM);
+  }
+
+  /** Starts a sink that writes through {@code io} (tests inject disk faults there). */
+  public static AuditSink start(AuditSinkSettings settings, LongSupplier clock, FileIo io) {
     try {
       Files.createDirectories(settings.dir());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the audit folder " + settings.dir(), e);
     }
-    AuditSink sink = new AuditSink(settings, clock);
+    AuditSink sink = new AuditSink(settings, clock, io);
     sink.thread.start();
     LOG.info(
         "audit sink started: {} -> {} (group {})",
@@ -119,13 +168,22 @@ public final class AuditSink implements AutoCloseable {
     return settings.dir();
   }
 
+  /** Disk faults since start, each counted once however often it was retried (for metrics). */
+  public long faults() {
+    return faults;
+  }
+
   /**
-   * How the sink is doing: its partitions, or where it stopped: its thread failed, or it leaves a
-   * partition alone because the files of that partition are damaged (the lowest such partition is
-   * named).
+   * How the sink is doing: its partitions, or where it stopped: its thread failed, a disk fault
+   * stopped partitions (it retries), or it leaves a partition alone because the files of that
+   * partition are damaged (the lowest such partition is named).
    */
   public SinkStatus status() {
     SinkStatus.Stall stall = failed;
+    SinkStatus.Fault diskFault = fault;
+    if (stall == null && diskFault != null) {
+      return new SinkStatus("audit", SinkStatus.State.FAULTED, assigned, null, diskFault, faults);
+    }
     if (stall == null) {
       stall =
           damaged.entrySet().stream()
@@ -134,9 +192,9 @@ public final class AuditSink implements AutoCloseable {
               .orElse(null);
     }
     if (stall != null) {
-      return new SinkStatus("audit", SinkStatus.State.STALLED, assigned, stall);
+      return new SinkStatus("audit", SinkStatus.State.STALLED, assigned, stall, null, faults);
     }
-    return SinkStatus.consuming("audit", assigned);
+    return SinkStatus.consuming("audit", assigned, faults);
   }
 
   private void run() {
@@ -155,10 +213,16 @@ public final class AuditSink implements AutoCloseable {
         }
         write(records);
         retryLocks();
-        for (Owned o : owned.values()) {
-          o.log().tick();
+        for (Owned o : new ArrayList<>(owned.values())) {
+          try {
+            o.log().tick();
+          } catch (IOException e) {
+            fault(o, e);
+          }
         }
         commitDurable();
+        retryFaulted();
+        endRecoveries();
       }
     } catch (Throwable t) {
       failure = t;
@@ -180,6 +244,9 @@ public final class AuditSink implements AutoCloseable {
       for (Integer partition : new ArrayList<>(owned.keySet())) {
         release(partition, true);
       }
+      for (Integer partition : new ArrayList<>(faulted.keySet())) {
+        release(partition, true);
+      }
       if (failure == null) {
         stopped.complete(null);
         LOG.info("audit sink stopped");
@@ -189,17 +256,214 @@ public final class AuditSink implements AutoCloseable {
     }
   }
 
-  private void write(ConsumerRecords<byte[], byte[]> records) throws IOException {
+  private void write(ConsumerRecords<byte[], byte[]> records) {
     for (TopicPartition tp : records.partitions()) {
       Owned o = owned.get(tp.partition());
       if (o == null) {
         continue;
       }
-      for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
-        String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
-        o.log().append(r.offset(), r.timestamp(), key, r.value());
+      try {
+        for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+          String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+          o.log().append(r.offset(), r.timestamp(), key, r.value());
+        }
+      } catch (IOException e) {
+        // The rest of the batch is fetched again from the last durable line on recovery.
+        fault(o, e);
       }
     }
+  }
+
+  /** A disk fault in an owned partition: stop it, keep its lock, discard what is not durable. */
+  private void fault(Owned o, IOException e) {
+    int partition = o.log().partition();
+    owned.remove(partition);
+    TopicPartition tp = new TopicPartition(settings.topic(), partition);
+    consumer.pause(List.of(tp));
+    long now = System.currentTimeMillis();
+    Recovering r = recovering.remove(partition);
+    if (r != null) {
+      r.fault().failedAgain(o.log().failedStep(), o.log().failedPath(), e, now);
+      faulted.put(partition, new Faulted(r.fault(), o.log(), o.lock()));
+      discard(faulted.get(partition));
+      publishFault();
+      return;
+    }
+    DiskFault df = new DiskFault(o.log().failedStep(), o.log().failedPath(), e, now);
+    faulted.put(partition, new Faulted(df, o.log(), o.lock()));
+    faults++;
+    LOG.error(
+        "audit partition {} FAULTED: {} of {} failed ({}); the partition is paused, nothing after"
+            + " offset {} counts as written; discarding what was not fsynced and retrying, backing"
+            + " off to {} ms",
+        partition,
+        df.operation(),
+        df.path(),
+        df.error(),
+        o.log().durableOffset(),
+        DiskFault.MAX_BACKOFF_MS,
+        e);
+    discard(faulted.get(partition));
+    publishFault();
+  }
+
+  /** A disk fault while opening a partition (no log yet, lock not held). */
+  private void faultOnOpen(TopicPartition tp, String step, Path path, IOException e) {
+    if (e instanceof PartitionLog.OpenFailed failure) {
+      step = failure.step;
+      path = failure.path;
+    }
+    consumer.pause(List.of(tp));
+    long now = System.currentTimeMillis();
+    Faulted f = faulted.get(tp.partition());
+    if (f == null) {
+      DiskFault df = new DiskFault(step, path, e, now);
+      faulted.put(tp.partition(), new Faulted(df, null, null));
+      faults++;
+      LOG.error(
+          "audit partition {} FAULTED: cannot open it: {} of {} failed ({}); retrying, backing"
+              + " off to {} ms",
+          tp.partition(),
+          step,
+          df.path(),
+          df.error(),
+          DiskFault.MAX_BACKOFF_MS,
+          e);
+    } else if (f.fault.failedAgain(step, path, e, now)) {
+      LOG.error(
+          "audit partition {} still FAULTED after {} attempts: {} of {} failed ({})",
+          tp.partition(),
+          f.fault.attempts(),
+          step,
+          f.fault.path(),
+          f.fault.error());
+    }
+    publishFault();
+  }
+
+  /** Cuts the failed log back to its durable bytes; true once done. */
+  private boolean discard(Faulted f) {
+    if (f.log == null) {
+      return true;
+    }
+    try {
+      f.log.discardUndurable();
+      f.log = null;
+      return true;
+    } catch (IOException e) {
+      if (f.fault.failedAgain(
+          f.log.failedStep(), f.log.failedPath(), e, System.currentTimeMillis())) {
+        LOG.error(
+            "audit partition {} still FAULTED after {} attempts: {} of {} failed ({})",
+            f.log.partition(),
+            f.fault.attempts(),
+            f.fault.operation(),
+            f.fault.path(),
+            f.fault.error());
+      }
+      return false;
+    }
+  }
+
+  /** Tries the faulted partitions whose retry is due: discard, reopen, seek, resume. */
+  private void retryFaulted() {
+    if (faulted.isEmpty()) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    for (Map.Entry<Integer, Faulted> e : new ArrayList<>(faulted.entrySet())) {
+      Faulted f = e.getValue();
+      if (!f.fault.due(now) || !discard(f)) {
+        continue;
+      }
+      int partition = e.getKey();
+      TopicPartition tp = new TopicPartition(settings.topic(), partition);
+      if (!consumer.assignment().contains(tp)) {
+        release(partition, false);
+        continue;
+      }
+      Path dir = settings.dir().resolve(Integer.toString(partition));
+      try {
+        DurableFiles.probe(io, dir);
+      } catch (IOException ex) {
+        if (f.fault.failedAgain("probe", dir.resolve(DurableFiles.PROBE_FILE), ex, now)) {
+          LOG.error(
+              "audit partition {} still FAULTED after {} attempts: {} takes no write ({})",
+              partition,
+              f.fault.attempts(),
+              dir,
+              f.fault.error());
+        }
+        continue;
+      }
+      PartitionLock lock = f.lock;
+      f.lock = null;
+      try {
+        if (lock == null) {
+          acquire(tp);
+        } else {
+          openLog(tp, lock);
+        }
+      } catch (IOException ex) {
+        // openLog released the lock: it is taken again on the next attempt.
+        consumer.pause(List.of(tp));
+        String step = "open";
+        Path path = settings.dir().resolve(Integer.toString(partition));
+        if (ex instanceof PartitionLog.OpenFailed failure) {
+          step = failure.step;
+          path = failure.path;
+        }
+        if (f.fault.failedAgain(step, path, ex, System.currentTimeMillis())) {
+          LOG.error(
+              "audit partition {} still FAULTED after {} attempts: cannot open it ({})",
+              partition,
+              f.fault.attempts(),
+              f.fault.error());
+        }
+        continue;
+      }
+      Owned o = owned.get(partition);
+      if (o != null) {
+        faulted.remove(partition);
+        recovering.put(partition, new Recovering(f.fault, o.log().nextOffset() - 1, now));
+        LOG.info(
+            "audit partition {} resumed after {} attempts ({} s faulted): writing again after"
+                + " offset {}",
+            partition,
+            f.fault.attempts(),
+            (now - f.fault.sinceMs()) / 1000,
+            o.log().nextOffset() - 1);
+      } else if (waitingForLock.contains(tp) || damaged.containsKey(partition)) {
+        faulted.remove(partition);
+      }
+    }
+    publishFault();
+  }
+
+  /** Forgets resumed faults once new lines are durable (or after a while). */
+  private void endRecoveries() {
+    if (recovering.isEmpty()) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    recovering
+        .entrySet()
+        .removeIf(
+            e -> {
+              Owned o = owned.get(e.getKey());
+              return o == null
+                  || o.log().durableOffset() > e.getValue().resumedAfter()
+                  || now - e.getValue().resumedAtMs() >= RECOVERY_MS;
+            });
+  }
+
+  private void publishFault() {
+    if (faulted.isEmpty()) {
+      fault = null;
+      return;
+    }
+    Faulted first = faulted.firstEntry().getValue();
+    fault = first.fault.view(List.copyOf(faulted.keySet()));
   }
 
   private void outOfRange(OffsetOutOfRangeException e) {
@@ -238,8 +502,30 @@ public final class AuditSink implements AutoCloseable {
   private void acquire(TopicPartition tp) throws IOException {
     int partition = tp.partition();
     Path dir = settings.dir().resolve(Integer.toString(partition));
-    Files.createDirectories(dir);
-    Optional<PartitionLock> lock = PartitionLock.tryAcquire(dir);
+    Optional<PartitionLock> lock;
+    try {
+      Files.createDirectories(dir);
+      lock = PartitionLock.tryAcquire(dir);
+    } catch (IOException e) {
+      waitingForLock.remove(tp);
+      long now = System.currentTimeMillis();
+      Faulted f = faulted.get(partition);
+      if (f == null) {
+        faulted.put(partition, new Faulted(new DiskFault("lock", dir, e, now), null, null));
+        faults++;
+        LOG.error("audit partition {} FAULTED: cannot lock {} ({})", partition, dir, e.toString());
+      } else if (f.fault.failedAgain("lock", dir, e, now)) {
+        LOG.error(
+            "audit partition {} still FAULTED after {} attempts: cannot lock {} ({})",
+            partition,
+            f.fault.attempts(),
+            dir,
+            e.toString());
+      }
+      consumer.pause(List.of(tp));
+      publishFault();
+      return;
+    }
     if (lock.isEmpty()) {
       if (waitingForLock.add(tp)) {
         LOG.info("audit partition {}: waiting for another sink to release {}", partition, dir);
@@ -249,10 +535,20 @@ public final class AuditSink implements AutoCloseable {
       return;
     }
     waitingForLock.remove(tp);
+    openLog(tp, lock.get());
+  }
+
+  /**
+   * Opens a locked partition and seeks to the line after its last one; on a disk fault the
+   * partition is faulted and the lock released.
+   */
+  private void openLog(TopicPartition tp, PartitionLock held) throws IOException {
+    int partition = tp.partition();
+    Optional<PartitionLock> lock = Optional.of(held);
     damaged.remove(partition);
     PartitionLog log;
     try {
-      log = PartitionLog.open(partition, settings, clock);
+      log = PartitionLog.open(partition, settings, clock, io);
     } catch (AuditCorruptionException e) {
       LOG.error("audit partition {} is not written: {}", partition, e.getMessage());
       damaged.put(
@@ -268,7 +564,10 @@ public final class AuditSink implements AutoCloseable {
       consumer.pause(List.of(tp));
       consumer.seekToBeginning(List.of(tp));
       return;
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
+      closeQuietly(lock.get());
+      throw e;
+    } catch (RuntimeException e) {
       lock.get().close();
       throw e;
     }
@@ -282,10 +581,22 @@ public final class AuditSink implements AutoCloseable {
     consumer.resume(List.of(tp));
   }
 
-  private void retryLocks() throws IOException {
+  private static void closeQuietly(PartitionLock lock) {
+    try {
+      lock.close();
+    } catch (IOException e) {
+      LOG.debug("cannot release a partition lock", e);
+    }
+  }
+
+  private void retryLocks() {
     for (TopicPartition tp : new ArrayList<>(waitingForLock)) {
       if (consumer.assignment().contains(tp)) {
-        acquire(tp);
+        try {
+          acquire(tp);
+        } catch (IOException e) {
+          faultOnOpen(tp, "open", settings.dir().resolve(Integer.toString(tp.partition())), e);
+        }
       } else {
         waitingForLock.remove(tp);
       }
@@ -293,8 +604,23 @@ public final class AuditSink implements AutoCloseable {
   }
 
   private void release(int partition, boolean seal) {
+    recovering.remove(partition);
     waitingForLock.remove(new TopicPartition(settings.topic(), partition));
     committed.remove(partition);
+    Faulted f = faulted.remove(partition);
+    if (f != null) {
+      if (!discard(f)) {
+        LOG.warn(
+            "audit partition {} given up while FAULTED: its open segment may end in lines that"
+                + " were never fsynced; the next owner cuts a torn tail, but cannot tell lines the"
+                + " device lost: run baton audit verify",
+            partition);
+      }
+      if (f.lock != null) {
+        closeQuietly(f.lock);
+      }
+      publishFault();
+    }
     Owned o = owned.remove(partition);
     if (o == null) {
       return;
@@ -303,6 +629,16 @@ public final class AuditSink implements AutoCloseable {
       o.log().close(seal);
     } catch (IOException | RuntimeException e) {
       LOG.error("audit partition {}: cannot close the open segment", partition, e);
+      try {
+        o.log().discardUndurable();
+      } catch (IOException again) {
+        LOG.error(
+            "audit partition {}: cannot cut the open segment back to its last fsynced line ({});"
+                + " the next owner cuts a torn tail, but cannot tell lines the device lost: run"
+                + " baton audit verify",
+            partition,
+            again.toString());
+      }
     } finally {
       try {
         o.lock().close();
@@ -320,7 +656,7 @@ public final class AuditSink implements AutoCloseable {
         try {
           acquire(tp);
         } catch (IOException e) {
-          throw new UncheckedIOException("cannot open audit partition " + tp.partition(), e);
+          faultOnOpen(tp, "open", settings.dir().resolve(Integer.toString(tp.partition())), e);
         }
       }
     }

@@ -1,6 +1,7 @@
 package dev.baton.app.sink.audit;
 
 import dev.baton.app.io.DurableFiles;
+import dev.baton.app.io.FileIo;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,6 +49,7 @@ final class PartitionLog implements Closeable {
   private final long fsyncIntervalMs;
   private final long fsyncBytes;
   private final LongSupplier clock;
+  private final FileIo io;
   private final SegmentMaintenance maintenance;
   private final AuditLineEncoder encoder = new AuditLineEncoder();
   private final LineBuffer buffer = new LineBuffer();
@@ -68,14 +70,25 @@ final class PartitionLog implements Closeable {
   private long unsynced;
   private long firstUnsyncedAt = -1;
 
-  private PartitionLog(int partition, Path dir, AuditSinkSettings settings, LongSupplier clock) {
+  // Bytes of the open segment written to its channel, and of those the ones fsynced.
+  private long writtenBytes;
+  private long durableBytes;
+  // The step in progress and its file, for the report when it fails.
+  private String step = "open";
+  private Path stepPath;
+  // Set when a step failed: the log then only takes discardUndurable().
+  private boolean failed;
+
+  private PartitionLog(
+      int partition, Path dir, AuditSinkSettings settings, LongSupplier clock, FileIo io) {
+    this.io = io;
     this.partition = partition;
     this.dir = dir;
     this.rotation = settings.rotation();
     this.fsyncIntervalMs = settings.fsyncInterval().toMillis();
     this.fsyncBytes = settings.fsyncBytes();
     this.clock = clock;
-    this.maintenance = new SegmentMaintenance(partition, dir, settings, clock);
+    this.maintenance = new SegmentMaintenance(partition, dir, settings, clock, io);
   }
 
   /**
@@ -86,14 +99,45 @@ final class PartitionLog implements Closeable {
    */
   static PartitionLog open(int partition, AuditSinkSettings settings, LongSupplier clock)
       throws IOException {
+    return open(partition, settings, clock, FileIo.SYSTEM);
+  }
+
+  /** {@link #open(int, AuditSinkSettings, LongSupplier)} writing through {@code io}. */
+  static PartitionLog open(int partition, AuditSinkSettings settings, LongSupplier clock, FileIo io)
+      throws IOException {
     Path dir = settings.dir().resolve(Integer.toString(partition));
     Files.createDirectories(dir);
-    PartitionLog log = new PartitionLog(partition, dir, settings, clock);
-    log.resume();
+    PartitionLog log = new PartitionLog(partition, dir, settings, clock, io);
+    try {
+      log.resume();
+    } catch (AuditCorruptionException e) {
+      log.closeChannelQuietly();
+      throw e;
+    } catch (IOException e) {
+      log.closeChannelQuietly();
+      throw new OpenFailed(log.failedStep(), log.failedPath(), e);
+    } catch (RuntimeException e) {
+      log.closeChannelQuietly();
+      throw e;
+    }
     return log;
   }
 
+  /** A disk fault while opening a partition, with the step and file it happened at. */
+  static final class OpenFailed extends IOException {
+    private static final long serialVersionUID = 1L;
+    final String step;
+    final transient Path path;
+
+    OpenFailed(String step, Path path, IOException cause) {
+      super(cause.getMessage(), cause);
+      this.step = step;
+      this.path = path;
+    }
+  }
+
   private void resume() throws IOException {
+    at("open", dir);
     maintenance.cleanUp();
     List<Segment> segments = AuditDirectory.list(dir, partition);
     for (int i = 0; i < segments.size() - 1; i++) {
@@ -122,6 +166,7 @@ final class PartitionLog implements Closeable {
     }
     writtenOffset = lastOffset;
     durableOffset = lastOffset;
+    at("compress", dir);
     maintenance.compressClosed();
     maintenance.applyRetention();
     LOG.info(
@@ -200,8 +245,9 @@ final class PartitionLog implements Closeable {
       }
     }
     long size = Files.size(open.path());
+    at("truncate", open.path());
     if (keep < size) {
-      try (FileChannel ch = FileChannel.open(open.path(), StandardOpenOption.WRITE)) {
+      try (FileChannel ch = io.open(open.path(), StandardOpenOption.WRITE)) {
         ch.truncate(keep);
         ch.force(true);
       }
@@ -216,11 +262,18 @@ final class PartitionLog implements Closeable {
     }
     if (lines == 0) {
       Files.delete(open.path());
-      DurableFiles.fsyncDirectory(dir);
+      at("fsync", dir);
+      io.fsyncDirectory(dir);
       return false;
     }
-    channel = FileChannel.open(open.path(), StandardOpenOption.WRITE);
+    at("fsync", open.path());
+    channel = io.open(open.path(), StandardOpenOption.WRITE);
     channel.position(keep);
+    // What a killed process left is in the page cache, not necessarily on disk: make it durable
+    // before going on from it (a failure here is a disk fault like any other).
+    channel.force(true);
+    writtenBytes = keep;
+    durableBytes = keep;
     openPath = open.path();
     segmentFirstOffset = open.firstOffset();
     segmentLines = lines;
@@ -247,6 +300,16 @@ final class PartitionLog implements Closeable {
 
   /** Appends a record; a record at or below the last offset written is ignored. */
   void append(long offset, long timestamp, String key, byte[] value) throws IOException {
+    usable();
+    try {
+      doAppend(offset, timestamp, key, value);
+    } catch (IOException | RuntimeException e) {
+      failed = true;
+      throw e;
+    }
+  }
+
+  private void doAppend(long offset, long timestamp, String key, byte[] value) throws IOException {
     if (offset <= lastOffset) {
       LOG.debug("audit partition {}: offset {} is already written", partition, offset);
       return;
@@ -296,6 +359,16 @@ final class PartitionLog implements Closeable {
 
   /** Writes buffered lines, rotates an old segment and fsyncs when a bound is reached. */
   void tick() throws IOException {
+    usable();
+    try {
+      doTick();
+    } catch (IOException | RuntimeException e) {
+      failed = true;
+      throw e;
+    }
+  }
+
+  private void doTick() throws IOException {
     long now = clock.getAsLong();
     if (channel != null
         && segmentLines > 0
@@ -311,7 +384,10 @@ final class PartitionLog implements Closeable {
 
   private void create(long firstOffset, long now) throws IOException {
     openPath = dir.resolve(Segment.fileName(firstOffset, Segment.State.OPEN));
-    channel = FileChannel.open(openPath, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    writtenBytes = 0;
+    durableBytes = 0;
+    at("create", openPath);
+    channel = io.open(openPath, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     segmentFirstOffset = firstOffset;
     segmentLines = 0;
     segmentBytes = 0;
@@ -324,8 +400,9 @@ final class PartitionLog implements Closeable {
       return;
     }
     ByteBuffer bytes = ByteBuffer.wrap(buffer.bytes(), 0, buffer.size());
+    at("write", openPath);
     while (bytes.hasRemaining()) {
-      channel.write(bytes);
+      writtenBytes += channel.write(bytes);
     }
     if (unsynced == 0) {
       firstUnsyncedAt = clock.getAsLong();
@@ -339,23 +416,30 @@ final class PartitionLog implements Closeable {
   }
 
   private void sync() throws IOException {
+    at("fsync", openPath);
     channel.force(false);
     if (dirDirty) {
-      DurableFiles.fsyncDirectory(dir);
+      at("fsync", dir);
+      io.fsyncDirectory(dir);
       dirDirty = false;
     }
     unsynced = 0;
     firstUnsyncedAt = -1;
     durableOffset = writtenOffset;
+    durableBytes = writtenBytes;
   }
 
   private void rotate(String reason) throws IOException {
     writeOut();
+    at("fsync", openPath);
     channel.force(true);
+    durableBytes = writtenBytes;
     channel.close();
     channel = null;
     Path closed = dir.resolve(Segment.fileName(segmentFirstOffset, Segment.State.CLOSED));
-    DurableFiles.rename(openPath, closed);
+    at("rename", closed);
+    DurableFiles.rename(io, openPath, closed);
+    openPath = null;
     dirDirty = false;
     unsynced = 0;
     firstUnsyncedAt = -1;
@@ -367,8 +451,73 @@ final class PartitionLog implements Closeable {
         segmentLines,
         segmentBytes,
         reason);
+    at("compress", closed);
     maintenance.segmentClosed(
         new Segment(partition, segmentFirstOffset, closed, Segment.State.CLOSED));
+  }
+
+  private void at(String step, Path path) {
+    this.step = step;
+    this.stepPath = path;
+  }
+
+  /** The step that was in progress when a call failed: write, fsync, rename, create, ... */
+  String failedStep() {
+    return step;
+  }
+
+  /** The file or folder of {@link #failedStep()}. */
+  Path failedPath() {
+    return stepPath;
+  }
+
+  private void usable() {
+    if (failed) {
+      throw new IllegalStateException(
+          "audit partition " + partition + ": a write failed; the log must be discarded");
+    }
+  }
+
+  /**
+   * After a failed step, throws away everything not known to be on disk, so the partition can be
+   * opened again and rewritten from its last durable line. After a failed fsync the page cache
+   * cannot be trusted (Linux marks the pages clean although the device never got them, and a second
+   * fsync then reports success): so the channel is not fsynced again, the open segment is cut back
+   * through a new channel to the bytes the last successful fsync covered (an open segment created
+   * since is deleted), and the folder is fsynced. The lines cut off are written again from Kafka.
+   * Idempotent: when it fails itself (the disk is still failing), call it again later.
+   */
+  void discardUndurable() throws IOException {
+    failed = true;
+    closeChannelQuietly();
+    if (openPath != null && Files.exists(openPath)) {
+      if (durableBytes == 0) {
+        at("delete", openPath);
+        Files.delete(openPath);
+      } else {
+        at("truncate", openPath);
+        try (FileChannel ch = io.open(openPath, StandardOpenOption.WRITE)) {
+          if (ch.size() > durableBytes) {
+            ch.truncate(durableBytes);
+          }
+          ch.force(true);
+        }
+      }
+    }
+    at("fsync", dir);
+    io.fsyncDirectory(dir);
+  }
+
+  private void closeChannelQuietly() {
+    if (channel == null) {
+      return;
+    }
+    try {
+      channel.close();
+    } catch (IOException e) {
+      LOG.debug("audit partition {}: closing a failed channel", partition, e);
+    }
+    channel = null;
   }
 
   /**
@@ -376,9 +525,22 @@ final class PartitionLog implements Closeable {
    * folder holds only closed segments after a clean stop.
    */
   void close(boolean seal) throws IOException {
+    if (failed) {
+      discardUndurable();
+      return;
+    }
     if (channel == null) {
       return;
     }
+    try {
+      doClose(seal);
+    } catch (IOException | RuntimeException e) {
+      failed = true;
+      throw e;
+    }
+  }
+
+  private void doClose(boolean seal) throws IOException {
     if (seal && segmentLines > 0) {
       rotate("stop");
       return;

@@ -3,6 +3,7 @@ package dev.baton.app.sink.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.app.io.DurableFiles;
+import dev.baton.app.io.FileIo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -77,7 +78,7 @@ public record RetentionAnchor(
     }
   }
 
-  void write(Path partitionDir) throws IOException {
+  void write(FileIo io, Path partitionDir) throws IOException {
     ObjectNode n = AuditLine.mapper().createObjectNode();
     n.put("format", FORMAT);
     n.put("partition", partition);
@@ -86,6 +87,7 @@ public record RetentionAnchor(
     n.put("deletedSegments", deletedSegments);
     n.put("deletedBytes", deletedBytes);
     n.put("at", at.toString());
-    DurableFiles.write(partitionDir.resolve(FILE_NAME), AuditLine.mapper().writeValueAsBytes(n));
+    DurableFiles.write(
+        io, partitionDir.resolve(FILE_NAME), AuditLine.mapper().writeValueAsBytes(n));
   }
 }

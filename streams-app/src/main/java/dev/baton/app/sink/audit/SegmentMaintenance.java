@@ -2,6 +2,7 @@ package dev.baton.app.sink.audit;
 
 import com.github.luben.zstd.ZstdOutputStream;
 import dev.baton.app.io.DurableFiles;
+import dev.baton.app.io.FileIo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,8 +42,11 @@ final class SegmentMaintenance {
   private final boolean compress;
   private final AuditSinkSettings.Retention retention;
   private final LongSupplier clock;
+  private final FileIo io;
 
-  SegmentMaintenance(int partition, Path dir, AuditSinkSettings settings, LongSupplier clock) {
+  SegmentMaintenance(
+      int partition, Path dir, AuditSinkSettings settings, LongSupplier clock, FileIo io) {
+    this.io = io;
     this.partition = partition;
     this.dir = dir;
     this.compress = settings.compress();
@@ -76,7 +80,7 @@ final class SegmentMaintenance {
       }
     }
     if (changed) {
-      DurableFiles.fsyncDirectory(dir);
+      io.fsyncDirectory(dir);
     }
   }
 
@@ -104,6 +108,7 @@ final class SegmentMaintenance {
     Path target = plain.as(Segment.State.COMPRESSED).path();
     long started = System.nanoTime();
     DurableFiles.write(
+        io,
         target,
         out -> {
           try (InputStream in = Files.newInputStream(plain.path());
@@ -113,7 +118,7 @@ final class SegmentMaintenance {
         });
     long before = Files.size(plain.path());
     Files.delete(plain.path());
-    DurableFiles.fsyncDirectory(dir);
+    io.fsyncDirectory(dir);
     LOG.debug(
         "audit partition {}: compressed {} from {} to {} bytes in {} ms",
         partition,
@@ -170,11 +175,11 @@ final class SegmentMaintenance {
             previous.map(RetentionAnchor::deletedSegments).orElse(0L) + delete,
             previous.map(RetentionAnchor::deletedBytes).orElse(0L) + deletedBytes,
             Instant.ofEpochMilli(now));
-    anchor.write(dir);
+    anchor.write(io, dir);
     for (int i = 0; i < delete; i++) {
       Files.deleteIfExists(segments.get(i).path());
     }
-    DurableFiles.fsyncDirectory(dir);
+    io.fsyncDirectory(dir);
     LOG.warn(
         "audit retention deleted {} segments ({} bytes) of partition {}, up to offset {}: the"
             + " audit trail of this partition now starts after that offset, and recovering state"

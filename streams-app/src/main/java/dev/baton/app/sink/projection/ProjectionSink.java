@@ -2,7 +2,10 @@ package dev.baton.app.sink.projection;
 
 import dev.baton.app.config.AppConfig;
 import dev.baton.app.config.Redaction;
+import dev.baton.app.io.DurableFiles;
+import dev.baton.app.io.FileIo;
 import dev.baton.app.io.ProcessFileLock;
+import dev.baton.app.sink.DiskFault;
 import dev.baton.app.sink.SinkStatus;
 import dev.baton.app.sink.projection.export.Exports;
 import dev.baton.sdk.protocol.Event;
@@ -105,7 +108,7 @@ public final class ProjectionSink implements AutoCloseable {
 
   private final Settings settings;
   private final ProcessFileLock writerLock;
-  private final ProjectionDatabase db;
+  private ProjectionDatabase db;
   private final Exports exports;
   private final KafkaConsumer<String, byte[]> consumer;
   private final Thread thread;
@@ -119,6 +122,10 @@ public final class ProjectionSink implements AutoCloseable {
   // After a failed batch: apply one event per transaction until the failing one is written.
   private boolean oneByOne;
   private long lastStallLogNanos;
+  // A disk fault of the database (full, I/O error): the sink thread's, and what status() shows.
+  private DiskFault dbFault;
+  private volatile SinkStatus.Fault dbFaultView;
+  private volatile long faults;
 
   private ProjectionSink(
       Settings settings, ProcessFileLock writerLock, ProjectionDatabase db, Exports exports) {
@@ -132,6 +139,11 @@ public final class ProjectionSink implements AutoCloseable {
 
   /** Opens (and migrates) the projection, then starts consuming on a thread of its own. */
   public static ProjectionSink start(Settings settings) throws Exception {
+    return start(settings, FileIo.SYSTEM);
+  }
+
+  /** {@link #start(Settings)} with exports written through {@code io} (tests inject faults). */
+  public static ProjectionSink start(Settings settings, FileIo io) throws Exception {
     ProcessFileLock writerLock = lockSqliteFile(settings.jdbcUrl());
     ProjectionDatabase db;
     try {
@@ -145,7 +157,7 @@ public final class ProjectionSink implements AutoCloseable {
     Exports exports = null;
     try {
       if (settings.exports() != null) {
-        exports = Exports.start(settings.exports(), settings.jdbcUrl());
+        exports = Exports.start(settings.exports(), settings.jdbcUrl(), io);
       }
       ProjectionSink sink = new ProjectionSink(settings, writerLock, db, exports);
       sink.thread.start();
@@ -231,13 +243,30 @@ public final class ProjectionSink implements AutoCloseable {
     return stalls;
   }
 
-  /** Running with partitions, waiting for some, or stalled at an event it cannot write. */
+  /** Disk faults of the database and of the exports since start (for metrics). */
+  public long faults() {
+    return faults + (exports == null ? 0 : exports.faults());
+  }
+
+  /**
+   * Running with partitions, waiting for some, faulted (the database or an export file cannot be
+   * written: a full disk, an I/O error), or stalled at an event it cannot write.
+   */
   public SinkStatus status() {
+    SinkStatus.Fault fault = dbFaultView;
+    if (fault == null && exports != null) {
+      fault = exports.fault();
+    }
+    if (fault != null) {
+      return new SinkStatus(
+          "projection", SinkStatus.State.FAULTED, assigned, null, fault, faults());
+    }
     SinkStatus.Stall current = stall;
     if (current != null) {
-      return new SinkStatus("projection", SinkStatus.State.STALLED, assigned, current);
+      return new SinkStatus(
+          "projection", SinkStatus.State.STALLED, assigned, current, null, faults());
     }
-    return SinkStatus.consuming("projection", assigned);
+    return SinkStatus.consuming("projection", assigned, faults());
   }
 
   private static Properties consumerProps(Settings s) {
@@ -268,6 +297,12 @@ public final class ProjectionSink implements AutoCloseable {
           applyBatch(records);
           backoff = 100;
         } catch (BatchFailure e) {
+          if (isDiskFault(e.getCause())) {
+            if (!waitOutDiskFault((SQLException) e.getCause())) {
+              break;
+            }
+            continue;
+          }
           stalled(e, backoff);
           if (stopped.await(backoff, TimeUnit.MILLISECONDS)) {
             break;
@@ -355,6 +390,7 @@ public final class ProjectionSink implements AutoCloseable {
     } catch (SQLException e) {
       throw new BatchFailure(e, record);
     }
+    clearDbFault();
     if (record != null) {
       stored.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
     }
@@ -416,6 +452,120 @@ public final class ProjectionSink implements AutoCloseable {
           previous.offset(),
           previous.attempts());
     }
+  }
+
+  /**
+   * Whether the database failed because of its disk rather than the event: SQLite's {@code
+   * SQLITE_FULL} (13) and {@code SQLITE_IOERR} (10, with its extended codes such as {@code
+   * SQLITE_IOERR_FSYNC}); PostgreSQL's {@code disk_full} (53100) and {@code io_error} (58030).
+   */
+  public static boolean isDiskFault(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql) {
+        String state = sql.getSQLState();
+        if ("53100".equals(state) || "58030".equals(state)) {
+          return true;
+        }
+        if (t instanceof org.sqlite.SQLiteException lite) {
+          int base = lite.getResultCode().code & 0xff;
+          if (base == 13 || base == 10) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A batch failed on a disk fault: the transaction is rolled back, so the projection and its
+   * offsets are still at the last commit. Reports FAULTED, waits (backing off), and then opens the
+   * database anew (a SQLite connection's cache of the failed transaction is not trusted) after a
+   * probe write in its folder, and seeks back to the stored offsets: the next poll tries the same
+   * events again, and the fault ends with the first batch written.
+   *
+   * @return false when the sink is closing
+   */
+  private boolean waitOutDiskFault(SQLException cause) throws InterruptedException {
+    oneByOne = false;
+    long now = System.currentTimeMillis();
+    Path file = sqlitePath();
+    String reason = Redaction.secretsIn(String.valueOf(cause.getMessage()));
+    if (dbFault == null) {
+      dbFault = new DiskFault("write", file, cause, now);
+      faults++;
+      LOG.error(
+          "projection sink FAULTED: the database cannot write ({}) to {}; its partitions are not"
+              + " consumed past the last commit; retrying, backing off to {} ms",
+          reason,
+          file == null ? Redaction.jdbcUrl(settings.jdbcUrl()) : file,
+          DiskFault.MAX_BACKOFF_MS);
+    } else if (dbFault.failedAgain("write", file, cause, now)) {
+      LOG.error("projection sink still FAULTED after {} attempts: {}", dbFault.attempts(), reason);
+    }
+    publishDbFault();
+    while (true) {
+      if (stopped.await(dbFault.backoffMs(), TimeUnit.MILLISECONDS)) {
+        return false;
+      }
+      try {
+        if (file != null) {
+          DurableFiles.probe(FileIo.SYSTEM, file.getParent());
+        }
+        ProjectionDatabase reopened = ProjectionDatabase.open(settings.jdbcUrl());
+        try {
+          db.close();
+        } catch (SQLException e) {
+          LOG.debug("closing the faulted projection connection", e);
+        }
+        db = reopened;
+        consumer.resume(consumer.paused());
+        seekToStored(consumer.assignment());
+        return true;
+      } catch (Exception e) {
+        if (dbFault.failedAgain(
+            file != null && !(e instanceof SQLException) ? "probe" : "open",
+            file,
+            e,
+            System.currentTimeMillis())) {
+          LOG.error(
+              "projection sink still FAULTED after {} attempts: {}",
+              dbFault.attempts(),
+              dbFault.error());
+        }
+        publishDbFault();
+        // Keep the group membership while waiting.
+        consumer.pause(consumer.assignment());
+        consumer.poll(Duration.ZERO);
+      }
+    }
+  }
+
+  private void clearDbFault() {
+    if (dbFault != null) {
+      LOG.info(
+          "projection sink resumed after {} attempts ({} s faulted)",
+          dbFault.attempts(),
+          (System.currentTimeMillis() - dbFault.sinceMs()) / 1000);
+      dbFault = null;
+      dbFaultView = null;
+    }
+  }
+
+  private void publishDbFault() {
+    dbFaultView = dbFault == null ? null : dbFault.view(assigned);
+  }
+
+  /** The SQLite file of the projection, or null for PostgreSQL and in-memory SQLite. */
+  private Path sqlitePath() {
+    if (Dialect.of(settings.jdbcUrl()) != Dialect.SQLITE) {
+      return null;
+    }
+    String file = ProjectionDatabase.sqliteFile(settings.jdbcUrl());
+    if (file.isEmpty() || file.startsWith(":memory:") || file.contains("mode=memory")) {
+      return null;
+    }
+    return Path.of(file).toAbsolutePath();
   }
 
   private static Optional<ProjectionRow> rowOf(ConsumerRecord<String, byte[]> record) {

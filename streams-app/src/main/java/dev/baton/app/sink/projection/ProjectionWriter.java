@@ -93,17 +93,17 @@ public final class ProjectionWriter {
   public Applied apply(List<ProjectionRow> rows, String topic, Map<Integer, Long> nextOffsets)
       throws SQLException {
     connection.setAutoCommit(false);
+    Applied applied;
     try {
-      Applied applied = applyRows(rows);
+      applied = applyRows(rows);
       writeOffsets(topic, nextOffsets);
       connection.commit();
-      return applied;
     } catch (SQLException | RuntimeException e) {
       rollbackQuietly(e);
       throw e;
-    } finally {
-      endTransactionMode();
     }
+    endTransactionMode();
+    return applied;
   }
 
   /** Supplies rows to {@link #applyAll}, e.g. by reading a checkpoint. */
@@ -121,6 +121,7 @@ public final class ProjectionWriter {
       RowSource source, boolean replace, String topic, Map<Integer, Long> nextOffsets)
       throws Exception {
     connection.setAutoCommit(false);
+    Applied applied;
     try {
       if (replace) {
         try (java.sql.Statement st = connection.createStatement()) {
@@ -143,13 +144,13 @@ public final class ProjectionWriter {
       add(totals, applyRows(chunk));
       writeOffsets(topic, nextOffsets);
       connection.commit();
-      return new Applied(totals[0], totals[1], totals[2], totals[3]);
+      applied = new Applied(totals[0], totals[1], totals[2], totals[3]);
     } catch (Exception e) {
       rollbackQuietly(e);
       throw e;
-    } finally {
-      endTransactionMode();
     }
+    endTransactionMode();
+    return applied;
   }
 
   /**
@@ -270,9 +271,19 @@ public final class ProjectionWriter {
     }
   }
 
+  /**
+   * Rolls back and returns to auto-commit after a failure, keeping {@code cause} the error: on a
+   * full disk or an I/O error SQLite has already rolled the transaction back itself, and ending the
+   * transaction mode then fails with "no transaction is active", which must not hide the cause.
+   */
   private void rollbackQuietly(Exception cause) {
     try {
       connection.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+    try {
+      endTransactionMode();
     } catch (SQLException e) {
       cause.addSuppressed(e);
     }

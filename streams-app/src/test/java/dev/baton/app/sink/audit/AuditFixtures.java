@@ -32,6 +32,11 @@ final class AuditFixtures {
   }
 
   static AuditSinkSettings settings(Path dir, AuditSinkSettings.Rotation rotation) {
+    return settings(dir, rotation, Duration.ofSeconds(1), 1 << 20);
+  }
+
+  static AuditSinkSettings settings(
+      Path dir, AuditSinkSettings.Rotation rotation, Duration fsyncInterval, long fsyncBytes) {
     return new AuditSinkSettings(
         dir,
         "unused:9092",
@@ -39,8 +44,8 @@ final class AuditFixtures {
         "audit-test",
         null,
         rotation,
-        Duration.ofSeconds(1),
-        1 << 20,
+        fsyncInterval,
+        fsyncBytes,
         false,
         new AuditSinkSettings.Retention(-1, -1),
         Map.of());

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.app.cli.CliRun;
 import dev.baton.app.config.AppConfig;
+import dev.baton.app.testing.Health;
 import dev.baton.app.testing.LogCapture;
 import dev.baton.app.testing.TestBaton;
-import dev.baton.sdk.protocol.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,9 +16,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,38 +35,12 @@ class ProjectionStallIT {
 
   @TempDir Path dir;
 
-  private static JsonNode health(TestBaton baton) throws Exception {
-    HttpResponse<String> r =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(baton.httpBase() + "/v1/health")).build(),
-            HttpResponse.BodyHandlers.ofString());
-    JsonNode body = Json.mapper().readTree(r.body());
-    ((com.fasterxml.jackson.databind.node.ObjectNode) body).put("httpStatus", r.statusCode());
-    return body;
-  }
-
   private static JsonNode projectionOf(JsonNode health) {
-    for (JsonNode sink : health.path("sinks")) {
-      if (sink.path("sink").asText().equals("projection")) {
-        return sink;
-      }
-    }
-    return Json.mapper().missingNode();
+    return Health.sink(health, "projection");
   }
 
   private static JsonNode awaitHealth(TestBaton baton, Predicate<JsonNode> done) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    JsonNode last;
-    do {
-      last = health(baton);
-      if (done.test(last)) {
-        return last;
-      }
-      synchronized (ProjectionStallIT.class) {
-        ProjectionStallIT.class.wait(100);
-      }
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError("health never matched; last: " + last);
+    return Health.await("the expected health", baton.httpBase(), done, Duration.ofSeconds(60));
   }
 
   private static void post(TestBaton baton, String id, String title) throws Exception {

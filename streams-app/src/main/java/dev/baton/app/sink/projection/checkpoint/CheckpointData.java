@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
 import dev.baton.app.io.DurableFiles;
+import dev.baton.app.io.FileIo;
 import dev.baton.app.sink.projection.ProjectionReader;
 import dev.baton.app.sink.projection.ProjectionRow;
 import dev.baton.app.sink.projection.RowKind;
@@ -40,12 +41,12 @@ final class CheckpointData {
    * Writes the rows {@code reader} sees (all, or those changed at or after {@code since}) to {@code
    * file}, durably.
    */
-  static Written write(ProjectionReader reader, Map<Integer, Long> since, Path file)
+  static Written write(ProjectionReader reader, Map<Integer, Long> since, Path file, FileIo io)
       throws IOException {
     Map<RowKind, Long> counts = new EnumMap<>(RowKind.class);
     MessageDigest sha = sha256();
     long[] size = new long[1];
-    DurableFiles.write(file, out -> writeRows(reader, since, counts, sha, size, out));
+    DurableFiles.write(io, file, out -> writeRows(reader, since, counts, sha, size, out));
     return new Written(counts, size[0], HexFormat.of().formatHex(sha.digest()));
   }
 

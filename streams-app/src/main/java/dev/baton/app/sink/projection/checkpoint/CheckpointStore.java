@@ -2,6 +2,7 @@ package dev.baton.app.sink.projection.checkpoint;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.app.io.DurableFiles;
+import dev.baton.app.io.FileIo;
 import dev.baton.app.sink.projection.ProjectionDatabase;
 import dev.baton.app.sink.projection.ProjectionReader;
 import dev.baton.app.sink.projection.RowKind;
@@ -46,9 +47,16 @@ public final class CheckpointStore {
   private static final int ID_TIME_LENGTH = "20261127T220000.123Z".length();
 
   private final Path dir;
+  private final FileIo io;
 
   public CheckpointStore(Path dir) {
+    this(dir, FileIo.SYSTEM);
+  }
+
+  /** A store that writes through {@code io} (tests inject disk faults there). */
+  public CheckpointStore(Path dir, FileIo io) {
     this.dir = dir;
+    this.io = io;
   }
 
   public Path dir() {
@@ -149,7 +157,8 @@ public final class CheckpointStore {
       String id = newId(now, kind);
       String dataFile = id + CheckpointManifest.DATA_SUFFIX;
       Map<Integer, Long> since = parent == null ? null : parent.offsets();
-      CheckpointData.Written written = CheckpointData.write(reader, since, dir.resolve(dataFile));
+      CheckpointData.Written written =
+          CheckpointData.write(reader, since, dir.resolve(dataFile), io);
       Map<String, Long> rows = new LinkedHashMap<>();
       for (RowKind k : RowKind.values()) {
         rows.put(k.wire(), written.counts().getOrDefault(k, 0L));
@@ -171,6 +180,7 @@ public final class CheckpointStore {
                   null)
               .sealed();
       DurableFiles.write(
+          io,
           dir.resolve(id + CheckpointManifest.MANIFEST_SUFFIX),
           mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
       LOG.info(

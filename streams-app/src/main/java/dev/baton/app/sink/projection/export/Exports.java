@@ -1,8 +1,12 @@
 package dev.baton.app.sink.projection.export;
 
 import dev.baton.app.io.DurableFiles;
+import dev.baton.app.io.FileIo;
+import dev.baton.app.sink.DiskFault;
+import dev.baton.app.sink.SinkStatus;
 import dev.baton.app.sink.projection.ProjectionDatabase;
 import dev.baton.app.sink.projection.ProjectionReader;
+import dev.baton.app.sink.projection.ProjectionSink;
 import dev.baton.app.sink.projection.ProjectionWriter;
 import dev.baton.app.sink.projection.RowKind;
 import dev.baton.app.sink.projection.checkpoint.CheckpointManifest;
@@ -29,6 +33,12 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * Both files are written once at start, so they exist even before the first change.
+ *
+ * <p>A disk fault (a full disk, an I/O error, a failed fsync) while writing one of them leaves the
+ * previous version in place (every file is replaced atomically, and a failed checkpoint leaves no
+ * manifest) and makes the exports FAULTED ({@link #fault()}): the step that failed is tried again,
+ * with backoff ({@link DiskFault}), and the fault ends when it succeeds. The files are rewritten
+ * whole from the projection, so nothing written after the fault is missing from them afterwards.
  */
 public final class Exports implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Exports.class);
@@ -53,6 +63,13 @@ public final class Exports implements AutoCloseable {
   private final ProjectionDatabase db;
   private final CheckpointStore checkpoints;
   private final ScheduledExecutorService timer;
+  private final FileIo io;
+  // The export thread's disk fault, and what the sink's status shows of it.
+  private DiskFault fault;
+  private volatile SinkStatus.Fault faultView;
+  private volatile long faults;
+  private boolean checkpointRetry;
+  private boolean failedThisTick;
 
   private final Object lock = new Object();
   // Both files are written at the first tick, whatever changed.
@@ -64,10 +81,11 @@ public final class Exports implements AutoCloseable {
   private long lastCheckpointNanos;
   private int checkpointsSinceFull;
 
-  private Exports(Settings settings, ProjectionDatabase db) {
+  private Exports(Settings settings, ProjectionDatabase db, FileIo io) {
     this.settings = settings;
     this.db = db;
-    this.checkpoints = new CheckpointStore(settings.exportDir().resolve("checkpoints"));
+    this.io = io;
+    this.checkpoints = new CheckpointStore(settings.exportDir().resolve("checkpoints"), io);
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -81,8 +99,13 @@ public final class Exports implements AutoCloseable {
 
   /** Starts the export thread over a read connection to {@code jdbcUrl}. */
   public static Exports start(Settings settings, String jdbcUrl) throws Exception {
+    return start(settings, jdbcUrl, FileIo.SYSTEM);
+  }
+
+  /** {@link #start(Settings, String)} writing through {@code io} (tests inject disk faults). */
+  public static Exports start(Settings settings, String jdbcUrl, FileIo io) throws Exception {
     ProjectionDatabase db = ProjectionDatabase.openReadOnly(jdbcUrl);
-    Exports exports = new Exports(settings, db);
+    Exports exports = new Exports(settings, db, io);
     exports.timer.scheduleWithFixedDelay(exports::tick, 0, TICK_MS, TimeUnit.MILLISECONDS);
     return exports;
   }
@@ -118,55 +141,157 @@ public final class Exports implements AutoCloseable {
     }
   }
 
+  /** The disk fault the exports wait out, or null. */
+  public SinkStatus.Fault fault() {
+    return faultView;
+  }
+
+  /** Disk faults of the exports since start. */
+  public long faults() {
+    return faults;
+  }
+
+  /** One export step, which may fail. */
+  @FunctionalInterface
+  private interface Step {
+    void run() throws Exception;
+  }
+
   private void tick() {
-    try {
-      long now = System.nanoTime();
-      boolean decisions;
-      boolean state;
-      synchronized (lock) {
-        decisions =
-            decisionsDirty
-                && (initialWrite
-                    || now - lastDecisionNanos >= settings.decisionsDebounce().toNanos());
-        state =
-            pendingStateChanges > 0
-                && (initialWrite
-                    || pendingStateChanges >= settings.stateMaxChanges()
-                    || now - firstPendingNanos >= settings.stateMaxDelay().toNanos());
-        initialWrite = false;
-        if (decisions) {
-          decisionsDirty = false;
-        }
-        if (state) {
-          pendingStateChanges = 0;
-        }
-      }
+    long nowMs = System.currentTimeMillis();
+    if (fault != null && !fault.due(nowMs)) {
+      return;
+    }
+    long now = System.nanoTime();
+    boolean decisions;
+    boolean state;
+    synchronized (lock) {
+      decisions =
+          decisionsDirty
+              && (initialWrite
+                  || now - lastDecisionNanos >= settings.decisionsDebounce().toNanos());
+      state =
+          pendingStateChanges > 0
+              && (initialWrite
+                  || pendingStateChanges >= settings.stateMaxChanges()
+                  || now - firstPendingNanos >= settings.stateMaxDelay().toNanos());
+      initialWrite = false;
       if (decisions) {
-        writeDecisions(db, settings.exportDir());
+        decisionsDirty = false;
       }
       if (state) {
-        StateJson.write(db, settings.exportDir().resolve("state.json"), settings.statePretty());
+        pendingStateChanges = 0;
       }
-      Duration interval = settings.checkpointInterval();
-      if (!interval.isZero() && now - lastCheckpointNanos >= interval.toNanos()) {
-        lastCheckpointNanos = now;
-        boolean full = checkpointsSinceFull + 1 >= settings.checkpointFullEvery();
-        CheckpointManifest m = checkpoints.create(db, full);
-        checkpointsSinceFull = m.isFull() ? 0 : checkpointsSinceFull + 1;
-        checkpoints.retain(settings.checkpointRetainFull());
-      }
+    }
+    Duration interval = settings.checkpointInterval();
+    boolean checkpoint =
+        !interval.isZero() && (checkpointRetry || now - lastCheckpointNanos >= interval.toNanos());
+    // Each step on its own: one file that cannot be written does not hold back the others. The
+    // first step that fails in a tick is the one reported (one attempt per tick).
+    failedThisTick = false;
+    boolean ok = true;
+    if (decisions) {
+      Path file = settings.exportDir().resolve("decisions.md");
+      ok &=
+          attempt(
+              "decisions.md",
+              file,
+              nowMs,
+              () -> writeDecisions(db, settings.exportDir(), io),
+              () -> decisionsDirty = true);
+    }
+    if (state) {
+      Path file = settings.exportDir().resolve("state.json");
+      ok &=
+          attempt(
+              "state.json",
+              file,
+              nowMs,
+              () -> StateJson.write(db, file, settings.statePretty(), io),
+              () -> pendingStateChanges = Math.max(pendingStateChanges, 1));
+    }
+    if (checkpoint) {
+      lastCheckpointNanos = now;
+      checkpointRetry = false;
+      ok &=
+          attempt(
+              "checkpoint",
+              checkpoints.dir(),
+              nowMs,
+              () -> {
+                boolean full = checkpointsSinceFull + 1 >= settings.checkpointFullEvery();
+                CheckpointManifest m = checkpoints.create(db, full);
+                checkpointsSinceFull = m.isFull() ? 0 : checkpointsSinceFull + 1;
+                checkpoints.retain(settings.checkpointRetainFull());
+              },
+              () -> checkpointRetry = true);
+    }
+    if (ok && fault != null && (decisions || state || checkpoint)) {
+      LOG.info(
+          "projection exports resumed after {} attempts ({} s faulted)",
+          fault.attempts(),
+          (nowMs - fault.sinceMs()) / 1000);
+      fault = null;
+      faultView = null;
+    }
+  }
+
+  /**
+   * Runs one step; on a failure marks it to be done again ({@code redo}) and, for a disk fault,
+   * records the fault (the next tick comes after the backoff).
+   *
+   * @return whether the step succeeded
+   */
+  private boolean attempt(String step, Path path, long nowMs, Step work, Runnable redo) {
+    try {
+      work.run();
+      return true;
     } catch (Exception e) {
-      // The next tick tries again; the projection itself is unaffected.
-      LOG.warn("projection export failed; retrying", e);
-      synchronized (lock) {
-        decisionsDirty = true;
-        pendingStateChanges = Math.max(pendingStateChanges, 1);
+      boolean disk = e instanceof java.io.IOException || ProjectionSink.isDiskFault(e);
+      if (disk || !step.equals("checkpoint")) {
+        // Not a disk fault: a checkpoint comes again on schedule, a file at the next tick.
+        synchronized (lock) {
+          redo.run();
+        }
       }
+      if (!disk) {
+        LOG.warn("projection export of {} failed; retrying", step, e);
+        return true;
+      }
+      if (failedThisTick) {
+        LOG.debug("projection export of {} failed too", step, e);
+        return false;
+      }
+      failedThisTick = true;
+      if (fault == null) {
+        fault = new DiskFault(step, path, e, nowMs);
+        faults++;
+        LOG.error(
+            "projection exports FAULTED: writing {} failed ({}); the previous version stays;"
+                + " retrying, backing off to {} ms",
+            path,
+            fault.error(),
+            DiskFault.MAX_BACKOFF_MS,
+            e);
+      } else if (fault.failedAgain(step, path, e, nowMs)) {
+        LOG.error(
+            "projection exports still FAULTED after {} attempts: {} ({})",
+            fault.attempts(),
+            path,
+            fault.error());
+      }
+      faultView = fault.view(List.of());
+      return false;
     }
   }
 
   /** Regenerates {@code <exportDir>/decisions.md} from the projection. */
   public static void writeDecisions(ProjectionDatabase db, Path exportDir) throws Exception {
+    writeDecisions(db, exportDir, FileIo.SYSTEM);
+  }
+
+  private static void writeDecisions(ProjectionDatabase db, Path exportDir, FileIo io)
+      throws Exception {
     byte[] doc;
     try (ProjectionReader reader = db.snapshot()) {
       List<String> topics = reader.topics();
@@ -174,7 +299,7 @@ public final class Exports implements AutoCloseable {
           DecisionsMarkdown.render(
               reader.all(RowKind.DECISION), topics.isEmpty() ? null : topics.get(0));
     }
-    DurableFiles.write(exportDir.resolve("decisions.md"), doc);
+    DurableFiles.write(io, exportDir.resolve("decisions.md"), doc);
   }
 
   /** Writes pending exports once more and stops. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.app.io.DurableFiles;
+import dev.baton.app.io.FileIo;
 import dev.baton.app.io.FixedWidthTimes;
 import dev.baton.app.sink.projection.ProjectionDatabase;
 import dev.baton.app.sink.projection.ProjectionReader;
@@ -49,11 +50,18 @@ public final class StateJson {
 
   /** Replaces {@code target} with the projection's current tasks and locks. */
   public static void write(ProjectionDatabase db, Path target, boolean pretty) throws Exception {
+    write(db, target, pretty, FileIo.SYSTEM);
+  }
+
+  /** {@link #write(ProjectionDatabase, Path, boolean)} through {@code io}. */
+  public static void write(ProjectionDatabase db, Path target, boolean pretty, FileIo io)
+      throws Exception {
     try (ProjectionReader reader = db.snapshot()) {
       List<String> topics = reader.topics();
       String topic = topics.isEmpty() ? null : topics.get(0);
       Map<Integer, Long> offsets = topic == null ? Map.of() : reader.offsets(topic);
       DurableFiles.write(
+          io,
           target,
           out -> {
             try (JsonGenerator g = MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
