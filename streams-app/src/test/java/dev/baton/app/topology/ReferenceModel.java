@@ -186,6 +186,13 @@ final class ReferenceModel {
     return out.result();
   }
 
+  /** The token {@code agent} holds on the lock under {@code key}, or null. */
+  Long tokenOf(String key, String agent) {
+    ModelLock lock = locks.get(key);
+    Holder h = lock == null ? null : holderOf(lock, agent);
+    return h == null ? null : h.token();
+  }
+
   /** Expires the leases and waits due at {@code now}, in deadline order. */
   Result punctuate(Instant now) {
     record Due(Instant at, int kind, String key, String agent) {}
@@ -269,12 +276,11 @@ final class ReferenceModel {
     ModelTask t = tasks.get(key);
     ModelLock lock = locks.get(key);
     if (fence != null) {
-      // docs: FENCED unless the token is the newest grant of task/<id> and still held by the
-      // writer.
+      // docs: FENCED unless the token is a grant of task/<id> the writer still holds (for an
+      // exclusive lock that is the newest grant; collaborative holders each hold their own).
       long token = fence.path("token").asLong();
       boolean valid =
           lock != null
-              && token == lock.lastToken
               && lock.holders.stream().anyMatch(h -> h.agent().equals(agent) && h.token() == token);
       if (!valid) {
         out.own(reject(out.id, OutcomeCode.FENCED, t == null ? null : t.version));
