@@ -96,9 +96,14 @@ final class CommandSequences {
                 Arbitraries.integers().between(0, 5))
             .as(Send::new);
     Arbitrary<Step> retry = Arbitraries.integers().between(1, 5).map(Retry::new);
+    // On the grid, mostly short advances (up to 5 s, shorter than leases and waits, so requests
+    // queue behind live holders), sometimes long ones (up to 40 s) that expire them.
     Arbitrary<Long> ms =
         gridAdvances
-            ? Arbitraries.longs().between(0, 200).map(k -> k * PUNCTUATE_INTERVAL_MS)
+            ? Arbitraries.frequencyOf(
+                    Tuple.of(3, Arbitraries.longs().between(0, 25)),
+                    Tuple.of(1, Arbitraries.longs().between(0, 200)))
+                .map(k -> k * PUNCTUATE_INTERVAL_MS)
             : Arbitraries.longs().between(0, 40_000);
     Arbitrary<Step> advance = ms.map(Advance::new);
     if (!restarts) {

@@ -50,12 +50,12 @@ import org.apache.kafka.streams.KeyValue;
  */
 class ModelPropertyTest {
 
-  @Property(tries = 100)
+  @Property(tries = 60)
   void shouldAgreeWithTheReferenceModel(@ForAll("runs") List<Step> steps) {
     check(steps, Flaw.NONE);
   }
 
-  @Property(tries = 1500)
+  @Property(tries = 1000)
   @AddLifecycleHook(CommandSequences.SoakOnly.class)
   void shouldAgreeWithTheReferenceModelInALongRun(@ForAll("longRuns") List<Step> steps) {
     check(steps, Flaw.NONE);
@@ -68,7 +68,7 @@ class ModelPropertyTest {
 
   @Provide
   Arbitrary<List<Step>> longRuns() {
-    return CommandSequences.runs(true, true, 250);
+    return CommandSequences.runs(true, true, 200);
   }
 
   /** A waiting exclusive request is never overtaken by a later shared one. */

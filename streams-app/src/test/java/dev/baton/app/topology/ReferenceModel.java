@@ -195,22 +195,29 @@ final class ReferenceModel {
 
   /** Expires the leases and waits due at {@code now}, in deadline order. */
   Result punctuate(Instant now) {
-    record Due(Instant at, int kind, String key, String agent) {}
+    // chosen: due leases and waits in deadline order, a lease before a wait at the same instant.
+    // Several of one kind due at the same instant: the docs fix no order; the model follows the
+    // topology's (leases by token, waits by request id, each compared as text).
+    record Due(Instant at, int kind, String key, String tie, String agent) {}
     List<Due> due = new ArrayList<>();
     locks.forEach(
         (key, lock) -> {
           lock.holders.stream()
               .filter(h -> !h.leaseDeadline().isAfter(now))
-              .forEach(h -> due.add(new Due(h.leaseDeadline(), 0, key, h.agent())));
+              .forEach(
+                  h ->
+                      due.add(
+                          new Due(
+                              h.leaseDeadline(), 0, key, String.valueOf(h.token()), h.agent())));
           lock.queue.stream()
               .filter(w -> !w.waitDeadline().isAfter(now))
-              .forEach(w -> due.add(new Due(w.waitDeadline(), 1, key, w.agent())));
+              .forEach(w -> due.add(new Due(w.waitDeadline(), 1, key, w.requestId(), w.agent())));
         });
     due.sort(
         Comparator.comparing(Due::at)
             .thenComparing(Due::kind)
             .thenComparing(Due::key)
-            .thenComparing(Due::agent));
+            .thenComparing(Due::tie));
     Out out = new Out(null, null);
     for (Due d : due) {
       ModelLock lock = locks.get(d.key());
@@ -656,12 +663,13 @@ final class ReferenceModel {
           Math.max(live == null ? 0 : live.lastToken, given.path("lastToken").asLong());
       locks.put(key, lock);
       out.change("state.restored", key, lock.version);
-      out.own(ok(out.id, lock.version, null));
+      // chosen: the waiters' answers go first, then the command's own.
       if (live != null) {
         for (Waiter w : live.queue) {
           out.later(key, reject(w.requestId(), OutcomeCode.CANCELLED, lock.version));
         }
       }
+      out.own(ok(out.id, lock.version, null));
     }
   }
 

@@ -42,7 +42,7 @@ import org.apache.kafka.streams.state.Stores;
  * <p>The default run is short; {@code -Dsoak} adds a long one.
  */
 class StateFoldPropertyTest {
-  @Property(tries = 60)
+  @Property(tries = 25)
   void shouldRebuildTheLiveStoresFromTheEvents(@ForAll("runs") List<Step> steps) {
     check(steps);
   }
