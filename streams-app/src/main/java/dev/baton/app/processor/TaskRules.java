@@ -176,6 +176,12 @@ public final class TaskRules {
     if (current == null) {
       return notFound(body.taskId());
     }
+    // The guard first, as for every task write: a claim that would change nothing is still a
+    // conflict when its expectedVersion is ahead or status/assignee changed after it.
+    TaskDecision conflict = checkVersion(current, cmd, Set.of(STATUS, ASSIGNEE));
+    if (conflict != null) {
+      return conflict;
+    }
     TaskStatus status = current.status();
     if (status == TaskStatus.DONE
         || status == TaskStatus.FAILED
@@ -192,10 +198,6 @@ public final class TaskRules {
           OutcomeCode.ALREADY_CLAIMED,
           "task " + current.id() + " is claimed by " + current.assignee());
     }
-    TaskDecision conflict = checkVersion(current, cmd, Set.of(STATUS, ASSIGNEE));
-    if (conflict != null) {
-      return conflict;
-    }
     TaskStatus next = status == TaskStatus.OPEN ? TaskStatus.CLAIMED : status;
     return new TaskDecision.Applied(
         withStatus(current, next, cmd.agent(), cmd.agent(), now), EventType.TASK_CLAIMED);
@@ -205,6 +207,10 @@ public final class TaskRules {
       Task current, Command cmd, TaskTransition body, Instant now) {
     if (current == null) {
       return notFound(body.taskId());
+    }
+    TaskDecision conflict = checkVersion(current, cmd, Set.of(STATUS, ASSIGNEE));
+    if (conflict != null) {
+      return conflict;
     }
     TaskStatus to = body.to();
     if (to == current.status()) {
@@ -221,10 +227,6 @@ public final class TaskRules {
               + to
               + "; allowed: "
               + current.status().next());
-    }
-    TaskDecision conflict = checkVersion(current, cmd, Set.of(STATUS, ASSIGNEE));
-    if (conflict != null) {
-      return conflict;
     }
     String assignee = current.assignee();
     if (to == TaskStatus.OPEN) {

@@ -598,6 +598,31 @@ class TaskRulesTest {
     }
 
     @Test
+    void shouldRejectClaimThatWouldChangeNothingWhenExpectedVersionIsAhead() {
+      // given
+      Task current = task(2, TaskStatus.CLAIMED, "bob", Map.of("status", 2L, "assignee", 2L));
+
+      // when
+      TaskDecision decision = claim(current, "bob", 3L);
+
+      // then
+      assertThat(rejected(decision, OutcomeCode.VERSION_CONFLICT).message())
+          .contains("expectedVersion 3 is ahead");
+    }
+
+    @Test
+    void shouldCheckTheVersionBeforeWhoHoldsTheTask() {
+      // given
+      Task current = task(3, TaskStatus.CLAIMED, "bob", Map.of("status", 3L, "assignee", 3L));
+
+      // when
+      TaskDecision decision = claim(current, "carol", 2L);
+
+      // then
+      assertThat(rejected(decision, OutcomeCode.VERSION_CONFLICT).message()).contains("status@3");
+    }
+
+    @Test
     void shouldRejectClaimOfMissingTask() {
       rejected(claim(null, "carol", null), OutcomeCode.NOT_FOUND);
     }
@@ -739,6 +764,30 @@ class TaskRulesTest {
 
       // when
       TaskDecision decision = transition(current, "carol", 3L, TaskStatus.IN_PROGRESS);
+
+      // then
+      rejected(decision, OutcomeCode.VERSION_CONFLICT);
+    }
+
+    @Test
+    void shouldRejectTransitionToCurrentStatusWhenStatusChangedAfterExpectedVersion() {
+      // given
+      Task current = task(4, TaskStatus.IN_PROGRESS, "bob", Map.of("status", 4L));
+
+      // when
+      TaskDecision decision = transition(current, "bob", 3L, TaskStatus.IN_PROGRESS);
+
+      // then
+      assertThat(rejected(decision, OutcomeCode.VERSION_CONFLICT).message()).contains("status@4");
+    }
+
+    @Test
+    void shouldCheckTheVersionBeforeTheStateMachine() {
+      // given
+      Task current = task(4, TaskStatus.DONE, "bob", Map.of("status", 4L));
+
+      // when
+      TaskDecision decision = transition(current, "bob", 5L, TaskStatus.BLOCKED);
 
       // then
       rejected(decision, OutcomeCode.VERSION_CONFLICT);
