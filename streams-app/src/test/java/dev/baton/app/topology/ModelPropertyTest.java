@@ -110,6 +110,22 @@ class ModelPropertyTest {
         .hasMessageContaining("step 3");
   }
 
+  /** A retry of a request that still waits is told where it stands now, not where it stood. */
+  @Example
+  void shouldCatchAModelThatAnswersAStillQueuedRetryWithItsFirstPosition() {
+    List<Step> steps =
+        List.of(
+            new Send("acquire", "alice", 2, 2), // alice: EXCLUSIVE, granted
+            new Send("acquire", "bob", 2, 2), // bob: EXCLUSIVE, waits at 1
+            new Send("acquire", "carol", 2, 4), // carol: EXCLUSIVE, waits at 2
+            new Send("cancel", "bob", 2, 0), // bob leaves the queue
+            new Retry(2)); // carol again: now at 1
+    check(steps, Flaw.NONE);
+    assertThatThrownBy(() -> check(steps, Flaw.STALE_QUEUED_RETRY))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("step 5");
+  }
+
   private static void check(List<Step> steps, Flaw flaw) {
     Path dir = CommandSequences.tempDir("baton-model");
     try (TopologyHarness live = new TopologyHarness(dir, CommandSequences.OVERRIDES)) {

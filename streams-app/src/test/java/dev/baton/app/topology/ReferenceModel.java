@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -46,7 +47,9 @@ final class ReferenceModel {
     /** A write with an older {@code expectedVersion} always conflicts (no field-level merge). */
     NO_FIELD_LEVEL_MERGE,
     /** A retried command id is executed again instead of being answered DUPLICATE. */
-    NO_DEDUP
+    NO_DEDUP,
+    /** A retry of a request that still waits repeats its first QUEUED answer, stale position. */
+    STALE_QUEUED_RETRY
   }
 
   /**
@@ -163,8 +166,13 @@ final class ReferenceModel {
     Answer first = remembered.get(id);
     if (first != null && flaw != Flaw.NO_DEDUP) {
       // docs: a retry with the same id is answered with the first outcome as DUPLICATE and
-      // changes nothing; a queued request's later outcome replaces what its retries get.
-      return new Result(List.of(first.asDuplicate()), List.of(key), List.of());
+      // changes nothing; a queued request's later outcome replaces what its retries get, and a
+      // retry of a request that still waits is told its position now and the lock's version.
+      Answer answer =
+          flaw == Flaw.STALE_QUEUED_RETRY
+              ? first.asDuplicate()
+              : stillWaiting(key, id).orElse(first.asDuplicate());
+      return new Result(List.of(answer), List.of(key), List.of());
     }
     Out out = new Out(id, key);
     String type = cmd.path("type").asText();
@@ -697,6 +705,33 @@ final class ReferenceModel {
   private static Answer reject(String commandId, OutcomeCode code, Long version) {
     return new Answer(
         commandId, OutcomeStatus.REJECTED, null, code, version, null, null, null, null, null);
+  }
+
+  /**
+   * A retry of {@code id} while it still waits in the queue of lock {@code key}: where it is now.
+   */
+  private Optional<Answer> stillWaiting(String key, String id) {
+    ModelLock lock = locks.get(key);
+    if (lock == null) {
+      return Optional.empty();
+    }
+    for (int i = 0; i < lock.queue.size(); i++) {
+      if (lock.queue.get(i).requestId().equals(id)) {
+        return Optional.of(
+            new Answer(
+                id,
+                OutcomeStatus.DUPLICATE,
+                OutcomeStatus.QUEUED,
+                OutcomeCode.OK,
+                lock.version,
+                null,
+                i + 1,
+                null,
+                null,
+                null));
+      }
+    }
+    return Optional.empty();
   }
 
   /** Collects one command's (or punctuation's) answers and events, and remembers answers. */
