@@ -189,9 +189,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     // The cleaner allocates this buffer up front (128 MiB by default); compacted topics here are
     // small.
     props.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
-    // After a kill -9 the restarted broker can only register once its old session has expired.
-    props.put("broker.session.timeout.ms", "3000");
-    props.put("broker.heartbeat.interval.ms", "500");
+    // After a kill -9 the restarted broker can only register once the session its controller
+    // gives the old registration on start has expired (DUPLICATE_BROKER_REGISTRATION until
+    // then): this session is waited out once per crash restart. Kafka's 9 s is made for
+    // clusters; 1.5 s with a heartbeat every 250 ms still lets the broker miss five heartbeats to
+    // its own in-process controller (a GC pause, a starved CPU) before it fences itself.
+    props.put("broker.session.timeout.ms", "1500");
+    props.put("broker.heartbeat.interval.ms", "250");
     props.putAll(settings.overrides());
     return props;
   }
