@@ -192,7 +192,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     // After a kill -9 the restarted broker can only register once the session its controller
     // gives the old registration on start has expired (DUPLICATE_BROKER_REGISTRATION until
     // then): this session is waited out once per crash restart. Kafka's 9 s is made for
-    // clusters; 1.5 s with a heartbeat every 250 ms still lets the broker miss five heartbeats to
+    // clusters; 1.5 s with a heartbeat every 250 ms still lets the broker miss about six beats to
     // its own in-process controller (a GC pause, a starved CPU) before it fences itself.
     props.put("broker.session.timeout.ms", "1500");
     props.put("broker.heartbeat.interval.ms", "250");
