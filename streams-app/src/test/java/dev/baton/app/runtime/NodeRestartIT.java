@@ -154,12 +154,20 @@ class NodeRestartIT {
   }
 
   private static List<String> javaCommand(List<String> jvmOptions) {
-    String classpath =
-        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java, "-Xmx512m"));
     command.addAll(jvmOptions);
-    command.addAll(List.of("-cp", classpath, Main.class.getName()));
+    if (System.getProperty("restart.cds") != null) {
+      // Class-data sharing takes classes from jars only (the test class path has directories):
+      // the jar the package phase built, as the launcher runs it.
+      Path jar = Path.of("target", "baton.jar").toAbsolutePath();
+      assertThat(jar).as("the packaged jar (-Drestart.cds runs in verify)").isRegularFile();
+      command.addAll(List.of("-jar", jar.toString()));
+    } else {
+      String classpath =
+          System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+      command.addAll(List.of("-cp", classpath, Main.class.getName()));
+    }
     return command;
   }
 
@@ -214,7 +222,9 @@ class NodeRestartIT {
     awaitTrue("a task created", log, () -> createTask(httpPort, "cds") == 201);
     node.destroy();
     assertThat(node.waitFor(120, TimeUnit.SECONDS)).as("clean stop of the CDS run").isTrue();
-    assertThat(archive).as("class-data-sharing archive").isNotEmptyFile();
+    assertThat(archive)
+        .as("class-data-sharing archive; log of its run:%n%s", tail(log))
+        .isNotEmptyFile();
     acknowledged.clear();
     cdsArchive = archive;
   }
