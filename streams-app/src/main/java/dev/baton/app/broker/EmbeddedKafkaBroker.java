@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -23,10 +24,19 @@ import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.apache.kafka.clients.admin.ListGroupsOptions;
-import org.apache.kafka.clients.admin.ListTransactionsOptions;
+import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
+import org.apache.kafka.clients.admin.DescribeConsumerGroupsResult;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.DescribeTransactionsOptions;
+import org.apache.kafka.clients.admin.DescribeTransactionsResult;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.utils.internals.Exit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +74,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final String METADATA_DIR = "metadata";
   private static final String META_PROPERTIES = "meta.properties";
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+  private static final String OFFSETS_TOPIC = "__consumer_offsets";
+  private static final String TRANSACTIONS_TOPIC = "__transaction_state";
 
   /**
    * How to start the broker.
@@ -189,9 +201,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     // The cleaner allocates this buffer up front (128 MiB by default); compacted topics here are
     // small.
     props.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
-    // After a kill -9 the restarted broker can only register once its old session has expired.
-    props.put("broker.session.timeout.ms", "3000");
-    props.put("broker.heartbeat.interval.ms", "500");
+    // After a kill -9 the restarted broker can only register once the session its controller
+    // gives the old registration on start has expired (DUPLICATE_BROKER_REGISTRATION until
+    // then): this session is waited out once per crash restart. Kafka's 9 s is made for
+    // clusters; 1.5 s with a heartbeat every 250 ms still lets the broker miss about six beats to
+    // its own in-process controller (a GC pause, a starved CPU) before it fences itself.
+    props.put("broker.session.timeout.ms", "1500");
+    props.put("broker.heartbeat.interval.ms", "250");
     props.putAll(settings.overrides());
     return props;
   }
@@ -250,21 +266,43 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   // startup() returns once the broker is unfenced; an Admin round trip proves that clients are
-  // actually served. The Admin client retries connection failures until its timeout.
+  // actually served.
   //
-  // Then both coordinators must have loaded their partitions (both calls are answered
-  // COORDINATOR_LOAD_IN_PROGRESS, and retried, until they have). After a kill -9 the broker loads
-  // them twice (the leader epochs move when it is unfenced) and, meanwhile, completes the
-  // transactions the kill interrupted. Once, a node whose topology started inside that window
-  // waited for minutes on a transactional offset commit that was never completed
-  // (docs/reliability.md); clients start only after the loads.
+  // Then every partition of both coordinators must answer for a key it owns. After a kill -9 the
+  // broker loads the coordinators twice: from its old metadata while it starts, and again once
+  // it is unfenced (the controller fenced the dead broker's registration and elects it leader
+  // again, at a new leader epoch); meanwhile it completes the transactions the kill interrupted.
+  // A topology started inside that window once waited for minutes on a transactional offset
+  // commit of the killed node that was never completed (docs/reliability.md). Listing groups
+  // and transactions does not see the window (a coordinator that has resigned and not yet
+  // reloaded lists nothing, without an error); asking for one key per partition does: the
+  // answer is "not available", "not coordinator" or "load in progress", all retried, until the
+  // partition is loaded at its current epoch. Unknown keys are the expected answer.
   private static void awaitClientRequests(String bootstrap) {
     int timeoutMs = Math.toIntExact(STARTUP_TIMEOUT.toMillis());
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs)).nodes().get();
-      admin.listTransactions(new ListTransactionsOptions().timeoutMs(timeoutMs)).all().get();
-      admin.listGroups(new ListGroupsOptions().timeoutMs(timeoutMs)).all().get();
+      // Kafka makes the internal topics on first use: a new data dir has nothing to load.
+      int transactionPartitions = partitionCount(admin, TRANSACTIONS_TOPIC, timeoutMs);
+      if (transactionPartitions > 0) {
+        List<String> ids = oneKeyPerPartition("txn", transactionPartitions);
+        DescribeTransactionsResult transactions =
+            admin.describeTransactions(ids, new DescribeTransactionsOptions().timeoutMs(timeoutMs));
+        for (String id : ids) {
+          awaitAnswer(transactions.description(id), TransactionalIdNotFoundException.class);
+        }
+      }
+      int offsetsPartitions = partitionCount(admin, OFFSETS_TOPIC, timeoutMs);
+      if (offsetsPartitions > 0) {
+        List<String> ids = oneKeyPerPartition("group", offsetsPartitions);
+        DescribeConsumerGroupsResult groups =
+            admin.describeConsumerGroups(
+                ids, new DescribeConsumerGroupsOptions().timeoutMs(timeoutMs));
+        for (String id : ids) {
+          awaitAnswer(groups.describedGroups().get(id), GroupIdNotFoundException.class);
+        }
+      }
     } catch (ExecutionException e) {
       throw new IllegalStateException(
           "no answer to client requests at "
@@ -277,6 +315,54 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for " + bootstrap, e);
     }
+  }
+
+  /** The partitions of {@code topic}, or 0 when it does not exist (yet). */
+  private static int partitionCount(Admin admin, String topic, int timeoutMs)
+      throws ExecutionException, InterruptedException {
+    KafkaFuture<TopicDescription> description =
+        admin
+            .describeTopics(List.of(topic), new DescribeTopicsOptions().timeoutMs(timeoutMs))
+            .topicNameValues()
+            .get(topic);
+    try {
+      return description.get().partitions().size();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        return 0;
+      }
+      throw e;
+    }
+  }
+
+  /** Waits for an answer; {@code unknown} (the key does not exist) counts as one. */
+  private static void awaitAnswer(KafkaFuture<?> answer, Class<? extends Exception> unknown)
+      throws ExecutionException, InterruptedException {
+    try {
+      answer.get();
+    } catch (ExecutionException e) {
+      if (!unknown.isInstance(e.getCause())) {
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Keys that Kafka's coordinators map to each of {@code partitions} partitions (their rule: {@code
+   * abs(key.hashCode()) % partitions}), one per partition.
+   */
+  static List<String> oneKeyPerPartition(String prefix, int partitions) {
+    String[] keys = new String[partitions];
+    int found = 0;
+    for (int n = 0; found < partitions; n++) {
+      String key = "baton-embedded-broker-check-" + prefix + "-" + n;
+      int partition = Utils.abs(key.hashCode()) % partitions;
+      if (keys[partition] == null) {
+        keys[partition] = key;
+        found++;
+      }
+    }
+    return List.of(keys);
   }
 
   private static void stopAfterFailedStart(KafkaRaftServer server) {

@@ -1,5 +1,6 @@
 package dev.baton.app.runtime;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import org.slf4j.Logger;
@@ -44,6 +45,7 @@ final class Parts implements AutoCloseable {
       throw new IllegalStateException("cannot start " + name + ": the node is closed");
     }
     T part;
+    long startedAt = System.nanoTime();
     try {
       part = starter.start();
     } catch (Exception | Error e) {
@@ -59,7 +61,19 @@ final class Parts implements AutoCloseable {
     }
     if (part != null) {
       started.push(new Started(name, () -> closer.close(part)));
-      LOG.debug("{} started", name);
+      // One line per part: where a start spends its time (docs/reliability.md, "Restart after a
+      // crash"), comparable between runs because it counts from the JVM's own start.
+      LOG.info(
+          "started {} in {} ms ({} ms since the JVM started)",
+          name,
+          millisSince(startedAt),
+          sinceJvmStart());
+    } else {
+      LOG.info(
+          "{} took {} ms and left nothing running ({} ms since the JVM started)",
+          name,
+          millisSince(startedAt),
+          sinceJvmStart());
     }
     return part;
   }
@@ -77,11 +91,22 @@ final class Parts implements AutoCloseable {
     closed = true;
     while (!started.isEmpty()) {
       Started s = started.pop();
+      long stoppingAt = System.nanoTime();
       try {
         s.closer().close();
+        LOG.info("stopped {} in {} ms", s.name(), millisSince(stoppingAt));
       } catch (Exception e) {
         LOG.warn("error while stopping {}", s.name(), e);
       }
     }
+  }
+
+  private static long millisSince(long nanoTime) {
+    return (System.nanoTime() - nanoTime) / 1_000_000;
+  }
+
+  /** Milliseconds since this JVM started (its uptime). */
+  static long sinceJvmStart() {
+    return ManagementFactory.getRuntimeMXBean().getUptime();
   }
 }

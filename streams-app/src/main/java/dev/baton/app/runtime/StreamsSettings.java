@@ -48,6 +48,12 @@ public final class StreamsSettings {
     p.put(
         StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
         Math.min(3000, session / 3));
+    // The restore consumer's fetches wait on the broker up to fetch.max.wait.ms (500 ms) when
+    // there is nothing new, and a consumer sends no second fetch to a broker while one is out:
+    // each batch of tasks handed to the state updater during a start waited for the previous
+    // batch's empty fetch, 0.5 s per batch, twice per start. Standby tasks poll with it too, so
+    // not lower than this.
+    p.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 100);
     // Under exactly_once_v2, stores without a checkpoint (every store after a crash) are wiped
     // and restored from their changelogs; transactional stores keep their committed data.
     p.put(

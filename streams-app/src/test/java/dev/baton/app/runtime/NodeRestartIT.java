@@ -21,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
  * them are in docs/reliability.md.
  *
  * <p>By default 2 kills and 1 graceful restart; {@code -Dsoak} makes it 20 and 5 ({@code
- * -Drestart.kills=N} and {@code -Drestart.graceful=N} set them).
+ * -Drestart.kills=N} and {@code -Drestart.graceful=N} set them). Each launch also prints where its
+ * time went (the node logs every part's start). {@code -Drestart.cds} runs the node with a
+ * class-data-sharing archive as the launcher does, {@code -Drestart.jvmOptions="..."} with other
+ * JVM options.
  */
 class NodeRestartIT {
   private static final Duration BOUND = Duration.ofSeconds(180);
@@ -46,6 +51,7 @@ class NodeRestartIT {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final Map<String, String> acknowledged = new ConcurrentHashMap<>();
   private Process node;
+  private Path cdsArchive;
 
   @AfterEach
   void stop() throws InterruptedException {
@@ -60,6 +66,9 @@ class NodeRestartIT {
     boolean soak = System.getProperty("soak") != null;
     int kills = Integer.getInteger("restart.kills", soak ? 20 : 2);
     int graceful = Integer.getInteger("restart.graceful", soak ? 5 : 1);
+    if (System.getProperty("restart.cds") != null) {
+      recordCdsArchive();
+    }
     Path data = dir.resolve("data");
     int httpPort = freePort();
     int brokerPort = freePort();
@@ -141,10 +150,83 @@ class NodeRestartIT {
   }
 
   private static List<String> javaCommand() {
-    String classpath =
-        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    return javaCommand(List.of());
+  }
+
+  private static List<String> javaCommand(List<String> jvmOptions) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return List.of(java, "-Xmx512m", "-cp", classpath, Main.class.getName());
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx512m"));
+    command.addAll(jvmOptions);
+    if (System.getProperty("restart.cds") != null) {
+      // Class-data sharing takes classes from jars only (the test class path has directories):
+      // the jar the package phase built, as the launcher runs it.
+      Path jar = Path.of("target", "baton.jar").toAbsolutePath();
+      assertThat(jar).as("the packaged jar (-Drestart.cds runs in verify)").isRegularFile();
+      command.addAll(List.of("-jar", jar.toString()));
+    } else {
+      String classpath =
+          System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+      command.addAll(List.of("-cp", classpath, Main.class.getName()));
+    }
+    return command;
+  }
+
+  /**
+   * JVM options of the node: {@code -Drestart.jvmOptions="..."} (space-separated), and with {@code
+   * -Drestart.cds} a class-data-sharing archive recorded by a first start and clean stop, as the
+   * launcher does for {@code baton up}.
+   */
+  private List<String> nodeJvmOptions() {
+    List<String> options = new ArrayList<>();
+    String extra = System.getProperty("restart.jvmOptions", "").trim();
+    if (!extra.isEmpty()) {
+      options.addAll(List.of(extra.split("\\s+")));
+    }
+    if (cdsArchive != null) {
+      options.addAll(
+          List.of(
+              "-XX:SharedArchiveFile=" + cdsArchive,
+              "-Xshare:auto",
+              "-Xlog:cds=off",
+              "-Xlog:cds+dynamic=off"));
+    }
+    return options;
+  }
+
+  /** Starts a node on a data dir of its own and stops it cleanly, recording the archive. */
+  private void recordCdsArchive() throws Exception {
+    Path archive = dir.resolve("node.jsa");
+    int httpPort = freePort();
+    List<String> command =
+        new ArrayList<>(
+            javaCommand(
+                List.of(
+                    "-XX:ArchiveClassesAtExit=" + archive,
+                    "-Xlog:cds=off",
+                    "-Xlog:cds+dynamic=off")));
+    command.addAll(
+        List.of(
+            "up",
+            "--data-dir",
+            dir.resolve("cds-data").toString(),
+            "--http-port",
+            String.valueOf(httpPort),
+            "--broker-port",
+            String.valueOf(freePort())));
+    Path log = dir.resolve("node-cds.log");
+    ProcessBuilder pb =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().keySet().removeIf(name -> name.startsWith("BATON_"));
+    node = pb.start();
+    awaitTrue("health 200", log, () -> status(get(httpPort, "/v1/health")) == 200);
+    awaitTrue("a task created", log, () -> createTask(httpPort, "cds") == 201);
+    node.destroy();
+    assertThat(node.waitFor(120, TimeUnit.SECONDS)).as("clean stop of the CDS run").isTrue();
+    assertThat(archive)
+        .as("class-data-sharing archive; log of its run:%n%s", tail(log))
+        .isNotEmptyFile();
+    acknowledged.clear();
+    cdsArchive = archive;
   }
 
   /** Times from a launch to health 200 and to the first accepted command. */
@@ -181,13 +263,13 @@ class NodeRestartIT {
     long served = System.nanoTime();
     Launch launch = new Launch((healthy - start) / 1e9, (served - start) / 1e9);
     System.out.printf(
-        "launch %d: health %.1f s, first command %.1f s%n",
-        run, launch.healthSeconds(), launch.commandSeconds());
+        "launch %d: health %.1f s, first command %.1f s; %s%n",
+        run, launch.healthSeconds(), launch.commandSeconds(), phases(log));
     return launch;
   }
 
   private Process startNode(Path log, Path data, int httpPort, int brokerPort) throws IOException {
-    List<String> command = new ArrayList<>(javaCommand());
+    List<String> command = new ArrayList<>(javaCommand(nodeJvmOptions()));
     command.addAll(
         List.of(
             "up",
@@ -201,6 +283,33 @@ class NodeRestartIT {
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().keySet().removeIf(name -> name.startsWith("BATON_"));
     return pb.start();
+  }
+
+  private static final Pattern PART_STARTED =
+      Pattern.compile("started (.+?) in (\\d+) ms \\((\\d+) ms since the JVM started\\)");
+  private static final Pattern TOPOLOGY_RUNNING =
+      Pattern.compile("-> RUNNING (\\d+) ms after the topology started \\((\\d+) ms since");
+
+  /**
+   * Where the launch spent its time, from the node's log: each part's start in ms, and when (since
+   * the JVM started) the broker was ready and the topology ran.
+   */
+  private static String phases(Path log) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+      Matcher part = PART_STARTED.matcher(line);
+      if (part.find()) {
+        out.add(part.group(1).replaceFirst("^the ", "") + " " + part.group(2));
+        if (part.group(1).contains("broker")) {
+          out.add("(broker ready at " + part.group(3) + ")");
+        }
+      }
+      Matcher running = TOPOLOGY_RUNNING.matcher(line);
+      if (running.find()) {
+        out.add("(RUNNING " + running.group(1) + " after its start, at " + running.group(2) + ")");
+      }
+    }
+    return "ms: " + String.join(", ", out);
   }
 
   private void assertEveryAcknowledgedTaskPresent(int httpPort) {
