@@ -9,15 +9,18 @@ import io.javalin.http.Context;
  * in is one of its token's: the {@code {workspace}} path parameter, else the {@code workspace}
  * query parameter, else {@code X-Baton-Workspace}, else {@code default} (so a route that names no
  * workspace is held to {@code default}, never to none). A workspace outside the token is 403 {@code
- * FORBIDDEN}. Routes that act on no workspace (the token routes) are exempt and check the role
- * themselves. Does nothing when auth is off (no principal).
+ * FORBIDDEN}. Routes that act on no workspace are exempt: the token routes, which check the role
+ * themselves, and {@code /metrics}, which any valid token may read. Does nothing when auth is off
+ * (no principal).
  */
 final class WorkspaceGate {
   private WorkspaceGate() {}
 
   static void check(Context ctx) {
     Principal principal = ctx.attribute(AuthFilter.PRINCIPAL);
-    if (principal == null || ctx.path().startsWith(TokenResource.PATH)) {
+    if (principal == null
+        || ctx.path().startsWith(TokenResource.PATH)
+        || ctx.path().equals(HttpApi.METRICS_PATH)) {
       return;
     }
     String workspace = ctx.pathParamMap().get("workspace");

@@ -10,6 +10,8 @@ import dev.baton.app.config.AppConfig;
 import dev.baton.app.feed.EventFeed;
 import dev.baton.app.feed.FeedSettings;
 import dev.baton.app.http.HttpApi;
+import dev.baton.app.metrics.BatonMetrics;
+import dev.baton.app.metrics.StreamsStateMetrics;
 import dev.baton.app.sink.SinkStatus;
 import dev.baton.app.sink.audit.AuditSink;
 import dev.baton.app.sink.projection.ProjectionSink;
@@ -75,6 +77,8 @@ public final class BatonService implements AutoCloseable {
   public static BatonService start(AppConfig config, Options options) {
     HttpApi.checkExposure(config);
     Parts parts = new Parts();
+    // First, so that the start-up times count from here; closed last.
+    BatonMetrics metrics = parts.start("the metrics", BatonMetrics::prometheus);
     AppConfig effective = NodeIdentity.resolve(config);
     if (options.embeddedBroker()) {
       EmbeddedKafkaBroker broker =
@@ -104,7 +108,7 @@ public final class BatonService implements AutoCloseable {
     KafkaStreams streams =
         parts.start(
             "the topology",
-            () -> startStreams(c, options.startTimeout()),
+            () -> startStreams(c, options.startTimeout(), metrics),
             s -> closeStreams(s, Duration.ofSeconds(30)));
     BatonClient client = parts.start("the gateway's Kafka client", () -> gatewayClient(c));
     NodeTokens tokens = c.authEnabled() ? startTokens(parts, c) : null;
@@ -113,13 +117,13 @@ public final class BatonService implements AutoCloseable {
     HttpApi http =
         parts.start(
             "the HTTP API",
-            () -> HttpApi.start(c, streams, client, statusesOf(sinks), feed, tokens));
-    AuditSink audit = parts.start("the audit sink", () -> AuditSink.startIfEnabled(c));
+            () -> HttpApi.start(c, streams, client, statusesOf(sinks), feed, tokens, metrics));
+    AuditSink audit = parts.start("the audit sink", () -> AuditSink.startIfEnabled(c, metrics));
     if (audit != null) {
       sinks.add(audit::status);
     }
     ProjectionSink projection =
-        parts.start("the projection sink", () -> ProjectionSink.startIfEnabled(c));
+        parts.start("the projection sink", () -> ProjectionSink.startIfEnabled(c, metrics));
     if (projection != null) {
       sinks.add(projection::status);
     }
@@ -136,6 +140,7 @@ public final class BatonService implements AutoCloseable {
           return endpoints;
         },
         endpoints -> endpoints.deleteIfOurs(c.dataDir()));
+    metrics.up();
     LOG.info(
         "{}: HTTP on http://{}:{}, Kafka at {}, running {}",
         UP_LINE,
@@ -181,12 +186,15 @@ public final class BatonService implements AutoCloseable {
     return () -> sinks.stream().map(SinkStatus.Source::status).toList();
   }
 
-  private static KafkaStreams startStreams(AppConfig config, Duration timeout) {
+  private static KafkaStreams startStreams(
+      AppConfig config, Duration timeout, BatonMetrics metrics) {
     KafkaStreams streams =
-        new KafkaStreams(TopologyFactory.build(config), StreamsSettings.of(config));
+        new KafkaStreams(TopologyFactory.build(config, metrics), StreamsSettings.of(config));
+    StreamsStateMetrics states = metrics.streams(streams);
     CountDownLatch running = new CountDownLatch(1);
     streams.setStateListener(
         (next, previous) -> {
+          states.changed(previous, next);
           if (next == KafkaStreams.State.RUNNING) {
             running.countDown();
           }

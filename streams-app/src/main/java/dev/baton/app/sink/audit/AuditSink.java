@@ -2,6 +2,8 @@ package dev.baton.app.sink.audit;
 
 import dev.baton.app.config.AppConfig;
 import dev.baton.app.io.FixedWidthTimes;
+import dev.baton.app.metrics.BatonMetrics;
+import dev.baton.app.metrics.SinkMetrics;
 import dev.baton.app.sink.SinkStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -76,31 +79,54 @@ public final class AuditSink implements AutoCloseable {
 
   private record Owned(PartitionLog log, PartitionLock lock) {}
 
-  private AuditSink(AuditSinkSettings settings, LongSupplier clock) {
+  private final SinkMetrics metrics;
+
+  private AuditSink(AuditSinkSettings settings, LongSupplier clock, BatonMetrics metrics) {
     this.settings = settings;
     this.clock = clock;
     this.consumer = new KafkaConsumer<>(consumerProps(settings));
     this.thread = new Thread(this::run, "baton-audit-sink");
+    this.metrics = metrics.sink("audit");
+    metrics.bindConsumer(consumer);
+    SinkStatus.measure(this.metrics, this::status);
   }
 
   /** Starts the sink of a Baton node. */
   public static AuditSink start(AppConfig config) {
-    return start(AuditSinkSettings.from(config), System::currentTimeMillis);
+    return start(config, BatonMetrics.none());
+  }
+
+  /** Starts the sink of a Baton node, recording into {@code metrics}. */
+  public static AuditSink start(AppConfig config, BatonMetrics metrics) {
+    return start(AuditSinkSettings.from(config), System::currentTimeMillis, metrics);
   }
 
   /** The sink of {@code baton up}, or null when {@code baton.audit.enabled} is false. */
   public static AuditSink startIfEnabled(AppConfig config) {
-    return Boolean.TRUE.equals(config.values().get(AppConfig.AUDIT_ENABLED)) ? start(config) : null;
+    return startIfEnabled(config, BatonMetrics.none());
+  }
+
+  /** As above, recording into {@code metrics}. */
+  public static AuditSink startIfEnabled(AppConfig config, BatonMetrics metrics) {
+    return Boolean.TRUE.equals(config.values().get(AppConfig.AUDIT_ENABLED))
+        ? start(config, metrics)
+        : null;
   }
 
   /** Starts a sink with explicit settings and clock (tests). */
   public static AuditSink start(AuditSinkSettings settings, LongSupplier clock) {
+    return start(settings, clock, BatonMetrics.none());
+  }
+
+  /** As above, recording into {@code metrics}. */
+  public static AuditSink start(
+      AuditSinkSettings settings, LongSupplier clock, BatonMetrics metrics) {
     try {
       Files.createDirectories(settings.dir());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the audit folder " + settings.dir(), e);
     }
-    AuditSink sink = new AuditSink(settings, clock);
+    AuditSink sink = new AuditSink(settings, clock, metrics);
     sink.thread.start();
     LOG.info(
         "audit sink started: {} -> {} (group {})",
@@ -159,6 +185,7 @@ public final class AuditSink implements AutoCloseable {
           o.log().tick();
         }
         commitDurable();
+        measureLag();
       }
     } catch (Throwable t) {
       failure = t;
@@ -198,6 +225,18 @@ public final class AuditSink implements AutoCloseable {
       for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
         String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
         o.log().append(r.offset(), r.timestamp(), key, r.value());
+      }
+    }
+  }
+
+  /** Each owned partition's lag behind its end, as far as fsynced lines go. */
+  private void measureLag() {
+    for (Owned o : owned.values()) {
+      TopicPartition tp = new TopicPartition(settings.topic(), o.log().partition());
+      OptionalLong behind = consumer.currentLag(tp);
+      if (behind.isPresent()) {
+        long end = consumer.position(tp) + behind.getAsLong();
+        metrics.lag(tp.partition(), end, o.log().durableOffset() + 1);
       }
     }
   }
@@ -252,7 +291,7 @@ public final class AuditSink implements AutoCloseable {
     damaged.remove(partition);
     PartitionLog log;
     try {
-      log = PartitionLog.open(partition, settings, clock);
+      log = PartitionLog.open(partition, settings, clock, metrics);
     } catch (AuditCorruptionException e) {
       LOG.error("audit partition {} is not written: {}", partition, e.getMessage());
       damaged.put(
@@ -343,6 +382,7 @@ public final class AuditSink implements AutoCloseable {
 
   private void updateAssigned() {
     assigned = consumer.assignment().stream().map(TopicPartition::partition).sorted().toList();
+    metrics.assigned(Set.copyOf(assigned));
   }
 
   /** Stops polling, writes and closes every open segment, and leaves the group. */

@@ -1,6 +1,7 @@
 package dev.baton.app.sink.audit;
 
 import dev.baton.app.io.DurableFiles;
+import dev.baton.app.metrics.SinkMetrics;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,6 +50,7 @@ final class PartitionLog implements Closeable {
   private final long fsyncBytes;
   private final LongSupplier clock;
   private final SegmentMaintenance maintenance;
+  private final SinkMetrics metrics;
   private final AuditLineEncoder encoder = new AuditLineEncoder();
   private final LineBuffer buffer = new LineBuffer();
 
@@ -68,8 +70,14 @@ final class PartitionLog implements Closeable {
   private long unsynced;
   private long firstUnsyncedAt = -1;
 
-  private PartitionLog(int partition, Path dir, AuditSinkSettings settings, LongSupplier clock) {
+  private PartitionLog(
+      int partition,
+      Path dir,
+      AuditSinkSettings settings,
+      LongSupplier clock,
+      SinkMetrics metrics) {
     this.partition = partition;
+    this.metrics = metrics;
     this.dir = dir;
     this.rotation = settings.rotation();
     this.fsyncIntervalMs = settings.fsyncInterval().toMillis();
@@ -86,9 +94,16 @@ final class PartitionLog implements Closeable {
    */
   static PartitionLog open(int partition, AuditSinkSettings settings, LongSupplier clock)
       throws IOException {
+    return open(partition, settings, clock, SinkMetrics.none("audit"));
+  }
+
+  /** As above, timing fsyncs and counting rotations in {@code metrics}. */
+  static PartitionLog open(
+      int partition, AuditSinkSettings settings, LongSupplier clock, SinkMetrics metrics)
+      throws IOException {
     Path dir = settings.dir().resolve(Integer.toString(partition));
     Files.createDirectories(dir);
-    PartitionLog log = new PartitionLog(partition, dir, settings, clock);
+    PartitionLog log = new PartitionLog(partition, dir, settings, clock, metrics);
     log.resume();
     return log;
   }
@@ -339,7 +354,7 @@ final class PartitionLog implements Closeable {
   }
 
   private void sync() throws IOException {
-    channel.force(false);
+    metrics.force(channel, false);
     if (dirDirty) {
       DurableFiles.fsyncDirectory(dir);
       dirDirty = false;
@@ -351,7 +366,7 @@ final class PartitionLog implements Closeable {
 
   private void rotate(String reason) throws IOException {
     writeOut();
-    channel.force(true);
+    metrics.force(channel, true);
     channel.close();
     channel = null;
     Path closed = dir.resolve(Segment.fileName(segmentFirstOffset, Segment.State.CLOSED));
@@ -367,6 +382,7 @@ final class PartitionLog implements Closeable {
         segmentLines,
         segmentBytes,
         reason);
+    metrics.rotated(reason);
     maintenance.segmentClosed(
         new Segment(partition, segmentFirstOffset, closed, Segment.State.CLOSED));
   }

@@ -1,6 +1,7 @@
 package dev.baton.app.sink.projection.export;
 
 import dev.baton.app.io.DurableFiles;
+import dev.baton.app.metrics.SinkMetrics;
 import dev.baton.app.sink.projection.ProjectionDatabase;
 import dev.baton.app.sink.projection.ProjectionReader;
 import dev.baton.app.sink.projection.ProjectionWriter;
@@ -64,8 +65,11 @@ public final class Exports implements AutoCloseable {
   private long lastCheckpointNanos;
   private int checkpointsSinceFull;
 
-  private Exports(Settings settings, ProjectionDatabase db) {
+  private final SinkMetrics metrics;
+
+  private Exports(Settings settings, ProjectionDatabase db, SinkMetrics metrics) {
     this.settings = settings;
+    this.metrics = metrics;
     this.db = db;
     this.checkpoints = new CheckpointStore(settings.exportDir().resolve("checkpoints"));
     this.timer =
@@ -81,8 +85,14 @@ public final class Exports implements AutoCloseable {
 
   /** Starts the export thread over a read connection to {@code jdbcUrl}. */
   public static Exports start(Settings settings, String jdbcUrl) throws Exception {
+    return start(settings, jdbcUrl, SinkMetrics.none("projection"));
+  }
+
+  /** As above, timing checkpoints in {@code metrics}. */
+  public static Exports start(Settings settings, String jdbcUrl, SinkMetrics metrics)
+      throws Exception {
     ProjectionDatabase db = ProjectionDatabase.openReadOnly(jdbcUrl);
-    Exports exports = new Exports(settings, db);
+    Exports exports = new Exports(settings, db, metrics);
     exports.timer.scheduleWithFixedDelay(exports::tick, 0, TICK_MS, TimeUnit.MILLISECONDS);
     return exports;
   }
@@ -151,7 +161,9 @@ public final class Exports implements AutoCloseable {
       if (!interval.isZero() && now - lastCheckpointNanos >= interval.toNanos()) {
         lastCheckpointNanos = now;
         boolean full = checkpointsSinceFull + 1 >= settings.checkpointFullEvery();
+        long started = System.nanoTime();
         CheckpointManifest m = checkpoints.create(db, full);
+        metrics.checkpointed(m.isFull(), System.nanoTime() - started);
         checkpointsSinceFull = m.isFull() ? 0 : checkpointsSinceFull + 1;
         checkpoints.retain(settings.checkpointRetainFull());
       }
