@@ -235,8 +235,12 @@ public final class AuditSink implements AutoCloseable {
       TopicPartition tp = new TopicPartition(settings.topic(), o.log().partition());
       OptionalLong behind = consumer.currentLag(tp);
       if (behind.isPresent()) {
-        long end = consumer.position(tp) + behind.getAsLong();
-        metrics.lag(tp.partition(), end, o.log().durableOffset() + 1);
+        long position = consumer.position(tp);
+        // All read lines durable: durable up to the position, which steps over commit markers.
+        long durable = o.log().durableOffset();
+        long next = o.log().nextOffset();
+        long durableNext = next < 0 || durable + 1 == next ? position : durable + 1;
+        metrics.lag(tp.partition(), position + behind.getAsLong(), durableNext);
       }
     }
   }
