@@ -33,6 +33,7 @@ public final class NodeSettings {
           "--data-dir", AppConfig.DATA_DIR,
           "--http-port", AppConfig.HTTP_PORT,
           "--jdbc-url", AppConfig.PROJECTION_JDBC_URL,
+          "--metrics-port", AppConfig.METRICS_PORT,
           "--partitions", AppConfig.PARTITIONS);
 
   /**

@@ -2,10 +2,13 @@ package dev.baton.app.cli;
 
 import dev.baton.app.config.AppConfig;
 import dev.baton.app.config.Redaction;
+import dev.baton.app.metrics.BatonMetrics;
+import dev.baton.app.metrics.MetricsServer;
 import dev.baton.app.runtime.NodeIdentity;
 import dev.baton.app.sink.SinkStatus;
 import dev.baton.app.sink.audit.AuditSink;
 import dev.baton.app.sink.projection.ProjectionSink;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,6 +67,14 @@ public final class SinkCommand implements Callable<Integer>, NodeSettings.NodeCo
   Map<String, String> extra = new HashMap<>();
 
   @Option(
+      names = "--metrics-port",
+      description =
+          "Serve GET /metrics (Prometheus text format, open, read-only) on this port of"
+              + " baton.metrics.host (default 127.0.0.1); 0 picks a free one, -1 (default): none"
+              + " (env BATON_METRICS_PORT).")
+  Integer metricsPort;
+
+  @Option(
       names = "--jdbc-url",
       description =
           "Projection database (env BATON_PROJECTION_JDBC_URL; default: SQLite at"
@@ -79,25 +90,36 @@ public final class SinkCommand implements Callable<Integer>, NodeSettings.NodeCo
   public Integer call() throws InterruptedException {
     // The data directory's node id gives the sinks static membership (baton.node.id).
     AppConfig config = NodeIdentity.resolve(config(System.getenv()));
-    AuditSink audit = AuditSink.startIfEnabled(config);
+    BatonMetrics metrics = BatonMetrics.prometheus();
+    AuditSink audit;
     ProjectionSink projection;
+    MetricsServer metricsServer;
     try {
-      projection = ProjectionSink.startIfEnabled(config);
-    } catch (RuntimeException e) {
-      if (audit != null) {
-        audit.close();
+      audit = AuditSink.startIfEnabled(config, metrics);
+      try {
+        projection = ProjectionSink.startIfEnabled(config, metrics);
+      } catch (RuntimeException e) {
+        if (audit != null) {
+          audit.close();
+        }
+        throw e;
       }
+      if (audit == null && projection == null) {
+        System.err.println(
+            "error: nothing to run: both "
+                + AppConfig.AUDIT_ENABLED
+                + " and "
+                + AppConfig.PROJECTION_ENABLED
+                + " are false");
+        metrics.close();
+        return BatonCli.FAILED;
+      }
+      metricsServer = startMetrics(config, metrics, audit, projection);
+    } catch (RuntimeException e) {
+      metrics.close();
       throw e;
     }
-    if (audit == null && projection == null) {
-      System.err.println(
-          "error: nothing to run: both "
-              + AppConfig.AUDIT_ENABLED
-              + " and "
-              + AppConfig.PROJECTION_ENABLED
-              + " are false");
-      return BatonCli.FAILED;
-    }
+    metrics.up();
     // Without the audit sink nothing completes this on its own: the shutdown hook does.
     CompletableFuture<Void> stopped = audit != null ? audit.stopped() : new CompletableFuture<>();
     List<SinkStatus.Source> sources = new ArrayList<>();
@@ -126,6 +148,10 @@ public final class SinkCommand implements Callable<Integer>, NodeSettings.NodeCo
               if (audit != null) {
                 audit.close();
               }
+              if (metricsServer != null) {
+                metricsServer.close();
+              }
+              metrics.close();
               stopped.complete(null);
             },
             "baton-sink-shutdown");
@@ -136,6 +162,11 @@ public final class SinkCommand implements Callable<Integer>, NodeSettings.NodeCo
         config.topics().events(),
         audit != null ? config.auditDir().toAbsolutePath() : "(audit off)",
         projection != null ? " and " + withoutCredentials(config.projectionJdbcUrl()) : "");
+    if (metricsServer != null) {
+      System.out.printf(
+          "Metrics on http://%s:%d%s%n",
+          config.values().get(AppConfig.METRICS_HOST), metricsServer.port(), MetricsServer.PATH);
+    }
     System.out.flush();
     try {
       stopped.get();
@@ -154,6 +185,41 @@ public final class SinkCommand implements Callable<Integer>, NodeSettings.NodeCo
       } catch (IllegalStateException e) {
         // Already shutting down: the hook is running.
       }
+    }
+  }
+
+  /**
+   * The metrics-only listener of {@value AppConfig#METRICS_PORT}, or null when it is -1; when it
+   * cannot bind, the sinks are closed and the failure names the setting.
+   */
+  private static MetricsServer startMetrics(
+      AppConfig config, BatonMetrics metrics, AuditSink audit, ProjectionSink projection) {
+    int port = (Integer) config.values().get(AppConfig.METRICS_PORT);
+    if (port < 0) {
+      return null;
+    }
+    String host = (String) config.values().get(AppConfig.METRICS_HOST);
+    try {
+      return MetricsServer.start(host, port, metrics);
+    } catch (IOException | RuntimeException e) {
+      if (projection != null) {
+        projection.close();
+      }
+      if (audit != null) {
+        audit.close();
+      }
+      throw new IllegalStateException(
+          "cannot listen for metrics on "
+              + host
+              + ":"
+              + port
+              + " ("
+              + AppConfig.METRICS_HOST
+              + ", "
+              + AppConfig.METRICS_PORT
+              + "): "
+              + e.getMessage(),
+          e);
     }
   }
 

@@ -103,6 +103,10 @@ public record AppConfig(
   public static final String AUTH_ADMIN_TOKEN = "baton.auth.admin.token";
   public static final String LIMITS_AGENT_COMMANDS = "baton.limits.agent.commands";
   public static final String LIMITS_AGENT_LOCK_WAITS = "baton.limits.agent.lock.waits";
+  public static final String METRICS_ENABLED = "baton.metrics.enabled";
+  public static final String METRICS_AUTH = "baton.metrics.auth";
+  public static final String METRICS_PORT = "baton.metrics.port";
+  public static final String METRICS_HOST = "baton.metrics.host";
 
   /**
    * Kafka client settings every client of a node and its sinks passes through, each as key {@code
@@ -600,7 +604,36 @@ public record AppConfig(
               "An admin token every node accepts besides those in the tokens topic, as agent"
                   + " 'operator' on every workspace: the way in for a deployment that creates its"
                   + " first tokens over HTTP (set it from a Kubernetes Secret, at least 24"
-                  + " characters). Empty: none.");
+                  + " characters). Empty: none.")
+          .define(
+              METRICS_ENABLED,
+              Type.BOOLEAN,
+              true,
+              Importance.MEDIUM,
+              "Serve GET /metrics (Prometheus text format) on the HTTP API port.")
+          .define(
+              METRICS_AUTH,
+              Type.STRING,
+              "none",
+              ValidString.in("none", "token"),
+              Importance.MEDIUM,
+              "Whether GET /metrics on the API port needs a token when baton.auth.enabled is on:"
+                  + " none (read-only and open, like /v1/health: it carries no task, lock or agent"
+                  + " names) or token (any valid token).")
+          .define(
+              METRICS_PORT,
+              Type.INT,
+              -1,
+              Range.between(-1, 65535),
+              Importance.MEDIUM,
+              "Port of a metrics-only HTTP listener (GET /metrics, open, read-only) for 'baton"
+                  + " sink', which has no API port; -1: none, 0: any free port.")
+          .define(
+              METRICS_HOST,
+              Type.STRING,
+              "127.0.0.1",
+              Importance.LOW,
+              "Address the metrics-only listener of 'baton sink' (" + METRICS_PORT + ") binds to.");
 
   static {
     for (String setting : KAFKA_CLIENT_SETTINGS) {

@@ -24,8 +24,8 @@ import java.util.Enumeration;
  * a missing, malformed, unknown, revoked or expired token; 403 {@code FORBIDDEN} when {@value
  * #AGENT_HEADER} names another agent than the token, or (for {@code /mcp} and the hooks, whose
  * workspace is a header) when the workspace is not the token's. {@code GET /v1/health} needs no
- * token (probes). The workspace of the other routes is checked once the route is matched ({@link
- * WorkspaceGate}).
+ * token (probes), nor does {@code GET /metrics} unless {@code baton.metrics.auth=token}. The
+ * workspace of the other routes is checked once the route is matched ({@link WorkspaceGate}).
  */
 final class AuthFilter extends HttpFilter {
   private static final long serialVersionUID = 1L;
@@ -37,15 +37,19 @@ final class AuthFilter extends HttpFilter {
   static final String WORKSPACE_HEADER = "X-Baton-Workspace";
 
   private final transient Authenticator authenticator;
+  private final boolean openMetrics;
 
-  AuthFilter(Authenticator authenticator) {
+  /** {@code openMetrics}: {@code GET /metrics} needs no token either (baton.metrics.auth=none). */
+  AuthFilter(Authenticator authenticator, boolean openMetrics) {
     this.authenticator = authenticator;
+    this.openMetrics = openMetrics;
   }
 
   @Override
   protected void doFilter(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
       throws IOException, ServletException {
-    if ("/v1/health".equals(req.getRequestURI())) {
+    if ("/v1/health".equals(req.getRequestURI())
+        || (openMetrics && HttpApi.METRICS_PATH.equals(req.getRequestURI()))) {
       chain.doFilter(req, res);
       return;
     }

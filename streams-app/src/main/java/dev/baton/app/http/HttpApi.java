@@ -7,6 +7,7 @@ import dev.baton.app.agent.ProjectionDecisions;
 import dev.baton.app.auth.NodeTokens;
 import dev.baton.app.config.AppConfig;
 import dev.baton.app.feed.EventFeed;
+import dev.baton.app.metrics.BatonMetrics;
 import dev.baton.app.sink.SinkStatus;
 import dev.baton.app.state.AgentHoldings;
 import dev.baton.app.state.AgentQueries;
@@ -14,6 +15,7 @@ import dev.baton.app.state.LockQueries;
 import dev.baton.app.state.TaskQueries;
 import dev.baton.sdk.BatonClient;
 import io.javalin.Javalin;
+import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
@@ -63,6 +65,8 @@ import org.eclipse.jetty.ee10.servlet.FilterHolder;
  * GET   /v1/whoami                            who the token proves: agent, workspaces, role,
  *                                             expires (never the secret); without auth
  *                                             {"auth": false, "agent": X-Baton-Agent or null}
+ * GET   /metrics                              Prometheus text format (BatonMetrics); open unless
+ *                                             baton.metrics.auth=token
  * POST  /v1/hooks/claude|codex|opencode       agent hooks: lock a file before an edit
  *       /mcp                                  MCP server, streamable HTTP (see BatonMcpServer)
  * </pre>
@@ -76,6 +80,9 @@ import org.eclipse.jetty.ee10.servlet.FilterHolder;
  * {@link ErrorMapper}. Request bodies are limited to {@value #MAX_REQUEST_BYTES} bytes.
  */
 public final class HttpApi implements AutoCloseable {
+  /** Where the metrics are served, in the Prometheus text format. */
+  public static final String METRICS_PATH = "/metrics";
+
   /** Largest request body accepted; larger ones are answered 413 {@code TOO_LARGE}. */
   public static final int MAX_REQUEST_BYTES = 256 * 1024;
 
@@ -123,7 +130,9 @@ public final class HttpApi implements AutoCloseable {
         null,
         null,
         null,
-        AgentLimits.Limits.NONE);
+        AgentLimits.Limits.NONE,
+        BatonMetrics.none(),
+        MetricsAccess.OFF);
   }
 
   /**
@@ -151,6 +160,21 @@ public final class HttpApi implements AutoCloseable {
       Supplier<List<SinkStatus>> sinks,
       EventFeed feed,
       NodeTokens tokens) {
+    return start(config, streams, client, sinks, feed, tokens, BatonMetrics.none());
+  }
+
+  /**
+   * The node's API recording into {@code metrics}, which {@code GET /metrics} renders unless
+   * {@value AppConfig#METRICS_ENABLED} is off ({@link MetricsAccess}).
+   */
+  public static HttpApi start(
+      AppConfig config,
+      KafkaStreams streams,
+      BatonClient client,
+      Supplier<List<SinkStatus>> sinks,
+      EventFeed feed,
+      NodeTokens tokens,
+      BatonMetrics metrics) {
     AuthModes.check(config, tokens != null);
     TaskQueries tasks = TaskQueries.of(streams);
     LockQueries locks = LockQueries.of(streams);
@@ -185,7 +209,9 @@ public final class HttpApi implements AutoCloseable {
         tokens,
         new AgentLimits.Limits(
             (Integer) config.values().get(AppConfig.LIMITS_AGENT_COMMANDS),
-            (Integer) config.values().get(AppConfig.LIMITS_AGENT_LOCK_WAITS)));
+            (Integer) config.values().get(AppConfig.LIMITS_AGENT_LOCK_WAITS)),
+        metrics,
+        MetricsAccess.of(config));
   }
 
   /** The reads only a full node serves: decisions (from the projection) and agents. */
@@ -215,6 +241,33 @@ public final class HttpApi implements AutoCloseable {
     return start(
         host,
         port,
+        state,
+        tasks,
+        locks,
+        client,
+        tokens,
+        limits,
+        BatonMetrics.none(),
+        MetricsAccess.OFF);
+  }
+
+  /**
+   * As above, recording into {@code metrics}, served at {@value #METRICS_PATH} per {@code access}.
+   */
+  static HttpApi start(
+      String host,
+      int port,
+      Supplier<KafkaStreams.State> state,
+      TaskQueries tasks,
+      LockQueries locks,
+      BatonClient client,
+      NodeTokens tokens,
+      AgentLimits.Limits limits,
+      BatonMetrics metrics,
+      MetricsAccess access) {
+    return start(
+        host,
+        port,
         new HealthResource(state, () -> null, List::of),
         tasks,
         locks,
@@ -224,7 +277,9 @@ public final class HttpApi implements AutoCloseable {
         null,
         null,
         tokens,
-        limits);
+        limits,
+        metrics,
+        access);
   }
 
   /** Starts serving with explicit collaborators and {@code router} for reads of other nodes. */
@@ -248,7 +303,9 @@ public final class HttpApi implements AutoCloseable {
         null,
         null,
         null,
-        AgentLimits.Limits.NONE);
+        AgentLimits.Limits.NONE,
+        BatonMetrics.none(),
+        MetricsAccess.OFF);
   }
 
   /**
@@ -267,7 +324,9 @@ public final class HttpApi implements AutoCloseable {
       EventFeed feed,
       NodeReads reads,
       NodeTokens tokens,
-      AgentLimits.Limits limits) {
+      AgentLimits.Limits limits,
+      BatonMetrics metrics,
+      MetricsAccess metricsAccess) {
     ExecutorService responses =
         Executors.newFixedThreadPool(RESPONSE_THREADS, daemonThreads("baton-http-answer-"));
     CommandReplies replies = new CommandReplies(responses, COMMAND_DEADLINE);
@@ -291,7 +350,8 @@ public final class HttpApi implements AutoCloseable {
               cfg.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrorHandler()));
               ErrorMapper.register(cfg.routes);
               if (tokens != null) {
-                AuthFilter gate = new AuthFilter(tokens.authenticator());
+                AuthFilter gate =
+                    new AuthFilter(tokens.authenticator(), metricsAccess == MetricsAccess.OPEN);
                 cfg.jetty.modifyServletContextHandler(
                     handler ->
                         handler.addFilter(
@@ -305,7 +365,11 @@ public final class HttpApi implements AutoCloseable {
                       handler.addFilter(
                           new FilterHolder(fair), "/*", EnumSet.of(DispatcherType.REQUEST)));
               cfg.routes.beforeMatched(idempotency::check);
+              cfg.requestLogger.http(new RequestMetrics(metrics.gateway())::answered);
               cfg.routes.get("/v1/health", health::health);
+              if (metricsAccess != MetricsAccess.OFF) {
+                cfg.routes.get(METRICS_PATH, ctx -> metrics(ctx, metrics));
+              }
               cfg.routes.get("/v1/tasks", taskReads::list);
               cfg.routes.get("/v1/tasks/{workspace}/{id}", taskReads::get);
               cfg.routes.post("/v1/tasks/{workspace}", taskCommands::create);
@@ -347,6 +411,29 @@ public final class HttpApi implements AutoCloseable {
       throw e;
     }
     return new HttpApi(app, responses, agents, router);
+  }
+
+  /**
+   * Whether the API port serves {@value #METRICS_PATH}: not at all, open to anyone (like {@code
+   * /v1/health}: read-only, it names no task, lock or agent), or to any valid token when auth is on
+   * ({@value AppConfig#METRICS_AUTH}{@code =token}).
+   */
+  enum MetricsAccess {
+    OFF,
+    OPEN,
+    TOKEN;
+
+    static MetricsAccess of(AppConfig config) {
+      if (!Boolean.TRUE.equals(config.values().get(AppConfig.METRICS_ENABLED))) {
+        return OFF;
+      }
+      return "token".equals(config.values().get(AppConfig.METRICS_AUTH)) ? TOKEN : OPEN;
+    }
+  }
+
+  /** {@code GET /metrics}: every meter in the Prometheus text format, version 0.0.4. */
+  private static void metrics(Context ctx, BatonMetrics metrics) {
+    ctx.contentType(BatonMetrics.CONTENT_TYPE).result(metrics.scrape());
   }
 
   /**

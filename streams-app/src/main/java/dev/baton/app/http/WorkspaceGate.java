@@ -9,8 +9,9 @@ import io.javalin.http.Context;
  * in is one of its token's: the {@code {workspace}} path parameter, else the {@code workspace}
  * query parameter, else {@code X-Baton-Workspace}, else {@code default} (so a route that names no
  * workspace is held to {@code default}, never to none). A workspace outside the token is 403 {@code
- * FORBIDDEN}. Routes that act on no workspace (the token routes, {@code /v1/whoami}) are exempt and
- * check the role themselves. Does nothing when auth is off (no principal).
+ * FORBIDDEN}. Routes that act on no workspace are exempt: the token routes and {@code /v1/whoami},
+ * which check the role themselves, and {@code /metrics}, which any valid token may read. Does
+ * nothing when auth is off (no principal).
  */
 final class WorkspaceGate {
   private WorkspaceGate() {}
@@ -19,7 +20,8 @@ final class WorkspaceGate {
     Principal principal = ctx.attribute(AuthFilter.PRINCIPAL);
     if (principal == null
         || ctx.path().startsWith(TokenResource.PATH)
-        || ctx.path().equals(TokenResource.WHOAMI)) {
+        || ctx.path().equals(TokenResource.WHOAMI)
+        || ctx.path().equals(HttpApi.METRICS_PATH)) {
       return;
     }
     String workspace = ctx.pathParamMap().get("workspace");

@@ -1,6 +1,8 @@
 package dev.baton.app.processor;
 
 import dev.baton.app.config.AppConfig;
+import dev.baton.app.metrics.BatonMetrics;
+import dev.baton.app.metrics.CommandMetrics;
 import dev.baton.app.state.DeadlineIndex;
 import dev.baton.app.state.LockDeadlines;
 import dev.baton.app.state.RetryRoutes;
@@ -64,6 +66,7 @@ public final class CommandProcessor implements Processor<String, byte[], String,
   private static final Logger LOG = LoggerFactory.getLogger(CommandProcessor.class);
 
   private final AppConfig config;
+  private final CommandMetrics metrics;
   private final UnaryOperator<CommandHandler> decorate;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, Outcome> outcomes;
@@ -77,12 +80,23 @@ public final class CommandProcessor implements Processor<String, byte[], String,
   private StateRestoreHandler restores;
 
   public CommandProcessor(AppConfig config) {
-    this(config, UnaryOperator.identity());
+    this(config, BatonMetrics.none().commands());
+  }
+
+  /** A processor recording into {@code metrics} (one instance per processor). */
+  public CommandProcessor(AppConfig config, CommandMetrics metrics) {
+    this(config, metrics, UnaryOperator.identity());
   }
 
   /** For tests: {@code decorate} wraps every command handler (e.g. to make one fail). */
   CommandProcessor(AppConfig config, UnaryOperator<CommandHandler> decorate) {
+    this(config, BatonMetrics.none().commands(), decorate);
+  }
+
+  private CommandProcessor(
+      AppConfig config, CommandMetrics metrics, UnaryOperator<CommandHandler> decorate) {
     this.config = config;
+    this.metrics = metrics;
     this.decorate = decorate;
   }
 
@@ -130,14 +144,17 @@ public final class CommandProcessor implements Processor<String, byte[], String,
 
   @Override
   public void process(Record<String, byte[]> record) {
+    long started = System.nanoTime();
     Instant now = now();
     ParsedCommand parsed = CommandCodec.parse(record.value());
     if (parsed instanceof ParsedCommand.Invalid invalid) {
+      metrics.read(null);
       rejectInvalid(record.key(), invalid, now);
       return;
     }
     ParsedCommand.Valid valid = (ParsedCommand.Valid) parsed;
     Command cmd = valid.command();
+    metrics.read(cmd.type());
     Outcome first = outcomes.get(cmd.id());
     if (first != null) {
       send(retried(valid, first, now), cmd.replyTo());
@@ -178,6 +195,7 @@ public final class CommandProcessor implements Processor<String, byte[], String,
       return;
     }
     publish(verdict, now);
+    metrics.decided(cmd.type(), System.nanoTime() - started);
   }
 
   /**
@@ -257,6 +275,7 @@ public final class CommandProcessor implements Processor<String, byte[], String,
         deadlines.remove(entry);
         continue;
       }
+      metrics.expired(LockDeadlines.LEASE.equals(entry.kind()));
       appliers.applyAll(applicable(verdict));
       publish(verdict, now);
     }
@@ -288,9 +307,13 @@ public final class CommandProcessor implements Processor<String, byte[], String,
     for (Verdict.Reply reply : verdict.replies()) {
       if (reply.answer()) {
         remember(reply.outcome());
-      } else if (outcomes.get(reply.outcome().commandId()) != null) {
-        // A queued request's retries now get its final answer.
-        outcomes.put(reply.outcome().commandId(), reply.outcome());
+      } else {
+        Outcome queued = outcomes.get(reply.outcome().commandId());
+        if (queued != null) {
+          metrics.waited(queued, reply.outcome());
+          // A queued request's retries now get its final answer.
+          outcomes.put(reply.outcome().commandId(), reply.outcome());
+        }
       }
       send(reply.outcome(), reply.replyTo());
       if (!reply.answer()) {
@@ -311,6 +334,7 @@ public final class CommandProcessor implements Processor<String, byte[], String,
   }
 
   private void send(Outcome outcome, ReplyTo replyTo) {
+    metrics.sent(outcome);
     context.forward(
         new Record<String, Object>(
             outcome.commandId(),

@@ -10,6 +10,8 @@ import dev.baton.app.config.AppConfig;
 import dev.baton.app.feed.EventFeed;
 import dev.baton.app.feed.FeedSettings;
 import dev.baton.app.http.HttpApi;
+import dev.baton.app.metrics.BatonMetrics;
+import dev.baton.app.metrics.StreamsStateMetrics;
 import dev.baton.app.sink.SinkStatus;
 import dev.baton.app.sink.audit.AuditSink;
 import dev.baton.app.sink.projection.ProjectionSink;
@@ -76,6 +78,8 @@ public final class BatonService implements AutoCloseable {
   public static BatonService start(AppConfig config, Options options) {
     HttpApi.checkExposure(config);
     Parts parts = new Parts();
+    // First, so that the start-up times count from here; closed last.
+    BatonMetrics metrics = parts.start("the metrics", BatonMetrics::prometheus);
     AppConfig effective = NodeIdentity.resolve(config);
     if (options.embeddedBroker()) {
       EmbeddedKafkaBroker broker =
@@ -110,7 +114,7 @@ public final class BatonService implements AutoCloseable {
     KafkaStreams streams =
         parts.start(
             "the topology",
-            () -> startStreams(c, running),
+            () -> startStreams(c, running, metrics),
             s -> closeStreams(s, Duration.ofSeconds(30)));
     BatonClient client = parts.start("the gateway's Kafka client", () -> gatewayClient(c));
     NodeTokens tokens = c.authEnabled() ? startTokens(parts, c) : null;
@@ -119,14 +123,14 @@ public final class BatonService implements AutoCloseable {
     HttpApi http =
         parts.start(
             "the HTTP API",
-            () -> HttpApi.start(c, streams, client, statusesOf(sinks), feed, tokens));
+            () -> HttpApi.start(c, streams, client, statusesOf(sinks), feed, tokens, metrics));
     awaitRunning(streams, running, options.startTimeout());
-    AuditSink audit = parts.start("the audit sink", () -> AuditSink.startIfEnabled(c));
+    AuditSink audit = parts.start("the audit sink", () -> AuditSink.startIfEnabled(c, metrics));
     if (audit != null) {
       sinks.add(audit::status);
     }
     ProjectionSink projection =
-        parts.start("the projection sink", () -> ProjectionSink.startIfEnabled(c));
+        parts.start("the projection sink", () -> ProjectionSink.startIfEnabled(c, metrics));
     if (projection != null) {
       sinks.add(projection::status);
     }
@@ -143,6 +147,7 @@ public final class BatonService implements AutoCloseable {
           return endpoints;
         },
         endpoints -> endpoints.deleteIfOurs(c.dataDir()));
+    metrics.up();
     LOG.info(
         "{}: HTTP on http://{}:{}, Kafka at {}, running {} ({} ms since the JVM started)",
         UP_LINE,
@@ -190,12 +195,15 @@ public final class BatonService implements AutoCloseable {
   }
 
   /** Starts the topology and returns at once; {@code running} opens when it first runs. */
-  private static KafkaStreams startStreams(AppConfig config, CountDownLatch running) {
+  private static KafkaStreams startStreams(
+      AppConfig config, CountDownLatch running, BatonMetrics metrics) {
     KafkaStreams streams =
-        new KafkaStreams(TopologyFactory.build(config), StreamsSettings.of(config));
+        new KafkaStreams(TopologyFactory.build(config, metrics), StreamsSettings.of(config));
+    StreamsStateMetrics states = metrics.streams(streams);
     long startedAt = System.nanoTime();
     streams.setStateListener(
         (next, previous) -> {
+          states.changed(previous, next);
           if (next == KafkaStreams.State.RUNNING && running.getCount() > 0) {
             LOG.info(
                 "streams state {} -> {} {} ms after the topology started ({} ms since the JVM"

@@ -1,6 +1,7 @@
 package dev.baton.app.sink;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.baton.app.metrics.SinkMetrics;
 import java.util.List;
 
 /**
@@ -80,6 +81,14 @@ public record SinkStatus(
   @FunctionalInterface
   public interface Source {
     SinkStatus status();
+  }
+
+  /** Makes {@code source}'s state a metric ({@code baton_sink_state}), read when scraped. */
+  public static void measure(SinkMetrics metrics, Source source) {
+    metrics.state(
+        java.util.Arrays.stream(State.values()).map(Enum::name).toList(),
+        () -> source.status().state().name());
+    metrics.faults(() -> source.status().faults());
   }
 
   /** A sink that is running or waiting for partitions, by whether it has any. */

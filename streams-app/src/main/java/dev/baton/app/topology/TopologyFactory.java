@@ -1,6 +1,7 @@
 package dev.baton.app.topology;
 
 import dev.baton.app.config.AppConfig;
+import dev.baton.app.metrics.BatonMetrics;
 import dev.baton.app.processor.CommandProcessor;
 import dev.baton.app.state.RetryRoutes;
 import dev.baton.sdk.protocol.Event;
@@ -30,11 +31,17 @@ public final class TopologyFactory {
   private TopologyFactory() {}
 
   public static Topology build(AppConfig config) {
+    return build(config, BatonMetrics.none());
+  }
+
+  /** The topology whose processors record into {@code metrics}. */
+  public static Topology build(AppConfig config, BatonMetrics metrics) {
     Topics topics = config.topics();
     Topology topology = new Topology();
     topology.addSource(
         SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), topics.commands());
-    topology.addProcessor(PROCESSOR, () -> new CommandProcessor(config), SOURCE);
+    topology.addProcessor(
+        PROCESSOR, () -> new CommandProcessor(config, metrics.commands()), SOURCE);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(StoreNames.TASKS),

@@ -170,6 +170,29 @@ class ArchitectureTest {
         .check(classes);
   }
 
+  /**
+   * The metrics facade is handed to every part (processor, gateway, sinks), so it may depend on
+   * none of them: a part records into it, never the other way round.
+   */
+  @Test
+  void shouldKeepTheMetricsALeafThatEveryPartMayRecordInto() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.baton.app.metrics..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.baton.app.cli..",
+            "dev.baton.app.runtime..",
+            "dev.baton.app.http..",
+            "dev.baton.app.sink..",
+            "dev.baton.app.agent..",
+            "dev.baton.app.topology..",
+            "dev.baton.app.processor..",
+            "dev.baton.app.state..")
+        .check(classes);
+  }
+
   @Test
   void shouldKeepTheConfigALeafThatEveryPartMayRead() {
     // Config (keys, their environment variables) is read by every part, so it may read none:

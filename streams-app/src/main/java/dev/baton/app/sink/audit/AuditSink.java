@@ -4,6 +4,8 @@ import dev.baton.app.config.AppConfig;
 import dev.baton.app.io.DurableFiles;
 import dev.baton.app.io.FileIo;
 import dev.baton.app.io.FixedWidthTimes;
+import dev.baton.app.metrics.BatonMetrics;
+import dev.baton.app.metrics.SinkMetrics;
 import dev.baton.app.sink.DiskFault;
 import dev.baton.app.sink.SinkStatus;
 import java.io.IOException;
@@ -20,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -119,37 +122,67 @@ public final class AuditSink implements AutoCloseable {
     }
   }
 
-  private AuditSink(AuditSinkSettings settings, LongSupplier clock, FileIo io) {
+  private final SinkMetrics metrics;
+
+  private AuditSink(
+      AuditSinkSettings settings, LongSupplier clock, FileIo io, BatonMetrics metrics) {
     this.settings = settings;
     this.clock = clock;
     this.io = io;
     this.consumer = new KafkaConsumer<>(consumerProps(settings));
     this.thread = new Thread(this::run, "baton-audit-sink");
+    this.metrics = metrics.sink("audit");
+    metrics.bindConsumer(consumer);
+    SinkStatus.measure(this.metrics, this::status);
   }
 
   /** Starts the sink of a Baton node. */
   public static AuditSink start(AppConfig config) {
-    return start(AuditSinkSettings.from(config), System::currentTimeMillis);
+    return start(config, BatonMetrics.none());
+  }
+
+  /** Starts the sink of a Baton node, recording into {@code metrics}. */
+  public static AuditSink start(AppConfig config, BatonMetrics metrics) {
+    return start(AuditSinkSettings.from(config), System::currentTimeMillis, metrics);
   }
 
   /** The sink of {@code baton up}, or null when {@code baton.audit.enabled} is false. */
   public static AuditSink startIfEnabled(AppConfig config) {
-    return Boolean.TRUE.equals(config.values().get(AppConfig.AUDIT_ENABLED)) ? start(config) : null;
+    return startIfEnabled(config, BatonMetrics.none());
+  }
+
+  /** As above, recording into {@code metrics}. */
+  public static AuditSink startIfEnabled(AppConfig config, BatonMetrics metrics) {
+    return Boolean.TRUE.equals(config.values().get(AppConfig.AUDIT_ENABLED))
+        ? start(config, metrics)
+        : null;
   }
 
   /** Starts a sink with explicit settings and clock (tests). */
   public static AuditSink start(AuditSinkSettings settings, LongSupplier clock) {
-    return start(settings, clock, FileIo.SYSTEM);
+    return start(settings, clock, FileIo.SYSTEM, BatonMetrics.none());
   }
 
   /** Starts a sink that writes through {@code io} (tests inject disk faults there). */
   public static AuditSink start(AuditSinkSettings settings, LongSupplier clock, FileIo io) {
+    return start(settings, clock, io, BatonMetrics.none());
+  }
+
+  /** As above, recording into {@code metrics}. */
+  public static AuditSink start(
+      AuditSinkSettings settings, LongSupplier clock, BatonMetrics metrics) {
+    return start(settings, clock, FileIo.SYSTEM, metrics);
+  }
+
+  /** Starts a sink that writes through {@code io}, recording into {@code metrics}. */
+  public static AuditSink start(
+      AuditSinkSettings settings, LongSupplier clock, FileIo io, BatonMetrics metrics) {
     try {
       Files.createDirectories(settings.dir());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the audit folder " + settings.dir(), e);
     }
-    AuditSink sink = new AuditSink(settings, clock, io);
+    AuditSink sink = new AuditSink(settings, clock, io, metrics);
     sink.thread.start();
     LOG.info(
         "audit sink started: {} -> {} (group {})",
@@ -223,6 +256,7 @@ public final class AuditSink implements AutoCloseable {
         commitDurable();
         retryFaulted();
         endRecoveries();
+        measureLag();
       }
     } catch (Throwable t) {
       failure = t;
@@ -466,6 +500,22 @@ public final class AuditSink implements AutoCloseable {
     fault = first.fault.view(List.copyOf(faulted.keySet()));
   }
 
+  /** Each owned partition's lag behind its end, as far as fsynced lines go. */
+  private void measureLag() {
+    for (Owned o : owned.values()) {
+      TopicPartition tp = new TopicPartition(settings.topic(), o.log().partition());
+      OptionalLong behind = consumer.currentLag(tp);
+      if (behind.isPresent()) {
+        long position = consumer.position(tp);
+        // All read lines durable: durable up to the position, which steps over commit markers.
+        long durable = o.log().durableOffset();
+        long next = o.log().nextOffset();
+        long durableNext = next < 0 || durable + 1 == next ? position : durable + 1;
+        metrics.lag(tp.partition(), position + behind.getAsLong(), durableNext);
+      }
+    }
+  }
+
   private void outOfRange(OffsetOutOfRangeException e) {
     for (Map.Entry<TopicPartition, Long> gone : e.offsetOutOfRangePartitions().entrySet()) {
       LOG.error(
@@ -548,7 +598,7 @@ public final class AuditSink implements AutoCloseable {
     damaged.remove(partition);
     PartitionLog log;
     try {
-      log = PartitionLog.open(partition, settings, clock, io);
+      log = PartitionLog.open(partition, settings, clock, io, metrics);
     } catch (AuditCorruptionException e) {
       LOG.error("audit partition {} is not written: {}", partition, e.getMessage());
       damaged.put(
@@ -679,6 +729,7 @@ public final class AuditSink implements AutoCloseable {
 
   private void updateAssigned() {
     assigned = consumer.assignment().stream().map(TopicPartition::partition).sorted().toList();
+    metrics.assigned(Set.copyOf(assigned));
   }
 
   /** Stops polling, writes and closes every open segment, and leaves the group. */

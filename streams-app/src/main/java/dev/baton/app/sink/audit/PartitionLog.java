@@ -2,6 +2,7 @@ package dev.baton.app.sink.audit;
 
 import dev.baton.app.io.DurableFiles;
 import dev.baton.app.io.FileIo;
+import dev.baton.app.metrics.SinkMetrics;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,6 +52,7 @@ final class PartitionLog implements Closeable {
   private final LongSupplier clock;
   private final FileIo io;
   private final SegmentMaintenance maintenance;
+  private final SinkMetrics metrics;
   private final AuditLineEncoder encoder = new AuditLineEncoder();
   private final LineBuffer buffer = new LineBuffer();
 
@@ -80,9 +82,15 @@ final class PartitionLog implements Closeable {
   private boolean failed;
 
   private PartitionLog(
-      int partition, Path dir, AuditSinkSettings settings, LongSupplier clock, FileIo io) {
+      int partition,
+      Path dir,
+      AuditSinkSettings settings,
+      LongSupplier clock,
+      FileIo io,
+      SinkMetrics metrics) {
     this.io = io;
     this.partition = partition;
+    this.metrics = metrics;
     this.dir = dir;
     this.rotation = settings.rotation();
     this.fsyncIntervalMs = settings.fsyncInterval().toMillis();
@@ -99,15 +107,22 @@ final class PartitionLog implements Closeable {
    */
   static PartitionLog open(int partition, AuditSinkSettings settings, LongSupplier clock)
       throws IOException {
-    return open(partition, settings, clock, FileIo.SYSTEM);
+    return open(partition, settings, clock, FileIo.SYSTEM, SinkMetrics.none("audit"));
   }
 
   /** {@link #open(int, AuditSinkSettings, LongSupplier)} writing through {@code io}. */
   static PartitionLog open(int partition, AuditSinkSettings settings, LongSupplier clock, FileIo io)
       throws IOException {
+    return open(partition, settings, clock, io, SinkMetrics.none("audit"));
+  }
+
+  /** As above, timing fsyncs and counting rotations in {@code metrics}. */
+  static PartitionLog open(
+      int partition, AuditSinkSettings settings, LongSupplier clock, FileIo io, SinkMetrics metrics)
+      throws IOException {
     Path dir = settings.dir().resolve(Integer.toString(partition));
     Files.createDirectories(dir);
-    PartitionLog log = new PartitionLog(partition, dir, settings, clock, io);
+    PartitionLog log = new PartitionLog(partition, dir, settings, clock, io, metrics);
     try {
       log.resume();
     } catch (AuditCorruptionException e) {
@@ -417,7 +432,7 @@ final class PartitionLog implements Closeable {
 
   private void sync() throws IOException {
     at("fsync", openPath);
-    channel.force(false);
+    metrics.force(channel, false);
     if (dirDirty) {
       at("fsync", dir);
       io.fsyncDirectory(dir);
@@ -432,7 +447,7 @@ final class PartitionLog implements Closeable {
   private void rotate(String reason) throws IOException {
     writeOut();
     at("fsync", openPath);
-    channel.force(true);
+    metrics.force(channel, true);
     durableBytes = writtenBytes;
     channel.close();
     channel = null;
@@ -451,6 +466,7 @@ final class PartitionLog implements Closeable {
         segmentLines,
         segmentBytes,
         reason);
+    metrics.rotated(reason);
     at("compress", closed);
     maintenance.segmentClosed(
         new Segment(partition, segmentFirstOffset, closed, Segment.State.CLOSED));

@@ -5,6 +5,8 @@ import dev.baton.app.config.Redaction;
 import dev.baton.app.io.DurableFiles;
 import dev.baton.app.io.FileIo;
 import dev.baton.app.io.ProcessFileLock;
+import dev.baton.app.metrics.BatonMetrics;
+import dev.baton.app.metrics.SinkMetrics;
 import dev.baton.app.sink.DiskFault;
 import dev.baton.app.sink.SinkStatus;
 import dev.baton.app.sink.projection.export.Exports;
@@ -22,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.SortedMap;
@@ -127,23 +130,43 @@ public final class ProjectionSink implements AutoCloseable {
   private volatile SinkStatus.Fault dbFaultView;
   private volatile long faults;
 
+  private final SinkMetrics metrics;
+
   private ProjectionSink(
-      Settings settings, ProcessFileLock writerLock, ProjectionDatabase db, Exports exports) {
+      Settings settings,
+      ProcessFileLock writerLock,
+      ProjectionDatabase db,
+      Exports exports,
+      BatonMetrics metrics) {
     this.settings = settings;
     this.writerLock = writerLock;
     this.db = db;
     this.exports = exports;
     this.consumer = new KafkaConsumer<>(consumerProps(settings));
     this.thread = new Thread(this::run, "baton-projection-sink");
+    this.metrics = metrics.sink("projection");
+    metrics.bindConsumer(consumer);
+    SinkStatus.measure(this.metrics, this::status);
   }
 
   /** Opens (and migrates) the projection, then starts consuming on a thread of its own. */
   public static ProjectionSink start(Settings settings) throws Exception {
-    return start(settings, FileIo.SYSTEM);
+    return start(settings, FileIo.SYSTEM, BatonMetrics.none());
   }
 
   /** {@link #start(Settings)} with exports written through {@code io} (tests inject faults). */
   public static ProjectionSink start(Settings settings, FileIo io) throws Exception {
+    return start(settings, io, BatonMetrics.none());
+  }
+
+  /** As above, recording into {@code metrics}. */
+  public static ProjectionSink start(Settings settings, BatonMetrics metrics) throws Exception {
+    return start(settings, FileIo.SYSTEM, metrics);
+  }
+
+  /** Starts with exports written through {@code io}, recording into {@code metrics}. */
+  public static ProjectionSink start(Settings settings, FileIo io, BatonMetrics metrics)
+      throws Exception {
     ProcessFileLock writerLock = lockSqliteFile(settings.jdbcUrl());
     ProjectionDatabase db;
     try {
@@ -157,9 +180,10 @@ public final class ProjectionSink implements AutoCloseable {
     Exports exports = null;
     try {
       if (settings.exports() != null) {
-        exports = Exports.start(settings.exports(), settings.jdbcUrl(), io);
+        exports =
+            Exports.start(settings.exports(), settings.jdbcUrl(), io, metrics.sink("projection"));
       }
-      ProjectionSink sink = new ProjectionSink(settings, writerLock, db, exports);
+      ProjectionSink sink = new ProjectionSink(settings, writerLock, db, exports, metrics);
       sink.thread.start();
       LOG.info(
           "projection sink reading {} into {} (group {}{})",
@@ -217,12 +241,17 @@ public final class ProjectionSink implements AutoCloseable {
    * @throws IllegalStateException naming the database when it cannot be opened or migrated
    */
   public static ProjectionSink startIfEnabled(AppConfig config) {
+    return startIfEnabled(config, BatonMetrics.none());
+  }
+
+  /** As above, recording into {@code metrics}. */
+  public static ProjectionSink startIfEnabled(AppConfig config, BatonMetrics metrics) {
     if (!Boolean.TRUE.equals(config.values().get(AppConfig.PROJECTION_ENABLED))) {
       return null;
     }
     Settings settings = Settings.from(config);
     try {
-      return start(settings);
+      return start(settings, metrics);
     } catch (Exception e) {
       throw new IllegalStateException(
           "cannot start the projection sink on "
@@ -295,6 +324,7 @@ public final class ProjectionSink implements AutoCloseable {
         try {
           ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
           applyBatch(records);
+          measureLag();
           backoff = 100;
         } catch (BatchFailure e) {
           if (isDiskFault(e.getCause())) {
@@ -330,6 +360,18 @@ public final class ProjectionSink implements AutoCloseable {
       LOG.error("projection sink stopped by an unexpected failure", e);
     } finally {
       consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  /** Each assigned partition's lag behind its end, as far as committed offsets go. */
+  private void measureLag() {
+    for (TopicPartition tp : consumer.assignment()) {
+      OptionalLong behind = consumer.currentLag(tp);
+      Long committed = stored.get(tp);
+      if (behind.isPresent()) {
+        long end = consumer.position(tp) + behind.getAsLong();
+        metrics.lag(tp.partition(), end, committed == null ? 0 : committed);
+      }
     }
   }
 
@@ -639,6 +681,7 @@ public final class ProjectionSink implements AutoCloseable {
 
   private void updateAssigned() {
     assigned = consumer.assignment().stream().map(TopicPartition::partition).sorted().toList();
+    metrics.assigned(Set.copyOf(assigned));
   }
 
   /** Stops consuming after the batch in hand, writes pending exports and closes. */

@@ -2,6 +2,7 @@ package dev.baton.app.sink.projection.export;
 
 import dev.baton.app.io.DurableFiles;
 import dev.baton.app.io.FileIo;
+import dev.baton.app.metrics.SinkMetrics;
 import dev.baton.app.sink.DiskFault;
 import dev.baton.app.sink.SinkStatus;
 import dev.baton.app.sink.projection.ProjectionDatabase;
@@ -81,8 +82,11 @@ public final class Exports implements AutoCloseable {
   private long lastCheckpointNanos;
   private int checkpointsSinceFull;
 
-  private Exports(Settings settings, ProjectionDatabase db, FileIo io) {
+  private final SinkMetrics metrics;
+
+  private Exports(Settings settings, ProjectionDatabase db, FileIo io, SinkMetrics metrics) {
     this.settings = settings;
+    this.metrics = metrics;
     this.db = db;
     this.io = io;
     this.checkpoints = new CheckpointStore(settings.exportDir().resolve("checkpoints"), io);
@@ -99,13 +103,25 @@ public final class Exports implements AutoCloseable {
 
   /** Starts the export thread over a read connection to {@code jdbcUrl}. */
   public static Exports start(Settings settings, String jdbcUrl) throws Exception {
-    return start(settings, jdbcUrl, FileIo.SYSTEM);
+    return start(settings, jdbcUrl, FileIo.SYSTEM, SinkMetrics.none("projection"));
   }
 
   /** {@link #start(Settings, String)} writing through {@code io} (tests inject disk faults). */
   public static Exports start(Settings settings, String jdbcUrl, FileIo io) throws Exception {
+    return start(settings, jdbcUrl, io, SinkMetrics.none("projection"));
+  }
+
+  /** As above, timing checkpoints in {@code metrics}. */
+  public static Exports start(Settings settings, String jdbcUrl, SinkMetrics metrics)
+      throws Exception {
+    return start(settings, jdbcUrl, FileIo.SYSTEM, metrics);
+  }
+
+  /** Writing through {@code io} and timing checkpoints in {@code metrics}. */
+  public static Exports start(Settings settings, String jdbcUrl, FileIo io, SinkMetrics metrics)
+      throws Exception {
     ProjectionDatabase db = ProjectionDatabase.openReadOnly(jdbcUrl);
-    Exports exports = new Exports(settings, db, io);
+    Exports exports = new Exports(settings, db, io, metrics);
     exports.timer.scheduleWithFixedDelay(exports::tick, 0, TICK_MS, TimeUnit.MILLISECONDS);
     return exports;
   }
@@ -220,7 +236,9 @@ public final class Exports implements AutoCloseable {
               nowMs,
               () -> {
                 boolean full = checkpointsSinceFull + 1 >= settings.checkpointFullEvery();
+                long started = System.nanoTime();
                 CheckpointManifest m = checkpoints.create(db, full);
+                metrics.checkpointed(m.isFull(), System.nanoTime() - started);
                 checkpointsSinceFull = m.isFull() ? 0 : checkpointsSinceFull + 1;
                 checkpoints.retain(settings.checkpointRetainFull());
               },
