@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <ul>
  *   <li>the well-behaved: {@code --agents} agents (default 99), each sending {@value #RATE} creates
  *       a second (about 50 a second together, well below what one node on two cores takes) on a
- *       fixed schedule (open loop: the latency of a request counts from when it was
- *       due, so a node that falls behind cannot hide it);
+ *       fixed schedule (open loop: the latency of a request counts from when it was due, so a node
+ *       that falls behind cannot hide it);
  *   <li>the flooder: one agent with {@value #FLOOD_CONCURRENCY} requests always in flight and no
  *       client-side limit: each answer, a 429 included, is followed at once by the next request.
  * </ul>
