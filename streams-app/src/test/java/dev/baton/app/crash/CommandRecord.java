@@ -1,5 +1,6 @@
 package dev.baton.app.crash;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -62,11 +63,13 @@ public final class CommandRecord {
       boolean probe) {
 
     /** True when this answer is an outcome of the command (not a 503/504/429 or no answer). */
+    @JsonIgnore
     public boolean isOutcome() {
       return status != null;
     }
 
     /** The status the command's first outcome had, as this answer tells it. */
+    @JsonIgnore
     public String effectiveStatus() {
       return "DUPLICATE".equals(status) ? originalStatus : status;
     }

@@ -3,6 +3,7 @@ package dev.baton.app.crash;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.baton.app.check.CheckResult;
 import dev.baton.app.check.HistoryChecker;
+import dev.baton.app.check.Invariant;
 import dev.baton.app.check.PositionedEvent;
 import dev.baton.app.crash.CommandRecord.Answer;
 import dev.baton.app.crash.CommandRecord.Kind;
@@ -36,7 +37,10 @@ import java.util.stream.Collectors;
  *   <li>{@link Rule#VERSIONS}: no two acknowledged commands on one key got one version; in the log,
  *       versions rise by one per key ({@link HistoryChecker});
  *   <li>{@link Rule#LOCKS}: no two agents were granted one token of a resource; in the log, never
- *       two exclusive holders and tokens strictly rising ({@link HistoryChecker});
+ *       two exclusive holders, tokens strictly rising, no holder listed past its lease ({@link
+ *       HistoryChecker}), except a lease that ended while the topology could not run (an {@link
+ *       Evidence.Outage}): its expiry is handled when the topology runs again, in deadline order,
+ *       so events stamped then may still list it;
  *   <li>{@link Rule#FENCING}: a fenced write sent after a newer grant of its lock was acknowledged
  *       is never accepted, and every accepted fenced write landed while its grant held the lock;
  *   <li>{@link Rule#NO_ABORTED_DATA}: nothing from an aborted transaction reached a client or the
@@ -83,6 +87,8 @@ public final class CrashInvariantChecker {
    * @param events committed events
    * @param aborted events seen only by {@code read_uncommitted} (aborted transactions)
    * @param auditLines audit lines
+   * @param lateDuringOutages lock events stamped past a holder's lease because the lease ended
+   *     while the topology could not run (see {@link Evidence.Outage}); not violations
    */
   public record Report(
       List<Violation> violations,
@@ -93,7 +99,8 @@ public final class CrashInvariantChecker {
       int fencedRejections,
       int events,
       int aborted,
-      int auditLines) {
+      int auditLines,
+      int lateDuringOutages) {
 
     public boolean ok() {
       return violations.isEmpty();
@@ -107,7 +114,8 @@ public final class CrashInvariantChecker {
     public String summary() {
       return String.format(
           "%d commands (%d acknowledged, %d given up unanswered, %d DUPLICATE answers, %d FENCED),"
-              + " %d events (%d aborted), %d audit lines, %d violations",
+              + " %d events (%d aborted), %d audit lines, %d lock events late for an outage,"
+              + " %d violations",
           commands,
           acknowledged,
           unanswered,
@@ -116,6 +124,7 @@ public final class CrashInvariantChecker {
           events,
           aborted,
           auditLines,
+          lateDuringOutages,
           violations.size());
     }
 
@@ -125,6 +134,12 @@ public final class CrashInvariantChecker {
           + violations.stream().limit(30).map(v -> "\n  " + v).collect(Collectors.joining());
     }
   }
+
+  /**
+   * How long after an outage ends (the node answers health 200 again) the topology may still be
+   * handling the deadlines that came due during it.
+   */
+  static final Duration CATCH_UP = Duration.ofSeconds(5);
 
   private final Duration leaseTolerance;
 
@@ -173,7 +188,8 @@ public final class CrashInvariantChecker {
         fenced,
         evidence.committed().size(),
         run.aborted.size(),
-        evidence.audit().size());
+        evidence.audit().size(),
+        run.excusedLeases);
   }
 
   /** One check: indexes of the log, and the violations so far. */
@@ -189,6 +205,7 @@ public final class CrashInvariantChecker {
     final Map<String, List<Grant>> grants = new HashMap<>();
     // Per task event position: the lock state of the key just before it.
     final Map<String, LockState> lockBefore = new HashMap<>();
+    int excusedLeases;
 
     record Grant(PositionedEvent at, LockState.Holder holder) {}
 
@@ -222,6 +239,10 @@ public final class CrashInvariantChecker {
     void log() {
       CheckResult history = new HistoryChecker(leaseTolerance).check(committed, e.readProblems());
       for (dev.baton.app.check.Violation v : history.violations()) {
+        if (v.invariant() == Invariant.LEASE_ALIVE && lateOnlyForAnOutage(v)) {
+          excusedLeases++;
+          continue;
+        }
         Rule rule =
             switch (v.invariant()) {
               case VERSION_SEQUENCE -> Rule.VERSIONS;
@@ -288,6 +309,32 @@ public final class CrashInvariantChecker {
           lastLock.remove(ev.key());
         }
       }
+    }
+
+    /**
+     * True when every holder the event lists past its lease had its lease end while the topology
+     * could not run: the deadline came due during an outage and was handled, in deadline order, as
+     * soon as the topology ran again (within {@link #CATCH_UP} of the outage's end), so the event
+     * is stamped late. Lateness outside every outage stays a violation.
+     */
+    private boolean lateOnlyForAnOutage(dev.baton.app.check.Violation v) {
+      PositionedEvent p = atPosition.get(v.partition() + "/" + v.offset());
+      LockState lock = p == null ? null : lock(p.event());
+      if (lock == null || lock.holders() == null || p.event().at() == null) {
+        return false;
+      }
+      long at = p.event().at().toEpochMilli();
+      return lock.holders().stream()
+          .filter(h -> h.leaseDeadline() != null)
+          .filter(h -> h.leaseDeadline().toEpochMilli() + leaseTolerance.toMillis() < at)
+          .allMatch(
+              h ->
+                  e.outages().stream()
+                      .anyMatch(
+                          o ->
+                              o.covers(h.leaseDeadline().toEpochMilli())
+                                  && at >= o.fromMillis()
+                                  && at <= o.toMillis() + CATCH_UP.toMillis()));
     }
 
     /** Client-side: versions and tokens handed out once. */
@@ -430,7 +477,12 @@ public final class CrashInvariantChecker {
                   && a.token() == first.token()
                   && a.http() == first.http()
                   && Objects.equals(a.commandId(), first.commandId());
-          if (!"DUPLICATE".equals(a.status()) && !"DUPLICATE".equals(first.status())) {
+          // A rejection is answered with an error body, which has no status: its repeat carries
+          // the same code, command id and version, but cannot say DUPLICATE.
+          boolean rejection = "REJECTED".equals(first.status()) && "REJECTED".equals(a.status());
+          if (!rejection
+              && !"DUPLICATE".equals(a.status())
+              && !"DUPLICATE".equals(first.status())) {
             add(
                 Rule.DUPLICATE_FIRST_OUTCOME,
                 "a retry after an outcome was answered " + a.status() + ", not DUPLICATE: " + r);

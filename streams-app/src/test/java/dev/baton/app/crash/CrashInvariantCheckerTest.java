@@ -38,6 +38,7 @@ class CrashInvariantCheckerTest {
   private final List<PositionedEvent> aborted = new ArrayList<>();
   private final List<Evidence.AuditEntry> audit = new ArrayList<>();
   private final List<String> views = new ArrayList<>();
+  private final List<Evidence.Outage> outages = new ArrayList<>();
   private long clock = 1_000;
   private long lockVersion;
 
@@ -121,6 +122,26 @@ class CrashInvariantCheckerTest {
   }
 
   @Test
+  void shouldAcceptARepeatedRejectionWithTheSameCodeAndReportOneWithAnother() {
+    command(
+        "c3",
+        Kind.UPDATE,
+        0,
+        "r1",
+        answer("REJECTED", 409, "LOCKED", "r1", 1, 0, false),
+        answer("REJECTED", 409, "LOCKED", "r1", 1, 0, true));
+    assertThat(check().violations()).isEmpty();
+    command(
+        "c3",
+        Kind.UPDATE,
+        0,
+        "r2",
+        answer("REJECTED", 409, "LOCKED", "r2", 1, 0, false),
+        answer("REJECTED", 409, "VERSION_CONFLICT", "r2", 1, 0, true));
+    assertThat(check().of(Rule.DUPLICATE_FIRST_OUTCOME)).singleElement().asString().contains("r2");
+  }
+
+  @Test
   void shouldReportOneVersionAcknowledgedToTwoCommands() {
     command("c3", Kind.UPDATE, 0, "a7", ok("ACCEPTED", 200, "a7", 3, 0));
     Report report = check();
@@ -172,6 +193,25 @@ class CrashInvariantCheckerTest {
   }
 
   @Test
+  void shouldReportAHolderListedPastItsLeaseUnlessTheLeaseEndedDuringAnOutage() {
+    // c3's lease ends at T0+1s; an event stamped T0+10s still lists it.
+    Holder expired = new Holder("c3", "b1", LockMode.EXCLUSIVE, 2, 1_000, T0, T0.plusSeconds(1));
+    lockEvent(EventType.LOCK_GRANTED, "b1", expired);
+    lockEvent(EventType.LOCK_WAIT_EXPIRED, "b9", expired);
+    shiftLast(T0.plusSeconds(10));
+    assertThat(check().of(Rule.LOCKS)).singleElement().asString().contains("lease-alive");
+
+    long t0 = T0.toEpochMilli();
+    outages.add(new Evidence.Outage("node frozen", t0 + 500, t0 + 12_000));
+    Report excused = check();
+    assertThat(excused.violations()).isEmpty();
+    assertThat(excused.lateDuringOutages()).isEqualTo(1);
+
+    outages.set(0, new Evidence.Outage("an earlier outage", t0 - 5_000, t0 + 500));
+    assertThat(check().of(Rule.LOCKS)).hasSize(1);
+  }
+
+  @Test
   void shouldReportARejectedCommandThatChangedSomething() {
     taskEvent(EventType.TASK_UPDATED, "a5", 4);
     assertThat(check().of(Rule.REJECTED_NO_EFFECT)).singleElement().asString().contains("LOCKED");
@@ -219,7 +259,7 @@ class CrashInvariantCheckerTest {
   private Report check() {
     List<PositionedEvent> uncommitted = new ArrayList<>(log);
     uncommitted.addAll(aborted);
-    return checker.check(new Evidence(history, log, List.of(), uncommitted, audit, views));
+    return checker.check(new Evidence(history, log, List.of(), uncommitted, audit, views, outages));
   }
 
   /** Replaces c2's last update (command a6) by one with these answers. */
@@ -254,6 +294,18 @@ class CrashInvariantCheckerTest {
       String status, int http, String code, String id, long version, long token, boolean probe) {
     clock += 10;
     return new Answer(clock, clock + 5, http, status, null, code, id, version, token, probe);
+  }
+
+  /** Restamps the last event at {@code at}. */
+  private void shiftLast(Instant at) {
+    PositionedEvent p = log.remove(log.size() - 1);
+    Event e = p.event();
+    log.add(
+        new PositionedEvent(
+            p.partition(),
+            p.offset(),
+            new Event(
+                e.id(), e.type(), e.key(), e.version(), e.agent(), e.commandId(), at, e.data())));
   }
 
   private static Holder holder(String agent, String requestId, long token) {

@@ -34,6 +34,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * @param audit the audit trail's lines, as (partition, offset, event id)
  * @param viewDifferences what {@code baton verify} found between the projection, the checkpoints,
  *     the audit trail, the live state and a replay of the log
+ * @param outages when the topology could not run (node killed or frozen, broker down), up to when
+ *     it served again
  */
 public record Evidence(
     List<CommandRecord> history,
@@ -41,10 +43,18 @@ public record Evidence(
     List<Violation> readProblems,
     List<PositionedEvent> uncommitted,
     List<AuditEntry> audit,
-    List<String> viewDifferences) {
+    List<String> viewDifferences,
+    List<Outage> outages) {
 
   /** One line of the audit trail. */
   public record AuditEntry(int partition, long offset, String eventId) {}
+
+  /** A time (wall clock, ms) the topology could not run: no punctuation, no commit. */
+  public record Outage(String what, long fromMillis, long toMillis) {
+    boolean covers(long millis) {
+      return millis >= fromMillis && millis <= toMillis;
+    }
+  }
 
   /**
    * Reads the events topic both ways and the audit directory ({@code exportDir/audit}, absent:
@@ -56,6 +66,7 @@ public record Evidence(
       String topic,
       Path exportDir,
       List<String> viewDifferences,
+      List<Outage> outages,
       Duration timeout) {
     // The last stable offsets first: below them nothing is open any more, so whatever the
     // read_uncommitted pass sees there and the read_committed pass does not was aborted.
@@ -68,7 +79,8 @@ public record Evidence(
         committed.problems(),
         uncommitted,
         readAudit(exportDir.resolve("audit")),
-        viewDifferences);
+        viewDifferences,
+        outages);
   }
 
   static List<AuditEntry> readAudit(Path auditDir) {
