@@ -20,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -78,16 +79,31 @@ class CrashSuiteIT {
   private final Map<String, List<Double>> recovery = new TreeMap<>();
   private final List<CommandRecord> extraHistory = Collections.synchronizedList(new ArrayList<>());
   private final List<Evidence.Outage> outages = new ArrayList<>();
+  private final List<String> hungRestarts = new ArrayList<>();
   private Random random;
   private long seed;
 
+  private String testName;
+
+  /**
+   * Stops every child, then keeps their logs in {@code target/crash-suite/<test>/} (the temporary
+   * directory goes): a failure's full logs, beyond the tail an assertion message shows.
+   */
   @AfterEach
-  void stop() throws InterruptedException {
+  void stop() throws InterruptedException, IOException {
     children.close();
+    Path keep = Path.of("target", "crash-suite", testName);
+    Files.createDirectories(keep);
+    try (Stream<Path> logs = Files.list(dir)) {
+      for (Path log : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
+        Files.copy(log, keep.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
   }
 
   private void seed(TestInfo info) {
-    seed = SEED ^ info.getTestMethod().orElseThrow().getName().hashCode();
+    testName = info.getTestMethod().orElseThrow().getName();
+    seed = SEED ^ testName.hashCode();
     random = new Random(seed);
     System.out.printf(
         "crash suite %s: seed %d (replay with -Dcrash.seed=%d), %d iteration(s), %d clients%n",
@@ -115,7 +131,19 @@ class CrashSuiteIT {
         long killed = System.currentTimeMillis();
         node = startUp(data, httpPort, brokerPort, i);
         long launched = System.nanoTime();
-        awaitHealthy(base, List.of(node));
+        try {
+          awaitHealthy(base, List.of(node));
+        } catch (AssertionError hung) {
+          // A restart that never becomes healthy: counted (the test fails for it at the end),
+          // killed and started once more, so the rest of the history is still judged.
+          hungRestarts.add("launch " + i + " (log up-" + i + ".log)");
+          System.out.printf(
+              "  launch %d: no health 200 within %s; killed and started again%n", i, BOUND);
+          node.kill();
+          node = startUp(data, httpPort, brokerPort, i * 1000);
+          launched = System.nanoTime();
+          awaitHealthy(base, List.of(node));
+        }
         outages.add(new Evidence.Outage("up killed", killed, System.currentTimeMillis()));
         record("up kill -9: launch -> health 200", (System.nanoTime() - launched) / 1e9);
         awaitAcknowledgedAfter(workload, killed, List.of(node));
@@ -135,6 +163,9 @@ class CrashSuiteIT {
             base,
             EnumSet.allOf(Verifier.Check.class));
     judge(workload.history(), "127.0.0.1:" + brokerPort, data.resolve("export"), differences);
+    assertThat(hungRestarts)
+        .as("restarts that never answered health 200 (seed %d)", seed)
+        .isEmpty();
   }
 
   @Test
