@@ -34,6 +34,18 @@ public final class ChildNodes implements AutoCloseable {
       return read(log);
     }
 
+    /**
+     * Sends {@code signal} ({@code STOP}, {@code CONT}, ...) with {@code kill}: {@code STOP}
+     * freezes the process as a long GC pause or a stalled VM would, {@code CONT} lets it go on.
+     */
+    public void signal(String signal) throws IOException, InterruptedException {
+      Process kill =
+          new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).start();
+      assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0)
+          .as("kill -%s %s", signal, name)
+          .isTrue();
+    }
+
     /** Kills the process at once, as {@code kill -9} does, and waits until it is gone. */
     public void kill() throws InterruptedException {
       process.destroyForcibly();
@@ -60,11 +72,21 @@ public final class ChildNodes implements AutoCloseable {
   /** Starts {@code baton <args>} with exactly {@code env} as its Baton settings. */
   public Child start(String name, Path log, Map<String, String> env, String... args)
       throws IOException {
+    return startMain(name, log, env, Main.class, args);
+  }
+
+  /**
+   * Starts {@code mainClass} of the test class path with {@code args}, with exactly {@code env} as
+   * its Baton settings.
+   */
+  public Child startMain(
+      String name, Path log, Map<String, String> env, Class<?> mainClass, String... args)
+      throws IOException {
     String classpath =
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command =
-        new ArrayList<>(List.of(java, "-Xmx256m", "-cp", classpath, Main.class.getName()));
+        new ArrayList<>(List.of(java, "-Xmx256m", "-cp", classpath, mainClass.getName()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.redirectOutput(log.toFile());
@@ -155,6 +177,14 @@ public final class ChildNodes implements AutoCloseable {
       all = List.copyOf(children);
     }
     for (Child c : all) {
+      if (c.process().isAlive()) {
+        // A stopped process cannot act on SIGTERM.
+        try {
+          new ProcessBuilder("kill", "-CONT", String.valueOf(c.process().pid())).start().waitFor();
+        } catch (IOException e) {
+          // Then SIGKILL below ends it after the wait.
+        }
+      }
       c.process().destroy();
     }
     for (Child c : all) {
