@@ -181,13 +181,17 @@ final class Locks implements LockOperations {
     long every = Math.max(1, granted.toMillis() / 3);
     ScheduledFuture<?> renewal =
         timer.scheduleAtFixedRate(
-            () -> renewQuietly(r.resource()), renewNow ? 0 : every, every, TimeUnit.MILLISECONDS);
+            () -> renewQuietly(r.resource()), every, every, TimeUnit.MILLISECONDS);
     grant.start(renewal, startNanos + granted.toNanos());
     HeldLock replaced = held.put(r.resource(), grant);
     if (replaced != null) {
       replaced.end(null);
     }
     scheduleExpiry(grant);
+    if (renewNow) {
+      // Only once the grant is held: a renewal that ran before would find nothing to renew.
+      timer.execute(() -> renewQuietly(r.resource()));
+    }
     return grant;
   }
 
