@@ -580,7 +580,7 @@ public record AppConfig(
           .define(
               LIMITS_AGENT_COMMANDS,
               Type.INT,
-              256,
+              16,
               Range.between(0, 1_000_000),
               Importance.MEDIUM,
               "Commands of one agent a node holds in flight (sent, not yet answered) over HTTP;"
