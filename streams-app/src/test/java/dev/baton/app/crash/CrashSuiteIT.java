@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.app.cli.SinkCommand;
+import dev.baton.app.config.KafkaAccess;
 import dev.baton.app.crash.CommandRecord.Answer;
 import dev.baton.app.crash.CommandRecord.Kind;
 import dev.baton.app.crash.CrashInvariantChecker.Report;
@@ -407,7 +408,7 @@ class CrashSuiteIT {
     Verifier.Report report =
         new Verifier(
                 new Verifier.Settings(
-                    bootstrap,
+                    KafkaAccess.plain(bootstrap),
                     "baton.events",
                     jdbcUrl,
                     exportDir,
