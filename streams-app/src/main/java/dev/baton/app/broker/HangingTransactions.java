@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * <p>Safety: a transaction is only called hanging when the coordinator, asked <em>before</em> the
  * partition, does not list that partition in a live transaction of that producer id, and its last
  * write is older than {@code minAge} (at least the producers' transaction timeout). A coordinator
- * removes a partition from a transaction only after that partition's marker is written, so a
- * marker in flight is never mistaken for a hang; a transaction the coordinator still tracks is
- * never aborted here, whatever its age (the coordinator aborts it itself).
+ * removes a partition from a transaction only after that partition's marker is written, so a marker
+ * in flight is never mistaken for a hang; a transaction the coordinator still tracks is never
+ * aborted here, whatever its age (the coordinator aborts it itself).
  */
 public final class HangingTransactions {
 
@@ -72,8 +72,8 @@ public final class HangingTransactions {
 
   /**
    * Of the {@code open} transactions (read from the partitions after {@code tracked} was read from
-   * the coordinators), those no coordinator will complete and whose last write is older than
-   * {@code minAgeMs} at {@code nowMs}.
+   * the coordinators), those no coordinator will complete and whose last write is older than {@code
+   * minAgeMs} at {@code nowMs}.
    */
   public static List<OpenTransaction> hanging(
       Collection<OpenTransaction> open,
@@ -151,8 +151,8 @@ public final class HangingTransactions {
   }
 
   /**
-   * Finds the hanging transactions (see {@link #find}) and aborts each, logging it at WARN;
-   * returns the ones aborted.
+   * Finds the hanging transactions (see {@link #find}) and aborts each, logging it at WARN; returns
+   * the ones aborted.
    */
   public static List<OpenTransaction> abortHanging(
       Admin admin, Predicate<String> topics, Duration minAge, Duration timeout)

@@ -238,8 +238,8 @@ public final class BatonService implements AutoCloseable {
   private static final Duration HANGING_CHECK_INTERVAL = Duration.ofSeconds(5);
 
   /**
-   * Waits until the topology first runs; after {@code timeout} the node serves anyway. Every
-   * {@link #HANGING_CHECK_INTERVAL} without {@code RUNNING} it runs {@code whileRebalancing}.
+   * Waits until the topology first runs; after {@code timeout} the node serves anyway. Every {@link
+   * #HANGING_CHECK_INTERVAL} without {@code RUNNING} it runs {@code whileRebalancing}.
    */
   private static void awaitRunning(
       KafkaStreams streams, CountDownLatch running, Duration timeout, Runnable whileRebalancing) {
@@ -252,8 +252,7 @@ public final class BatonService implements AutoCloseable {
               "topology not RUNNING after {} (state {}); serving anyway", timeout, streams.state());
           return;
         }
-        if (running.await(
-            Math.min(left, HANGING_CHECK_INTERVAL.toNanos()), TimeUnit.NANOSECONDS)) {
+        if (running.await(Math.min(left, HANGING_CHECK_INTERVAL.toNanos()), TimeUnit.NANOSECONDS)) {
           return;
         }
         whileRebalancing.run();
@@ -267,10 +266,10 @@ public final class BatonService implements AutoCloseable {
    * Aborts the transactions hanging on the embedded broker's partitions: open on a partition, not
    * tracked by their transaction coordinator, older than the topology's transaction timeout. After
    * a {@code kill -9} of the node, the broker's transaction coordinator can lose track of the
-   * killed producer's last transaction (docs/reliability.md, "Restart after a crash"); its
-   * pending offset commit then keeps the topology in {@code REBALANCING} for good, on every start.
-   * Only with the embedded broker: every partition on it is this node's, so nobody else's
-   * transaction can be aborted here. Failures are logged and retried at the next check.
+   * killed producer's last transaction (docs/reliability.md, "Restart after a crash"); its pending
+   * offset commit then keeps the topology in {@code REBALANCING} for good, on every start. Only
+   * with the embedded broker: every partition on it is this node's, so nobody else's transaction
+   * can be aborted here. Failures are logged and retried at the next check.
    */
   private static void abortHangingTransactions(AppConfig c) {
     Object configured =
