@@ -31,11 +31,16 @@ import org.slf4j.LoggerFactory;
  * marker. This is what {@code kafka-transactions.sh find-hanging} and {@code abort} do by hand.
  *
  * <p>Safety: a transaction is only called hanging when the coordinator, asked <em>before</em> the
- * partition, does not list that partition in a live transaction of that producer id, and its last
- * write is older than {@code minAge} (at least the producers' transaction timeout). A coordinator
- * removes a partition from a transaction only after that partition's marker is written, so a marker
- * in flight is never mistaken for a hang; a transaction the coordinator still tracks is never
- * aborted here, whatever its age (the coordinator aborts it itself).
+ * partition, does not list that partition in a live transaction of that producer id, its last
+ * write is older than {@code minAge} (at least the producers' transaction timeout), and a second
+ * look (coordinators, then the partition, again) finds it so unchanged. A coordinator removes a
+ * partition from a transaction only after that partition's marker is written, so a marker in
+ * flight is never mistaken for a hang; a transaction that begins between the first look's two
+ * reads is tracked by its coordinator by the second look (it must be added to the transaction
+ * before the partition accepts its records). The age alone proves nothing (Kafka Streams gives
+ * its output records their input's timestamps); it only keeps the check away from fresh writes.
+ * A transaction the coordinator still tracks is never aborted here, whatever its age (the
+ * coordinator aborts it itself).
  */
 public final class HangingTransactions {
 
@@ -105,49 +110,92 @@ public final class HangingTransactions {
   }
 
   /**
-   * Reads the coordinators' transactions, then the open transactions of every partition of the
-   * topics {@code topics} accepts, and returns the hanging ones (see {@link #hanging}).
+   * The transactions of {@code first} (one look: coordinators, then partitions) that the second
+   * look, taken after it, found hanging again unchanged: same producer, epochs, start offset and
+   * last write.
+   */
+  public static List<OpenTransaction> confirmed(
+      Collection<OpenTransaction> first, Collection<OpenTransaction> second) {
+    return first.stream().filter(second::contains).toList();
+  }
+
+  /**
+   * Looks twice (coordinators, then partitions, then both again) and returns the transactions
+   * both looks found hanging (see {@link #hanging}) unchanged, on the partitions of the topics
+   * {@code topics} accepts. The second look closes the race with a transaction that begins on a
+   * partition between the first look's two reads: by the second look its coordinator tracks it.
    */
   public static List<OpenTransaction> find(
       Admin admin, Predicate<String> topics, Duration minAge, Duration timeout)
       throws InterruptedException, ExecutionException, TimeoutException {
     long ms = timeout.toMillis();
-    // Coordinators first: see the class comment for why the order matters.
+    Collection<TransactionDescription> tracked = tracked(admin, ms);
+    List<OpenTransaction> first =
+        hanging(open(admin, partitions(admin, topics, ms), ms), tracked, now(), minAge.toMillis());
+    if (first.isEmpty()) {
+      return first;
+    }
+    Collection<TransactionDescription> trackedAgain = tracked(admin, ms);
+    List<TopicPartition> suspects = first.stream().map(OpenTransaction::partition).toList();
+    List<OpenTransaction> second =
+        hanging(open(admin, suspects, ms), trackedAgain, now(), minAge.toMillis());
+    return confirmed(first, second);
+  }
+
+  private static long now() {
+    return System.currentTimeMillis();
+  }
+
+  /** Every transaction the coordinators know, described. */
+  private static Collection<TransactionDescription> tracked(Admin admin, long ms)
+      throws InterruptedException, ExecutionException, TimeoutException {
     Collection<TransactionListing> listings =
         admin.listTransactions().all().get(ms, TimeUnit.MILLISECONDS);
     List<String> ids = listings.stream().map(TransactionListing::transactionalId).toList();
-    Map<String, TransactionDescription> described =
-        ids.isEmpty()
-            ? Map.of()
-            : admin.describeTransactions(ids).all().get(ms, TimeUnit.MILLISECONDS);
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return admin.describeTransactions(ids).all().get(ms, TimeUnit.MILLISECONDS).values();
+  }
+
+  private static List<TopicPartition> partitions(Admin admin, Predicate<String> topics, long ms)
+      throws InterruptedException, ExecutionException, TimeoutException {
     Set<String> names =
         admin
             .listTopics(new ListTopicsOptions().listInternal(true))
             .names()
             .get(ms, TimeUnit.MILLISECONDS);
     List<String> wanted = names.stream().filter(topics).sorted().toList();
+    List<TopicPartition> partitions = new ArrayList<>();
     if (wanted.isEmpty()) {
-      return List.of();
+      return partitions;
     }
     Map<String, TopicDescription> descriptions =
         admin.describeTopics(wanted).allTopicNames().get(ms, TimeUnit.MILLISECONDS);
-    List<TopicPartition> partitions = new ArrayList<>();
     descriptions
         .values()
         .forEach(
             t ->
                 t.partitions()
                     .forEach(p -> partitions.add(new TopicPartition(t.name(), p.partition()))));
+    return partitions;
+  }
+
+  /** The transactions the partitions' leaders hold open. */
+  private static List<OpenTransaction> open(Admin admin, List<TopicPartition> partitions, long ms)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    List<OpenTransaction> open = new ArrayList<>();
+    if (partitions.isEmpty()) {
+      return open;
+    }
     Map<TopicPartition, DescribeProducersResult.PartitionProducerState> states =
         admin.describeProducers(partitions).all().get(ms, TimeUnit.MILLISECONDS);
-    long now = System.currentTimeMillis();
-    List<OpenTransaction> open = new ArrayList<>();
     states.forEach(
         (tp, state) ->
             state.activeProducers().stream()
                 .filter(p -> p.currentTransactionStartOffset().isPresent())
                 .forEach(p -> open.add(OpenTransaction.of(tp, p))));
-    return hanging(open, described.values(), now, minAge.toMillis());
+    return open;
   }
 
   /**

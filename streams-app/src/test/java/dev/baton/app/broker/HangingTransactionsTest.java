@@ -86,6 +86,22 @@ class HangingTransactionsTest {
   }
 
   @Test
+  void onlyATransactionTheSecondLookFindsHangingUnchangedIsConfirmed() {
+    OpenTransaction orphan = open(OFFSETS_0, 5, MIN_AGE + 1);
+    OpenTransaction nowTracked = open(COMMANDS_0, 6, MIN_AGE + 1);
+    OpenTransaction rewritten = open(new TopicPartition("baton.events", 0), 7, MIN_AGE + 1);
+    OpenTransaction rewrittenLater =
+        new OpenTransaction(rewritten.partition(), 7, 7, 3, 43L, NOW - MIN_AGE - 1);
+
+    // The second look: the coordinator tracks producer 6 by now (it is not hanging there), and
+    // producer 7's open transaction on baton.events-0 starts at another offset (a new one).
+    assertThat(
+            HangingTransactions.confirmed(
+                List.of(orphan, nowTracked, rewritten), List.of(orphan, rewrittenLater)))
+        .containsExactly(orphan);
+  }
+
+  @Test
   void theAbortUsesTheProducersEpochsAndNeverANegativeCoordinatorEpoch() {
     OpenTransaction neverCompleted = new OpenTransaction(OFFSETS_0, 5, 7, -1, 42L, NOW);
 
