@@ -31,16 +31,16 @@ import org.slf4j.LoggerFactory;
  * marker. This is what {@code kafka-transactions.sh find-hanging} and {@code abort} do by hand.
  *
  * <p>Safety: a transaction is only called hanging when the coordinator, asked <em>before</em> the
- * partition, does not list that partition in a live transaction of that producer id, its last
- * write is older than {@code minAge} (at least the producers' transaction timeout), and a second
- * look (coordinators, then the partition, again) finds it so unchanged. A coordinator removes a
- * partition from a transaction only after that partition's marker is written, so a marker in
- * flight is never mistaken for a hang; a transaction that begins between the first look's two
- * reads is tracked by its coordinator by the second look (it must be added to the transaction
- * before the partition accepts its records). The age alone proves nothing (Kafka Streams gives
- * its output records their input's timestamps); it only keeps the check away from fresh writes.
- * A transaction the coordinator still tracks is never aborted here, whatever its age (the
- * coordinator aborts it itself).
+ * partition, does not list that partition in a live transaction of that producer id, its last write
+ * is older than {@code minAge} (at least the producers' transaction timeout), and a second look
+ * (coordinators, then the partition, again) finds it so unchanged. A coordinator removes a
+ * partition from a transaction only after that partition's marker is written, so a marker in flight
+ * is never mistaken for a hang; a transaction that begins between the first look's two reads is
+ * tracked by its coordinator by the second look (it must be added to the transaction before the
+ * partition accepts its records). The age alone proves nothing (Kafka Streams gives its output
+ * records their input's timestamps); it only keeps the check away from fresh writes. A transaction
+ * the coordinator still tracks is never aborted here, whatever its age (the coordinator aborts it
+ * itself).
  */
 public final class HangingTransactions {
 
@@ -120,10 +120,10 @@ public final class HangingTransactions {
   }
 
   /**
-   * Looks twice (coordinators, then partitions, then both again) and returns the transactions
-   * both looks found hanging (see {@link #hanging}) unchanged, on the partitions of the topics
-   * {@code topics} accepts. The second look closes the race with a transaction that begins on a
-   * partition between the first look's two reads: by the second look its coordinator tracks it.
+   * Looks twice (coordinators, then partitions, then both again) and returns the transactions both
+   * looks found hanging (see {@link #hanging}) unchanged, on the partitions of the topics {@code
+   * topics} accepts. The second look closes the race with a transaction that begins on a partition
+   * between the first look's two reads: by the second look its coordinator tracks it.
    */
   public static List<OpenTransaction> find(
       Admin admin, Predicate<String> topics, Duration minAge, Duration timeout)
