@@ -6,6 +6,7 @@ import dev.baton.app.auth.TokenLog;
 import dev.baton.app.auth.TokenRegistry;
 import dev.baton.app.auth.TokenWriter;
 import dev.baton.app.broker.EmbeddedKafkaBroker;
+import dev.baton.app.broker.HangingTransactions;
 import dev.baton.app.config.AppConfig;
 import dev.baton.app.feed.EventFeed;
 import dev.baton.app.feed.FeedSettings;
@@ -25,10 +26,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,7 +130,9 @@ public final class BatonService implements AutoCloseable {
         parts.start(
             "the HTTP API",
             () -> HttpApi.start(c, streams, client, statusesOf(sinks), feed, tokens, metrics));
-    awaitRunning(streams, running, options.startTimeout());
+    Runnable whileRebalancing =
+        options.embeddedBroker() ? () -> abortHangingTransactions(c) : () -> {};
+    awaitRunning(streams, running, options.startTimeout(), whileRebalancing);
     AuditSink audit = parts.start("the audit sink", () -> AuditSink.startIfEnabled(c, metrics));
     if (audit != null) {
       sinks.add(audit::status);
@@ -226,17 +234,70 @@ public final class BatonService implements AutoCloseable {
     return streams;
   }
 
-  /** Waits until the topology first runs; after {@code timeout} the node serves anyway. */
-  private static void awaitRunning(KafkaStreams streams, CountDownLatch running, Duration timeout) {
+  /** How often a start-up that waits for the topology looks for hanging transactions. */
+  private static final Duration HANGING_CHECK_INTERVAL = Duration.ofSeconds(5);
+
+  /**
+   * Waits until the topology first runs; after {@code timeout} the node serves anyway. Every {@link
+   * #HANGING_CHECK_INTERVAL} without {@code RUNNING} it runs {@code whileRebalancing}.
+   */
+  private static void awaitRunning(
+      KafkaStreams streams, CountDownLatch running, Duration timeout, Runnable whileRebalancing) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     try {
-      if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn(
-            "topology not RUNNING after {} (state {}); serving anyway", timeout, streams.state());
+      while (true) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          LOG.warn(
+              "topology not RUNNING after {} (state {}); serving anyway", timeout, streams.state());
+          return;
+        }
+        if (running.await(Math.min(left, HANGING_CHECK_INTERVAL.toNanos()), TimeUnit.NANOSECONDS)) {
+          return;
+        }
+        whileRebalancing.run();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
+
+  /**
+   * Aborts the transactions hanging on the embedded broker's partitions: open on a partition, not
+   * tracked by their transaction coordinator, older than the topology's transaction timeout. After
+   * a {@code kill -9} of the node, the broker's transaction coordinator can lose track of the
+   * killed producer's last transaction (docs/reliability.md, "Restart after a crash"); its pending
+   * offset commit then keeps the topology in {@code REBALANCING} for good, on every start. Only
+   * with the embedded broker: every partition on it is this node's, so nobody else's transaction
+   * can be aborted here. Failures are logged and retried at the next check.
+   */
+  private static void abortHangingTransactions(AppConfig c) {
+    Object configured =
+        StreamsSettings.of(c)
+            .get(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
+    Duration minAge =
+        Duration.ofMillis(
+            configured == null
+                ? STREAMS_EOS_TRANSACTION_TIMEOUT_MS
+                : Long.parseLong(configured.toString()));
+    try (Admin admin = Admin.create(c.kafkaClientSettings())) {
+      List<HangingTransactions.OpenTransaction> aborted =
+          HangingTransactions.abortHanging(admin, topic -> true, minAge, Duration.ofSeconds(10));
+      if (!aborted.isEmpty()) {
+        LOG.warn(
+            "aborted {} hanging transaction(s) left by the previous run; the topology can now"
+                + " read its committed offsets",
+            aborted.size());
+      }
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      LOG.warn("could not check the embedded broker for hanging transactions: {}", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Kafka Streams' producer {@code transaction.timeout.ms} under exactly-once, its default. */
+  private static final long STREAMS_EOS_TRANSACTION_TIMEOUT_MS = 10_000;
 
   public KafkaStreams streams() {
     return streams;

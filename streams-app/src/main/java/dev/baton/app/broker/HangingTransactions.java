@@ -1,0 +1,230 @@
+package dev.baton.app.broker;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.AbortTransactionOptions;
+import org.apache.kafka.clients.admin.AbortTransactionSpec;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeProducersResult;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.ProducerState;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds and aborts hanging transactions: a transaction open on a partition (the partition's leader
+ * keeps it open, so {@code read_committed} readers and stable offset fetches stop at it) that its
+ * transaction coordinator does not track, so no coordinator will ever write its commit or abort
+ * marker. This is what {@code kafka-transactions.sh find-hanging} and {@code abort} do by hand.
+ *
+ * <p>Safety: a transaction is only called hanging when the coordinator, asked <em>before</em> the
+ * partition, does not list that partition in a live transaction of that producer id, its last write
+ * is older than {@code minAge} (at least the producers' transaction timeout), and a second look
+ * (coordinators, then the partition, again) finds it so unchanged. A coordinator removes a
+ * partition from a transaction only after that partition's marker is written, so a marker in flight
+ * is never mistaken for a hang; a transaction that begins between the first look's two reads is
+ * tracked by its coordinator by the second look (it must be added to the transaction before the
+ * partition accepts its records). The age alone proves nothing (Kafka Streams gives its output
+ * records their input's timestamps); it only keeps the check away from fresh writes. A transaction
+ * the coordinator still tracks is never aborted here, whatever its age (the coordinator aborts it
+ * itself).
+ */
+public final class HangingTransactions {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HangingTransactions.class);
+
+  /** A transaction a partition's leader holds open for a producer. */
+  public record OpenTransaction(
+      TopicPartition partition,
+      long producerId,
+      int producerEpoch,
+      int coordinatorEpoch,
+      long startOffset,
+      long lastTimestamp) {
+
+    static OpenTransaction of(TopicPartition partition, ProducerState state) {
+      return new OpenTransaction(
+          partition,
+          state.producerId(),
+          state.producerEpoch(),
+          state.coordinatorEpoch().orElse(-1),
+          state.currentTransactionStartOffset().orElse(-1),
+          state.lastTimestamp());
+    }
+
+    AbortTransactionSpec abortSpec() {
+      // A producer that never completed a transaction has no coordinator epoch yet (-1): 0 is
+      // less than or equal to any epoch a coordinator can have, so the marker is accepted.
+      return new AbortTransactionSpec(
+          partition, producerId, (short) producerEpoch, Math.max(0, coordinatorEpoch));
+    }
+  }
+
+  private HangingTransactions() {}
+
+  /**
+   * Of the {@code open} transactions (read from the partitions after {@code tracked} was read from
+   * the coordinators), those no coordinator will complete and whose last write is older than {@code
+   * minAgeMs} at {@code nowMs}.
+   */
+  public static List<OpenTransaction> hanging(
+      Collection<OpenTransaction> open,
+      Collection<TransactionDescription> tracked,
+      long nowMs,
+      long minAgeMs) {
+    List<OpenTransaction> result = new ArrayList<>();
+    for (OpenTransaction t : open) {
+      boolean trackedByCoordinator =
+          tracked.stream()
+              .anyMatch(
+                  d ->
+                      d.producerId() == t.producerId()
+                          && isLive(d.state())
+                          && d.topicPartitions().contains(t.partition()));
+      if (!trackedByCoordinator && nowMs - t.lastTimestamp() > minAgeMs) {
+        result.add(t);
+      }
+    }
+    return result;
+  }
+
+  /** States in which a coordinator still owes a partition of the transaction its marker. */
+  private static boolean isLive(TransactionState state) {
+    return switch (state) {
+      case ONGOING, PREPARE_COMMIT, PREPARE_ABORT, PREPARE_EPOCH_FENCE -> true;
+      default -> false;
+    };
+  }
+
+  /**
+   * The transactions of {@code first} (one look: coordinators, then partitions) that the second
+   * look, taken after it, found hanging again unchanged: same producer, epochs, start offset and
+   * last write.
+   */
+  public static List<OpenTransaction> confirmed(
+      Collection<OpenTransaction> first, Collection<OpenTransaction> second) {
+    return first.stream().filter(second::contains).toList();
+  }
+
+  /**
+   * Looks twice (coordinators, then partitions, then both again) and returns the transactions both
+   * looks found hanging (see {@link #hanging}) unchanged, on the partitions of the topics {@code
+   * topics} accepts. The second look closes the race with a transaction that begins on a partition
+   * between the first look's two reads: by the second look its coordinator tracks it.
+   */
+  public static List<OpenTransaction> find(
+      Admin admin, Predicate<String> topics, Duration minAge, Duration timeout)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long ms = timeout.toMillis();
+    Collection<TransactionDescription> tracked = tracked(admin, ms);
+    List<OpenTransaction> first =
+        hanging(open(admin, partitions(admin, topics, ms), ms), tracked, now(), minAge.toMillis());
+    if (first.isEmpty()) {
+      return first;
+    }
+    Collection<TransactionDescription> trackedAgain = tracked(admin, ms);
+    List<TopicPartition> suspects = first.stream().map(OpenTransaction::partition).toList();
+    List<OpenTransaction> second =
+        hanging(open(admin, suspects, ms), trackedAgain, now(), minAge.toMillis());
+    return confirmed(first, second);
+  }
+
+  private static long now() {
+    return System.currentTimeMillis();
+  }
+
+  /** Every transaction the coordinators know, described. */
+  private static Collection<TransactionDescription> tracked(Admin admin, long ms)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    Collection<TransactionListing> listings =
+        admin.listTransactions().all().get(ms, TimeUnit.MILLISECONDS);
+    List<String> ids = listings.stream().map(TransactionListing::transactionalId).toList();
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return admin.describeTransactions(ids).all().get(ms, TimeUnit.MILLISECONDS).values();
+  }
+
+  private static List<TopicPartition> partitions(Admin admin, Predicate<String> topics, long ms)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    Set<String> names =
+        admin
+            .listTopics(new ListTopicsOptions().listInternal(true))
+            .names()
+            .get(ms, TimeUnit.MILLISECONDS);
+    List<String> wanted = names.stream().filter(topics).sorted().toList();
+    List<TopicPartition> partitions = new ArrayList<>();
+    if (wanted.isEmpty()) {
+      return partitions;
+    }
+    Map<String, TopicDescription> descriptions =
+        admin.describeTopics(wanted).allTopicNames().get(ms, TimeUnit.MILLISECONDS);
+    descriptions
+        .values()
+        .forEach(
+            t ->
+                t.partitions()
+                    .forEach(p -> partitions.add(new TopicPartition(t.name(), p.partition()))));
+    return partitions;
+  }
+
+  /** The transactions the partitions' leaders hold open. */
+  private static List<OpenTransaction> open(Admin admin, List<TopicPartition> partitions, long ms)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    List<OpenTransaction> open = new ArrayList<>();
+    if (partitions.isEmpty()) {
+      return open;
+    }
+    Map<TopicPartition, DescribeProducersResult.PartitionProducerState> states =
+        admin.describeProducers(partitions).all().get(ms, TimeUnit.MILLISECONDS);
+    states.forEach(
+        (tp, state) ->
+            state.activeProducers().stream()
+                .filter(p -> p.currentTransactionStartOffset().isPresent())
+                .forEach(p -> open.add(OpenTransaction.of(tp, p))));
+    return open;
+  }
+
+  /**
+   * Finds the hanging transactions (see {@link #find}) and aborts each, logging it at WARN; returns
+   * the ones aborted.
+   */
+  public static List<OpenTransaction> abortHanging(
+      Admin admin, Predicate<String> topics, Duration minAge, Duration timeout)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    List<OpenTransaction> hanging = find(admin, topics, minAge, timeout);
+    List<OpenTransaction> aborted = new ArrayList<>();
+    for (OpenTransaction t : hanging) {
+      LOG.warn(
+          "aborting a hanging transaction on {}: producer id {}, epoch {}, coordinator epoch {},"
+              + " open since offset {}, last write {} ms ago; its transaction coordinator does not"
+              + " track it, so it would block read_committed reads and committed-offset fetches"
+              + " forever",
+          t.partition(),
+          t.producerId(),
+          t.producerEpoch(),
+          t.coordinatorEpoch(),
+          t.startOffset(),
+          System.currentTimeMillis() - t.lastTimestamp());
+      admin
+          .abortTransaction(t.abortSpec(), new AbortTransactionOptions())
+          .all()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      aborted.add(t);
+    }
+    return aborted;
+  }
+}

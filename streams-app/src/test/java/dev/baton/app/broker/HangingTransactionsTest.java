@@ -1,0 +1,113 @@
+package dev.baton.app.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.app.broker.HangingTransactions.OpenTransaction;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+class HangingTransactionsTest {
+
+  private static final TopicPartition OFFSETS_0 = new TopicPartition("__consumer_offsets", 0);
+  private static final TopicPartition COMMANDS_0 = new TopicPartition("baton.commands", 0);
+  private static final long NOW = 1_000_000L;
+  private static final long MIN_AGE = 10_000L;
+
+  private static OpenTransaction open(TopicPartition tp, long producerId, long ageMs) {
+    return new OpenTransaction(tp, producerId, 7, 3, 42L, NOW - ageMs);
+  }
+
+  private static TransactionDescription tracked(
+      long producerId, TransactionState state, TopicPartition... partitions) {
+    return new TransactionDescription(
+        1, state, producerId, 7, 10_000, OptionalLong.of(NOW - 60_000), Set.of(partitions));
+  }
+
+  @Test
+  void aTransactionNoCoordinatorKnowsIsHangingOnceOlderThanTheMinimumAge() {
+    OpenTransaction old = open(OFFSETS_0, 5, MIN_AGE + 1);
+    OpenTransaction young = open(COMMANDS_0, 5, MIN_AGE - 1);
+
+    assertThat(HangingTransactions.hanging(List.of(old, young), List.of(), NOW, MIN_AGE))
+        .containsExactly(old);
+  }
+
+  @Test
+  void aTransactionItsCoordinatorStillTracksIsNeverAbortedWhateverItsAge() {
+    OpenTransaction veryOld = open(OFFSETS_0, 5, 3_600_000);
+
+    for (TransactionState live :
+        List.of(
+            TransactionState.ONGOING,
+            TransactionState.PREPARE_ABORT,
+            TransactionState.PREPARE_COMMIT,
+            TransactionState.PREPARE_EPOCH_FENCE)) {
+      assertThat(
+              HangingTransactions.hanging(
+                  List.of(veryOld), List.of(tracked(5, live, OFFSETS_0)), NOW, MIN_AGE))
+          .as("coordinator state %s", live)
+          .isEmpty();
+    }
+  }
+
+  @Test
+  void aCoordinatorThatFinishedTheTransactionOrTracksAnotherPartitionDoesNotCoverIt() {
+    OpenTransaction open = open(OFFSETS_0, 5, MIN_AGE + 1);
+
+    // Completed: the coordinator has written every marker it knows of; this one it never will.
+    assertThat(
+            HangingTransactions.hanging(
+                List.of(open),
+                List.of(tracked(5, TransactionState.COMPLETE_ABORT, OFFSETS_0)),
+                NOW,
+                MIN_AGE))
+        .containsExactly(open);
+    // Ongoing, but without this partition: the coordinator will not send it a marker.
+    assertThat(
+            HangingTransactions.hanging(
+                List.of(open),
+                List.of(tracked(5, TransactionState.ONGOING, COMMANDS_0)),
+                NOW,
+                MIN_AGE))
+        .containsExactly(open);
+    // The partition, but under another producer id (the transactional id moved on).
+    assertThat(
+            HangingTransactions.hanging(
+                List.of(open),
+                List.of(tracked(6, TransactionState.ONGOING, OFFSETS_0)),
+                NOW,
+                MIN_AGE))
+        .containsExactly(open);
+  }
+
+  @Test
+  void onlyATransactionTheSecondLookFindsHangingUnchangedIsConfirmed() {
+    OpenTransaction orphan = open(OFFSETS_0, 5, MIN_AGE + 1);
+    OpenTransaction nowTracked = open(COMMANDS_0, 6, MIN_AGE + 1);
+    OpenTransaction rewritten = open(new TopicPartition("baton.events", 0), 7, MIN_AGE + 1);
+    OpenTransaction rewrittenLater =
+        new OpenTransaction(rewritten.partition(), 7, 7, 3, 43L, NOW - MIN_AGE - 1);
+
+    // The second look: the coordinator tracks producer 6 by now (it is not hanging there), and
+    // producer 7's open transaction on baton.events-0 starts at another offset (a new one).
+    assertThat(
+            HangingTransactions.confirmed(
+                List.of(orphan, nowTracked, rewritten), List.of(orphan, rewrittenLater)))
+        .containsExactly(orphan);
+  }
+
+  @Test
+  void theAbortUsesTheProducersEpochsAndNeverANegativeCoordinatorEpoch() {
+    OpenTransaction neverCompleted = new OpenTransaction(OFFSETS_0, 5, 7, -1, 42L, NOW);
+
+    assertThat(neverCompleted.abortSpec().producerId()).isEqualTo(5);
+    assertThat(neverCompleted.abortSpec().producerEpoch()).isEqualTo((short) 7);
+    assertThat(neverCompleted.abortSpec().coordinatorEpoch()).isZero();
+    assertThat(neverCompleted.abortSpec().topicPartition()).isEqualTo(OFFSETS_0);
+  }
+}
