@@ -137,10 +137,23 @@ public final class BatonMetrics implements AutoCloseable {
    * {@code REBALANCING}. Call before {@code streams.start()}.
    */
   public StreamsStateMetrics streams(KafkaStreams streams) {
-    KafkaStreamsMetrics binder =
-        new KafkaStreamsMetrics(streams, List.of(), kafkaRefresh(), KAFKA_REFRESH);
-    binder.bindTo(registry);
-    closeables.add(binder);
+    return streams(streams, true);
+  }
+
+  /**
+   * As {@link #streams(KafkaStreams)}; Kafka Streams' own metrics (and its clients') are bound only
+   * when {@code bindKafkaMetrics}. With transactional state stores they must not be: the binder
+   * reads every Kafka metric from its own thread, and the stores' uncommitted-bytes gauge reads a
+   * RocksDB write batch natively, which crashed the JVM (SIGSEGV in {@code WriteBatch.getDataSize})
+   * when a task closed meanwhile (found by the crash suite).
+   */
+  public StreamsStateMetrics streams(KafkaStreams streams, boolean bindKafkaMetrics) {
+    if (bindKafkaMetrics) {
+      KafkaStreamsMetrics binder =
+          new KafkaStreamsMetrics(streams, List.of(), kafkaRefresh(), KAFKA_REFRESH);
+      binder.bindTo(registry);
+      closeables.add(binder);
+    }
     return new StreamsStateMetrics(registry, startedNanos);
   }
 

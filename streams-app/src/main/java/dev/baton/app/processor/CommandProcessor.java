@@ -317,8 +317,9 @@ public final class CommandProcessor implements Processor<String, byte[], String,
       }
       send(reply.outcome(), reply.replyTo());
       if (!reply.answer()) {
+        // The same outcome to each retry's partition too; counted once (in send above).
         for (ReplyTo retry : routes.take(reply.outcome().commandId(), reply.replyTo())) {
-          send(reply.outcome(), retry);
+          forward(reply.outcome(), retry);
         }
       }
     }
@@ -335,6 +336,10 @@ public final class CommandProcessor implements Processor<String, byte[], String,
 
   private void send(Outcome outcome, ReplyTo replyTo) {
     metrics.sent(outcome);
+    forward(outcome, replyTo);
+  }
+
+  private void forward(Outcome outcome, ReplyTo replyTo) {
     context.forward(
         new Record<String, Object>(
             outcome.commandId(),

@@ -176,9 +176,10 @@ class MetricsIT {
     assertThat(node.gauge("baton_streams_state", Map.of("state", "REBALANCING"))).isZero();
     assertThat(node.histogramCount("baton_streams_rebalance_seconds", Map.of())).isPositive();
     // Kafka Streams and client metrics, the JVM.
-    assertThat(node.familiesStartingWith("kafka_stream_")).isNotEmpty();
+    // With transactional state stores (the default) Kafka Streams' own metrics are not bound:
+    // reading the stores' native gauges from another thread crashed the JVM (BatonMetrics.streams).
+    assertThat(node.familiesStartingWith("kafka_stream_")).isEmpty();
     assertThat(node.familiesStartingWith("kafka_consumer_")).isNotEmpty();
-    assertThat(node.familiesStartingWith("kafka_producer_")).isNotEmpty();
     assertThat(node.families).containsKeys("jvm_memory_used_bytes", "jvm_threads_live_threads");
     // Low cardinality: no workspace, agent, task or resource ever becomes a label.
     assertThat(node.labelValues())
