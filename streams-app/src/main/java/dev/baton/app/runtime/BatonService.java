@@ -131,7 +131,7 @@ public final class BatonService implements AutoCloseable {
             "the HTTP API",
             () -> HttpApi.start(c, streams, client, statusesOf(sinks), feed, tokens, metrics));
     Runnable whileRebalancing =
-        options.embeddedBroker() ? () -> abortHangingTransactions(c) : () -> {};
+        options.embeddedBroker() ? () -> reportHangingTransactions(c) : () -> {};
     awaitRunning(streams, running, options.startTimeout(), whileRebalancing);
     AuditSink audit = parts.start("the audit sink", () -> AuditSink.startIfEnabled(c, metrics));
     if (audit != null) {
@@ -273,7 +273,7 @@ public final class BatonService implements AutoCloseable {
    * with the embedded broker: every partition on it is this node's, so nobody else's transaction
    * can be aborted here. Failures are logged and retried at the next check.
    */
-  private static void abortHangingTransactions(AppConfig c) {
+  private static void reportHangingTransactions(AppConfig c) {
     Object configured =
         StreamsSettings.of(c)
             .get(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
@@ -283,13 +283,19 @@ public final class BatonService implements AutoCloseable {
                 ? STREAMS_EOS_TRANSACTION_TIMEOUT_MS
                 : Long.parseLong(configured.toString()));
     try (Admin admin = Admin.create(c.kafkaClientSettings())) {
-      List<HangingTransactions.OpenTransaction> aborted =
-          HangingTransactions.abortHanging(admin, topic -> true, minAge, Duration.ofSeconds(10));
-      if (!aborted.isEmpty()) {
-        LOG.warn(
-            "aborted {} hanging transaction(s) left by the previous run; the topology can now"
-                + " read its committed offsets",
-            aborted.size());
+      // Reported, never aborted: the coordinator may have decided to COMMIT a transaction whose
+      // markers were dropped on some partitions (KAFKA-20734), and aborting it there loses data
+      // the node acknowledged (the crash suite showed it). See docs/operations.md for the repair.
+      List<HangingTransactions.OpenTransaction> hanging =
+          HangingTransactions.find(admin, topic -> true, minAge, Duration.ofSeconds(10));
+      for (HangingTransactions.OpenTransaction t : hanging) {
+        LOG.error(
+            "the topology cannot start: a transaction of the previous run hangs on {} (producer"
+                + " {}); its transaction coordinator no longer tracks it. Baton does not abort it"
+                + " (it may have been committed); see docs/operations.md, 'Hanging transactions after a"
+                + " crash'",
+            t.partition(),
+            t);
       }
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       LOG.warn("could not check the embedded broker for hanging transactions: {}", e.toString());
