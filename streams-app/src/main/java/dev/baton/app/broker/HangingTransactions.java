@@ -1,17 +1,17 @@
 package dev.baton.app.broker;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.admin.AbortTransactionOptions;
-import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeProducersResult;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
@@ -20,15 +20,18 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds and aborts hanging transactions: a transaction open on a partition (the partition's leader
- * keeps it open, so {@code read_committed} readers and stable offset fetches stop at it) that its
- * transaction coordinator does not track, so no coordinator will ever write its commit or abort
- * marker. This is what {@code kafka-transactions.sh find-hanging} and {@code abort} do by hand.
+ * Finds and completes hanging transactions: a transaction open on a partition (the partition's
+ * leader keeps it open, so {@code read_committed} readers and stable offset fetches stop at it)
+ * that its transaction coordinator does not track, so no coordinator will ever write its commit or
+ * abort marker. {@code kafka-transactions.sh find-hanging} finds them too, but its {@code abort}
+ * aborts whatever the coordinator decided; {@link #completeHanging} writes the marker the
+ * coordinator decided, read from its log.
  *
  * <p>Safety: a transaction is only called hanging when the coordinator, asked <em>before</em> the
  * partition, does not list that partition in a live transaction of that producer id, its last write
@@ -40,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * partition accepts its records). The age alone proves nothing (Kafka Streams gives its output
  * records their input's timestamps); it only keeps the check away from fresh writes. A transaction
  * the coordinator still tracks is never aborted here, whatever its age (the coordinator aborts it
- * itself).
+ * itself), and none is completed without its coordinator's recorded decision.
  */
 public final class HangingTransactions {
 
@@ -65,11 +68,12 @@ public final class HangingTransactions {
           state.lastTimestamp());
     }
 
-    AbortTransactionSpec abortSpec() {
-      // A producer that never completed a transaction has no coordinator epoch yet (-1): 0 is
-      // less than or equal to any epoch a coordinator can have, so the marker is accepted.
-      return new AbortTransactionSpec(
-          partition, producerId, (short) producerEpoch, Math.max(0, coordinatorEpoch));
+    /**
+     * The coordinator epoch a marker for this transaction carries: the partition's, or 0 when the
+     * producer never completed a transaction there (-1), which is not above any coordinator's.
+     */
+    int markerCoordinatorEpoch() {
+      return Math.max(0, coordinatorEpoch);
     }
   }
 
@@ -198,33 +202,90 @@ public final class HangingTransactions {
     return open;
   }
 
+  /** What became of a hanging transaction: the marker written, or why none was. */
+  public record Repair(OpenTransaction transaction, Optional<Boolean> committed, String detail) {
+
+    /** Whether a marker was written. */
+    public boolean completed() {
+      return committed.isPresent();
+    }
+  }
+
   /**
-   * Finds the hanging transactions (see {@link #find}) and aborts each, logging it at WARN; returns
-   * the ones aborted.
+   * Finds the hanging transactions (see {@link #find}) and completes each as its coordinator
+   * decided, read from the coordinators' log ({@link TransactionDecisions}): a commit marker where
+   * it decided to commit, an abort marker where it decided to abort. A transaction whose decision
+   * the log does not show is left alone (logged at ERROR): guessing either way can lose or revive
+   * data. Returns one repair per hanging transaction.
    */
-  public static List<OpenTransaction> abortHanging(
-      Admin admin, Predicate<String> topics, Duration minAge, Duration timeout)
+  public static List<Repair> completeHanging(
+      Admin admin,
+      Map<String, Object> clientSettings,
+      Predicate<String> topics,
+      Duration minAge,
+      Duration timeout)
       throws InterruptedException, ExecutionException, TimeoutException {
     List<OpenTransaction> hanging = find(admin, topics, minAge, timeout);
-    List<OpenTransaction> aborted = new ArrayList<>();
+    if (hanging.isEmpty()) {
+      return List.of();
+    }
+    List<TransactionDecisions.Entry> log = TransactionDecisions.read(clientSettings, timeout);
+    List<Repair> repairs = new ArrayList<>();
     for (OpenTransaction t : hanging) {
+      Optional<TransactionDecisions.Decision> decision = TransactionDecisions.decisionFor(t, log);
+      if (decision.isEmpty()) {
+        LOG.error(
+            "a transaction hangs on {} ({}) and the coordinators' log shows no decision for it;"
+                + " it is left open: see docs/operations.md, 'Hanging transactions after a crash'",
+            t.partition(),
+            t);
+        repairs.add(
+            new Repair(t, Optional.empty(), "no decision in " + TransactionDecisions.TOPIC));
+        continue;
+      }
+      boolean commit = decision.get().commit();
+      try {
+        TransactionMarkers.write(
+            leader(admin, t.partition(), timeout),
+            t.partition(),
+            t.producerId(),
+            (short) t.producerEpoch(),
+            t.markerCoordinatorEpoch(),
+            commit,
+            (int) timeout.toMillis());
+      } catch (IOException e) {
+        LOG.error(
+            "could not complete the transaction hanging on {}: {}", t.partition(), e.toString());
+        repairs.add(new Repair(t, Optional.empty(), e.toString()));
+        continue;
+      }
       LOG.warn(
-          "aborting a hanging transaction on {}: producer id {}, epoch {}, coordinator epoch {},"
-              + " open since offset {}, last write {} ms ago; its transaction coordinator does not"
-              + " track it, so it would block read_committed reads and committed-offset fetches"
-              + " forever",
+          "completed a hanging transaction on {} as its coordinator decided ({}): transactional"
+              + " id {}, producer id {}, epoch {}, open since offset {}; the coordinator had"
+              + " dropped this partition's marker (KAFKA-20734)",
           t.partition(),
+          commit ? "COMMIT" : "ABORT",
+          decision.get().transactionalId(),
           t.producerId(),
           t.producerEpoch(),
-          t.coordinatorEpoch(),
-          t.startOffset(),
-          System.currentTimeMillis() - t.lastTimestamp());
-      admin
-          .abortTransaction(t.abortSpec(), new AbortTransactionOptions())
-          .all()
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      aborted.add(t);
+          t.startOffset());
+      repairs.add(new Repair(t, Optional.of(commit), decision.get().transactionalId()));
     }
-    return aborted;
+    return repairs;
+  }
+
+  private static Node leader(Admin admin, TopicPartition partition, Duration timeout)
+      throws InterruptedException, ExecutionException, TimeoutException, IOException {
+    TopicDescription topic =
+        admin
+            .describeTopics(List.of(partition.topic()))
+            .allTopicNames()
+            .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .get(partition.topic());
+    Node leader = topic.partitions().get(partition.partition()).leader();
+    if (leader == null || leader.isEmpty()) {
+      throw new IOException(partition + " has no leader");
+    }
+    return leader;
   }
 }

@@ -131,7 +131,7 @@ public final class BatonService implements AutoCloseable {
             "the HTTP API",
             () -> HttpApi.start(c, streams, client, statusesOf(sinks), feed, tokens, metrics));
     Runnable whileRebalancing =
-        options.embeddedBroker() ? () -> reportHangingTransactions(c) : () -> {};
+        options.embeddedBroker() ? () -> completeHangingTransactions(c) : () -> {};
     awaitRunning(streams, running, options.startTimeout(), whileRebalancing);
     AuditSink audit = parts.start("the audit sink", () -> AuditSink.startIfEnabled(c, metrics));
     if (audit != null) {
@@ -265,15 +265,17 @@ public final class BatonService implements AutoCloseable {
   }
 
   /**
-   * Aborts the transactions hanging on the embedded broker's partitions: open on a partition, not
-   * tracked by their transaction coordinator, older than the topology's transaction timeout. After
-   * a {@code kill -9} of the node, the broker's transaction coordinator can lose track of the
-   * killed producer's last transaction (docs/reliability.md, "Restart after a crash"); its pending
-   * offset commit then keeps the topology in {@code REBALANCING} for good, on every start. Only
-   * with the embedded broker: every partition on it is this node's, so nobody else's transaction
-   * can be aborted here. Failures are logged and retried at the next check.
+   * Completes the transactions hanging on the embedded broker's partitions: open on a partition,
+   * not tracked by their transaction coordinator, older than the topology's transaction timeout.
+   * After a {@code kill -9} of the node, the restarted broker's transaction coordinator can
+   * complete the killed producer's last transaction without writing some of its markers
+   * (KAFKA-20734); its pending offset commit then keeps the topology in {@code REBALANCING} for
+   * good, on every start. Each is completed as its coordinator decided, read from the coordinators'
+   * log ({@link HangingTransactions#completeHanging}); one whose decision is not there is left open
+   * and logged at ERROR. Only with the embedded broker: every partition on it is this node's.
+   * Failures are logged and retried at the next check.
    */
-  private static void reportHangingTransactions(AppConfig c) {
+  private static void completeHangingTransactions(AppConfig c) {
     Object configured =
         StreamsSettings.of(c)
             .get(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
@@ -283,20 +285,8 @@ public final class BatonService implements AutoCloseable {
                 ? STREAMS_EOS_TRANSACTION_TIMEOUT_MS
                 : Long.parseLong(configured.toString()));
     try (Admin admin = Admin.create(c.kafkaClientSettings())) {
-      // Reported, never aborted: the coordinator may have decided to COMMIT a transaction whose
-      // markers were dropped on some partitions (KAFKA-20734), and aborting it there loses data
-      // the node acknowledged (the crash suite showed it). See docs/operations.md for the repair.
-      List<HangingTransactions.OpenTransaction> hanging =
-          HangingTransactions.find(admin, topic -> true, minAge, Duration.ofSeconds(10));
-      for (HangingTransactions.OpenTransaction t : hanging) {
-        LOG.error(
-            "the topology cannot start: a transaction of the previous run hangs on {} (producer"
-                + " {}); its transaction coordinator no longer tracks it. Baton does not abort it"
-                + " (it may have been committed); see docs/operations.md, 'Hanging transactions after a"
-                + " crash'",
-            t.partition(),
-            t);
-      }
+      HangingTransactions.completeHanging(
+          admin, c.kafkaClientSettings(), topic -> true, minAge, Duration.ofSeconds(10));
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       LOG.warn("could not check the embedded broker for hanging transactions: {}", e.toString());
     } catch (InterruptedException e) {

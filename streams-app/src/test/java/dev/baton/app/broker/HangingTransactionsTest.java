@@ -102,12 +102,10 @@ class HangingTransactionsTest {
   }
 
   @Test
-  void theAbortUsesTheProducersEpochsAndNeverANegativeCoordinatorEpoch() {
-    OpenTransaction neverCompleted = new OpenTransaction(OFFSETS_0, 5, 7, -1, 42L, NOW);
-
-    assertThat(neverCompleted.abortSpec().producerId()).isEqualTo(5);
-    assertThat(neverCompleted.abortSpec().producerEpoch()).isEqualTo((short) 7);
-    assertThat(neverCompleted.abortSpec().coordinatorEpoch()).isZero();
-    assertThat(neverCompleted.abortSpec().topicPartition()).isEqualTo(OFFSETS_0);
+  void aMarkerNeverCarriesANegativeCoordinatorEpoch() {
+    assertThat(new OpenTransaction(OFFSETS_0, 5, 7, -1, 42L, NOW).markerCoordinatorEpoch())
+        .isZero();
+    assertThat(new OpenTransaction(OFFSETS_0, 5, 7, 3, 42L, NOW).markerCoordinatorEpoch())
+        .isEqualTo(3);
   }
 }
