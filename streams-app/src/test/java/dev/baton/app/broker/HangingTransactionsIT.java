@@ -17,12 +17,15 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -77,11 +80,16 @@ class HangingTransactionsIT {
       TopicPartition tp = new TopicPartition(TOPIC, 0);
       for (boolean commit : new boolean[] {true, false, true}) {
         OpenTransaction open;
+        OpenTransaction offsets;
         try (KafkaProducer<String, String> producer = transactional(broker, "it-" + commit)) {
           producer.initTransactions();
           producer.beginTransaction();
           producer.send(new ProducerRecord<>(TOPIC, 0, "k", "v")).get();
+          // As Kafka Streams does: the input's offsets committed in the same transaction.
+          producer.sendOffsetsToTransaction(
+              Map.of(tp, new OffsetAndMetadata(1)), new ConsumerGroupMetadata("it-group"));
           open = openOn(admin, tp, producer);
+          offsets = openOnOffsets(admin, producer);
           if (commit) {
             producer.commitTransaction();
           } else {
@@ -93,6 +101,9 @@ class HangingTransactionsIT {
 
         assertThat(TransactionDecisions.decisionFor(open, log).map(Decision::commit))
             .as("the coordinator's decision for %s", open)
+            .contains(commit);
+        assertThat(TransactionDecisions.decisionFor(offsets, log).map(Decision::commit))
+            .as("the coordinator's decision for the offset commit %s", offsets)
             .contains(commit);
       }
     }
@@ -153,6 +164,34 @@ class HangingTransactionsIT {
             .findFirst()
             .orElseThrow();
     return OpenTransaction.of(tp, open);
+  }
+
+  /** The transaction {@code producer} holds open on a partition of {@code __consumer_offsets}. */
+  private static OpenTransaction openOnOffsets(Admin admin, KafkaProducer<String, String> producer)
+      throws Exception {
+    producer.flush();
+    List<TopicPartition> partitions =
+        admin
+            .describeTopics(List.of(Topic.GROUP_METADATA_TOPIC_NAME))
+            .allTopicNames()
+            .get()
+            .get(Topic.GROUP_METADATA_TOPIC_NAME)
+            .partitions()
+            .stream()
+            .map(p -> new TopicPartition(Topic.GROUP_METADATA_TOPIC_NAME, p.partition()))
+            .toList();
+    List<OpenTransaction> open = new ArrayList<>();
+    admin
+        .describeProducers(partitions)
+        .all()
+        .get()
+        .forEach(
+            (tp, state) ->
+                state.activeProducers().stream()
+                    .filter(p -> p.currentTransactionStartOffset().isPresent())
+                    .forEach(p -> open.add(OpenTransaction.of(tp, p))));
+    assertThat(open).as("the pending offset commit").hasSize(1);
+    return open.get(0);
   }
 
   /**

@@ -107,7 +107,21 @@ class NodeRestartIT {
         Launch.summary(afterKill),
         afterStop.size(),
         Launch.summary(afterStop));
+    printHangingTransactionRepairs();
     assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(kills * 5 + graceful);
+  }
+
+  /**
+   * The nodes' lines about hanging transactions (KAFKA-20734), to see how often a start met one.
+   */
+  private void printHangingTransactionRepairs() throws IOException {
+    try (var logs = Files.list(dir)) {
+      for (Path log : logs.filter(p -> p.getFileName().toString().startsWith("node-")).toList()) {
+        Files.readAllLines(log).stream()
+            .filter(l -> l.contains("hanging transaction") || l.contains("a transaction hangs"))
+            .forEach(l -> System.out.println(log.getFileName() + ": " + l));
+      }
+    }
   }
 
   /**

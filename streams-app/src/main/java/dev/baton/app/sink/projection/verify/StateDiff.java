@@ -2,12 +2,17 @@ package dev.baton.app.sink.projection.verify;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.app.io.FixedWidthTimes;
 import dev.baton.app.sink.projection.ProjectionRow;
 import dev.baton.app.sink.projection.ProjectionState;
 import dev.baton.app.sink.projection.RowKind;
 import dev.baton.sdk.protocol.Json;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -58,12 +63,53 @@ public final class StateDiff {
     return diffs;
   }
 
-  /** The tree as read back from its text, so that number node types do not matter. */
-  private static JsonNode normalized(JsonNode node) {
+  /**
+   * The tree as read back from its text, so that number node types do not matter, with Baton's own
+   * time fields in one form: the log holds {@code Instant}'s text ({@code 11:49:30Z}), HTTP answers
+   * their fixed-width form ({@code 11:49:30.000Z}, cut to milliseconds; {@link FixedWidthTimes}).
+   * The same instant must not count as a difference; any other text, and anything under a task's
+   * own {@code fields} (the agents' data), is compared as it is.
+   */
+  static JsonNode normalized(JsonNode node) {
     try {
-      return Json.mapper().readTree(node.toString());
+      JsonNode tree = Json.mapper().readTree(node.toString());
+      canonicalTimes(tree);
+      return tree;
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot re-read JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** Names of the time fields in Baton's task, lock and decision rows. */
+  private static boolean isTimeField(String name) {
+    return name.equals("at") || name.endsWith("At") || name.endsWith("Deadline");
+  }
+
+  private static void canonicalTimes(JsonNode node) {
+    if (node instanceof ObjectNode object) {
+      List<String> names = new ArrayList<>();
+      object.fieldNames().forEachRemaining(names::add);
+      for (String name : names) {
+        JsonNode value = object.get(name);
+        if (name.equals("fields")) {
+          continue;
+        }
+        if (isTimeField(name) && value.isTextual()) {
+          canonicalTime(value.asText()).ifPresent(t -> object.put(name, t));
+        } else {
+          canonicalTimes(value);
+        }
+      }
+    } else if (node.isArray()) {
+      node.forEach(StateDiff::canonicalTimes);
+    }
+  }
+
+  private static Optional<String> canonicalTime(String text) {
+    try {
+      return Optional.of(FixedWidthTimes.format(Instant.parse(text)));
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
     }
   }
 
