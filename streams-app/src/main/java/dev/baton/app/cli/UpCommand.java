@@ -3,7 +3,6 @@ package dev.baton.app.cli;
 import dev.baton.app.auth.AdminTokenFile;
 import dev.baton.app.config.AppConfig;
 import dev.baton.app.runtime.BatonService;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -103,19 +102,16 @@ final class UpCommand implements Callable<Integer>, NodeSettings.NodeCommand {
     AppConfig config = AppConfig.parse(props);
     // A named cluster, from wherever it came, replaces the embedded broker.
     boolean embeddedBroker = !props.containsKey(AppConfig.BOOTSTRAP_SERVERS);
+    // With --auth the node writes admin.token before its HTTP API listens.
     BatonService service =
         BatonService.start(
-            config, new BatonService.Options(embeddedBroker, brokerPort, Duration.ofSeconds(60)));
-    String access;
-    try {
-      access =
-          service.tokens().isPresent()
-              ? "tokens required; admin token in " + adminToken(config, service).toAbsolutePath()
-              : "no tokens: any local client may act as any agent (--auth to require tokens)";
-    } catch (IOException | RuntimeException e) {
-      service.close();
-      throw new IllegalStateException("cannot write the admin token: " + e.getMessage(), e);
-    }
+            config,
+            new BatonService.Options(embeddedBroker, brokerPort, Duration.ofSeconds(60), true));
+    String access =
+        service.tokens().isPresent()
+            ? "tokens required; admin token in "
+                + config.dataDir().resolve(AdminTokenFile.NAME).toAbsolutePath()
+            : "no tokens: any local client may act as any agent (--auth to require tokens)";
     return Foreground.runUntilStopped(
         service,
         String.format(
@@ -125,10 +121,5 @@ final class UpCommand implements Callable<Integer>, NodeSettings.NodeCommand {
             service.bootstrapServers(),
             config.dataDir().toAbsolutePath(),
             access));
-  }
-
-  private static Path adminToken(AppConfig config, BatonService service) throws IOException {
-    AdminTokenFile.ensure(config.dataDir(), service.tokens().orElseThrow());
-    return config.dataDir().resolve(AdminTokenFile.NAME);
   }
 }

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * by {@link #toApiError(Throwable)} and written as an {@link ErrorBody}.
  *
  * <p>Client mistakes are 4xx and logged at DEBUG; only a server fault is a 500, logged with its
- * stack trace here (and nowhere else).
+ * stack trace here (and nowhere else). An answer that arrives after its client went away, when
+ * Jetty has already ended the exchange, is dropped with one DEBUG line.
  */
 public final class ErrorMapper {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
@@ -42,7 +43,24 @@ public final class ErrorMapper {
   }
 
   static void handle(Exception exception, Context ctx) {
+    Throwable e = unwrap(exception);
+    if (isExchangeGone(e)) {
+      // Expected, not a fault: the client left (a long poll, an outcome that came late) and Jetty
+      // ended the exchange; there is nobody to answer, and writing would only fail again.
+      LOG.debug("answer not written: the client went away ({})", e.getMessage());
+      return;
+    }
     write(toApiError(exception), ctx);
+  }
+
+  /**
+   * Jetty's refusal to touch a request or response it already ended and recycled, as when an answer
+   * arrives after its client went away.
+   */
+  static boolean isExchangeGone(Throwable e) {
+    return e instanceof IllegalStateException
+        && e.getMessage() != null
+        && e.getMessage().endsWith("does not exist (likely recycled)");
   }
 
   static void write(ApiError error, Context ctx) {

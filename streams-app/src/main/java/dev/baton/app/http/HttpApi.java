@@ -449,6 +449,11 @@ public final class HttpApi implements AutoCloseable {
     return app.port();
   }
 
+  /** The Jetty server under the API, for tests that act as its connections do. */
+  org.eclipse.jetty.server.Server jetty() {
+    return app.jettyServer().server();
+  }
+
   @Override
   public void close() {
     app.stop();

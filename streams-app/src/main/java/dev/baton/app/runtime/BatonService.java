@@ -1,5 +1,6 @@
 package dev.baton.app.runtime;
 
+import dev.baton.app.auth.AdminTokenFile;
 import dev.baton.app.auth.Authenticator;
 import dev.baton.app.auth.NodeTokens;
 import dev.baton.app.auth.TokenLog;
@@ -41,10 +42,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Baton node: optionally an embedded broker, then the topics, the topology, the SDK client of
- * the gateway, the HTTP API and (once the topology runs) the sinks, started in that order as {@link
- * Parts} and closed in reverse, on shutdown and at once when a part fails to start. "Baton is up"
- * is logged only once every part runs. Each part's start is logged with its duration and the time
- * since the JVM started.
+ * the gateway, with auth the token registry and writer (and, when asked, the admin token file), the
+ * HTTP API and (once the topology runs) the sinks, started in that order as {@link Parts} and
+ * closed in reverse, on shutdown and at once when a part fails to start. "Baton is up" is logged
+ * only once every part runs. Each part's start is logged with its duration and the time since the
+ * JVM started.
  */
 public final class BatonService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BatonService.class);
@@ -74,8 +76,18 @@ public final class BatonService implements AutoCloseable {
     this.bootstrapServers = bootstrapServers;
   }
 
-  /** How to start: with an embedded broker on {@code brokerPort}, or against {@code config}'s. */
-  public record Options(boolean embeddedBroker, int brokerPort, Duration startTimeout) {}
+  /**
+   * How to start: with an embedded broker on {@code brokerPort}, or against {@code config}'s; with
+   * {@code adminTokenFile} (and auth on) the node writes {@code <data-dir>/admin.token} ({@link
+   * AdminTokenFile}) before the HTTP API listens, so whoever sees the API answer can read it.
+   */
+  public record Options(
+      boolean embeddedBroker, int brokerPort, Duration startTimeout, boolean adminTokenFile) {
+    /** Without the admin token file. */
+    public Options(boolean embeddedBroker, int brokerPort, Duration startTimeout) {
+      this(embeddedBroker, brokerPort, startTimeout, false);
+    }
+  }
 
   /**
    * Starts every part in order; when one fails, the ones already started are closed (newest first)
@@ -124,6 +136,11 @@ public final class BatonService implements AutoCloseable {
             s -> closeStreams(s, Duration.ofSeconds(30)));
     BatonClient client = parts.start("the gateway's Kafka client", () -> gatewayClient(c));
     NodeTokens tokens = c.authEnabled() ? startTokens(parts, c) : null;
+    if (tokens != null && options.adminTokenFile()) {
+      // Before the HTTP API: a script that waits for /v1/health then reads the file finds it.
+      parts.start(
+          "the admin token file", () -> AdminTokenFile.ensure(c.dataDir(), tokens), token -> {});
+    }
     EventFeed feed = parts.start("the event feed", () -> EventFeed.start(FeedSettings.of(c)));
     List<SinkStatus.Source> sinks = new CopyOnWriteArrayList<>();
     HttpApi http =

@@ -7,17 +7,22 @@ import dev.baton.app.cli.CliRun;
 import dev.baton.app.config.AppConfig;
 import dev.baton.app.http.HttpApi;
 import dev.baton.app.http.TestHttp;
+import dev.baton.app.testing.ChildNodes;
+import dev.baton.app.testing.KafkaTestCluster;
 import dev.baton.app.testing.TestBaton;
 import dev.baton.sdk.protocol.Json;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -368,6 +373,39 @@ class AuthIT {
         .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
     assertThat(send(token, null, "GET", "/v1/tokens", null).status()).isEqualTo(200);
     assertThat(AdminTokenFile.ensure(dir, tokens)).isEqualTo(token);
+  }
+
+  @Test
+  void shouldWriteTheAdminTokenFileBeforeUpAnswersHttp(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("data");
+    int port = ChildNodes.freePort();
+    String base = "http://127.0.0.1:" + port;
+    Map<String, String> env =
+        new HashMap<>(ChildNodes.sharedSettings(KafkaTestCluster.uniqueTopicPrefix(), data));
+    env.put("BATON_HTTP_PORT", String.valueOf(port));
+    HttpClient client = HttpClient.newHttpClient();
+    // Looked at right after each answer: written before the API listens, it is there by then.
+    AtomicBoolean fileWhenFirstAnswered = new AtomicBoolean();
+    try (ChildNodes children = new ChildNodes()) {
+      children.start("up --auth", dir.resolve("up.log"), env, "up", "--auth");
+
+      // The first answer of any kind (503 while the topology starts), not only health 200.
+      children.await(
+          "the HTTP API answers",
+          () -> {
+            boolean answered = ChildNodes.status(client, base + "/v1/health") != -1;
+            fileWhenFirstAnswered.set(Files.exists(data.resolve(AdminTokenFile.NAME)));
+            return answered;
+          });
+      assertThat(fileWhenFirstAnswered).as("admin.token on disk before HTTP answered").isTrue();
+      children.await("health 200", () -> ChildNodes.status(client, base + "/v1/health") == 200);
+
+      String token = Files.readString(data.resolve(AdminTokenFile.NAME)).strip();
+      TestHttp.Reply listed =
+          new TestHttp(base)
+              .send("GET", "/v1/tokens", null, null, Map.of("Authorization", "Bearer " + token));
+      assertThat(listed.status()).as(listed.raw()).isEqualTo(200);
+    }
   }
 
   @Test

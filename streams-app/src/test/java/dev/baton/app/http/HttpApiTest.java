@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.app.state.LockQueries;
 import dev.baton.app.state.TaskQueries;
+import dev.baton.app.testing.LogCapture;
 import dev.baton.sdk.BatonException;
 import dev.baton.sdk.BatonRejectedException;
 import dev.baton.sdk.BatonTimeoutException;
@@ -17,15 +18,27 @@ import dev.baton.sdk.protocol.OutcomeCode;
 import dev.baton.sdk.protocol.OutcomeStatus;
 import dev.baton.sdk.protocol.Task;
 import dev.baton.sdk.protocol.TaskStatus;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -292,6 +305,78 @@ class HttpApiTest {
 
   @Nested
   class Commands {
+    @Test
+    void shouldLogDebugLinesNotAnErrorWhenTheClientWentAwayBeforeTheOutcome() throws Exception {
+      CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+      sdk.answer(call -> outcome);
+      String mapper = ErrorMapper.class.getName();
+      Level before = LogManager.getLogger(mapper).getLevel();
+      Configurator.setLevel(mapper, Level.DEBUG);
+      List<HttpServletRequest> requests = recordRequests();
+      try (LogCapture logs = new LogCapture()) {
+        // given a command waiting for its outcome, whose client went away
+        String body = "{\"id\":\"t-9\",\"title\":\"x\"}";
+        try (Socket socket = new Socket("127.0.0.1", api.port())) {
+          socket
+              .getOutputStream()
+              .write(
+                  ("POST /v1/tasks/default HTTP/1.1\r\nHost: x\r\n"
+                          + TestHttp.AGENT
+                          + ": "
+                          + AGENT
+                          + "\r\nContent-Type: application/json\r\nContent-Length: "
+                          + body.length()
+                          + "\r\n\r\n"
+                          + body)
+                      .getBytes(StandardCharsets.US_ASCII));
+          awaitTrue("the command sent", () -> !sdk.calls().isEmpty());
+          socket.setSoLinger(true, 0);
+        }
+        // and the exchange ended and recycled under the gateway: the test completes it, standing
+        // in for Jetty ending an exchange whose client is gone
+        HttpServletRequest request = requests.get(0);
+        awaitTrue("the answer awaited asynchronously", request::isAsyncStarted);
+        request.getAsyncContext().complete();
+
+        // when the outcome arrives
+        outcome.complete(
+            accepted(sdk.calls().get(0), task("default", "t-9", TaskStatus.OPEN, null, 1)));
+
+        // then the gateway says so at DEBUG, one line each time Javalin hands it the ended
+        // exchange (the answer, then Javalin's own status check), with no ERROR, no stack trace
+        awaitTrue("the gateway gave up the answer", () -> logs.indexOf(mapper) >= 0);
+        assertThat(logs.lines().stream().filter(line -> line.startsWith(mapper)))
+            .allSatisfy(line -> assertThat(line).contains("went away").doesNotContain("\n"));
+        assertThat(logs.lines()).noneMatch(line -> line.contains("likely recycled)\n"));
+        assertStillHealthy();
+      } finally {
+        Configurator.setLevel(mapper, before);
+      }
+    }
+
+    private static void awaitTrue(String what, BooleanSupplier condition)
+        throws InterruptedException {
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (!condition.getAsBoolean()) {
+        assertThat(System.nanoTime()).as("waiting until " + what).isLessThan(deadline);
+        Thread.sleep(10);
+      }
+    }
+
+    /** Records every request the gateway sees, from now on. */
+    private List<HttpServletRequest> recordRequests() {
+      List<HttpServletRequest> seen = new CopyOnWriteArrayList<>();
+      Filter record =
+          (request, response, chain) -> {
+            seen.add((HttpServletRequest) request);
+            chain.doFilter(request, response);
+          };
+      api.jetty()
+          .getDescendant(ServletContextHandler.class)
+          .addFilter(new FilterHolder(record), "/*", EnumSet.of(DispatcherType.REQUEST));
+      return seen;
+    }
+
     @Test
     void shouldCreateForTheHeaderAgentAndAnswer201WithTheOutcome() {
       sdk.answer(
