@@ -54,7 +54,8 @@ class StreamsMetricsBinderTest {
     add(StreamsMetricsBinder.STATE_GROUP, "uncommitted-bytes", STORE);
     add(StreamsMetricsBinder.STATE_GROUP, "size-all-mem-tables", STORE);
     add(StreamsMetricsBinder.STATE_GROUP, "put-rate", Map.of("in-memory-state-id", "routes"));
-    // Defences for a later Kafka: a RocksDB group, or a store's metric in another group.
+    // Each rule alone: the group without a store tag, a RocksDB group, a store's tag elsewhere.
+    add(StreamsMetricsBinder.STATE_GROUP, "total-sst-files-size", THREAD);
     add("stream-rocksdb-metrics", "block-cache-usage", TASK);
     add("stream-task-metrics", "store-bytes", STORE);
   }
@@ -83,7 +84,7 @@ class StreamsMetricsBinderTest {
             "admin-client-metrics");
     assertThat(kept.keySet().stream().map(MetricName::name))
         .doesNotContain("uncommitted-bytes", "size-all-mem-tables", "put-rate")
-        .doesNotContain("block-cache-usage", "store-bytes")
+        .doesNotContain("total-sst-files-size", "block-cache-usage", "store-bytes")
         .contains("dropped-records-total");
     assertThat(read).isEmpty();
   }
@@ -107,13 +108,13 @@ class StreamsMetricsBinderTest {
           .noneMatch(n -> n.contains("rocksdb") || n.endsWith("store.bytes"));
       assertThat(scrape)
           .contains("kafka_stream_thread_process_rate{")
-          .doesNotContain("uncommitted", "rocksdb", "mem_tables", "state_id");
+          .doesNotContain("uncommitted", "rocksdb", "mem_tables", "sst_files", "state_id");
       // Binding read the kept values (to skip non-numeric ones), the scrape read them again; a
       // store's value was read by no one.
       assertThat(read)
           .contains("process-rate", "alive-stream-threads")
           .doesNotContain("uncommitted-bytes", "size-all-mem-tables", "put-rate")
-          .doesNotContain("block-cache-usage", "store-bytes");
+          .doesNotContain("total-sst-files-size", "block-cache-usage", "store-bytes");
     }
   }
 
