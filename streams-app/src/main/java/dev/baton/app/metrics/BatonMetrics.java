@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -36,9 +35,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every Baton meter is named {@code baton_*} and tagged only with low-cardinality values
  * (command type, outcome status and code, sink, partition, route): never a task id, lock key or
- * agent name. Kafka Streams and the sinks' Kafka consumers are bound with Micrometer's Kafka
- * binders ({@code kafka_*}); the JVM and process meters are Micrometer's ({@code jvm_*}, {@code
- * process_*}). The series are listed in docs/operations.md.
+ * agent name. Kafka Streams (without its state stores) and the sinks' Kafka consumers are bound
+ * with Micrometer's Kafka binders ({@code kafka_*}); the JVM and process meters are Micrometer's
+ * ({@code jvm_*}, {@code process_*}). The series are listed in docs/operations.md.
  */
 public final class BatonMetrics implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BatonMetrics.class);
@@ -132,28 +131,16 @@ public final class BatonMetrics implements AutoCloseable {
 
   /**
    * Binds Kafka Streams' own metrics and those of its clients ({@code kafka_stream_*}, {@code
-   * kafka_consumer_*}, {@code kafka_producer_*}, {@code kafka_admin_client_*}) and follows its
-   * state: {@code baton_streams_state}, the time to the first {@code RUNNING} and each stay in
-   * {@code REBALANCING}. Call before {@code streams.start()}.
+   * kafka_consumer_*}, {@code kafka_producer_*}, {@code kafka_admin_client_*}), except its state
+   * stores' ({@link StreamsMetricsBinder}: reading them from another thread crashed the JVM), and
+   * follows its state: {@code baton_streams_state}, the time to the first {@code RUNNING} and each
+   * stay in {@code REBALANCING}. Call before {@code streams.start()}.
    */
   public StreamsStateMetrics streams(KafkaStreams streams) {
-    return streams(streams, true);
-  }
-
-  /**
-   * As {@link #streams(KafkaStreams)}; Kafka Streams' own metrics (and its clients') are bound only
-   * when {@code bindKafkaMetrics}. With transactional state stores they must not be: the binder
-   * reads every Kafka metric from its own thread, and the stores' uncommitted-bytes gauge reads a
-   * RocksDB write batch natively, which crashed the JVM (SIGSEGV in {@code WriteBatch.getDataSize})
-   * when a task closed meanwhile (found by the crash suite).
-   */
-  public StreamsStateMetrics streams(KafkaStreams streams, boolean bindKafkaMetrics) {
-    if (bindKafkaMetrics) {
-      KafkaStreamsMetrics binder =
-          new KafkaStreamsMetrics(streams, List.of(), kafkaRefresh(), KAFKA_REFRESH);
-      binder.bindTo(registry);
-      closeables.add(binder);
-    }
+    KafkaClientMetrics binder =
+        StreamsMetricsBinder.of(streams::metrics, kafkaRefresh(), KAFKA_REFRESH);
+    binder.bindTo(registry);
+    closeables.add(binder);
     return new StreamsStateMetrics(registry, startedNanos);
   }
 

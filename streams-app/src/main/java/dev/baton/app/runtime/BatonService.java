@@ -224,9 +224,7 @@ public final class BatonService implements AutoCloseable {
       AppConfig config, CountDownLatch running, BatonMetrics metrics) {
     KafkaStreams streams =
         new KafkaStreams(TopologyFactory.build(config, metrics), StreamsSettings.of(config));
-    // Kafka Streams' own metrics are not bound with transactional stores (BatonMetrics.streams).
-    boolean transactional = Boolean.TRUE.equals(config.values().get(AppConfig.STATE_TRANSACTIONAL));
-    StreamsStateMetrics states = metrics.streams(streams, !transactional);
+    StreamsStateMetrics states = metrics.streams(streams);
     long startedAt = System.nanoTime();
     streams.setStateListener(
         (next, previous) -> {

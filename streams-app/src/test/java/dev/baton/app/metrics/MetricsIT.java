@@ -9,6 +9,7 @@ import dev.baton.app.testing.KafkaTestCluster;
 import dev.baton.app.testing.TestBaton;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,10 +21,18 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.KafkaMetric;
+import org.apache.kafka.streams.KafkaStreams;
 import org.hawkular.agent.prometheus.text.TextPrometheusMetricDataParser;
 import org.hawkular.agent.prometheus.types.Counter;
 import org.hawkular.agent.prometheus.types.Gauge;
@@ -123,7 +132,10 @@ class MetricsIT {
                     && s.counter("baton_sink_segment_rotations_total", Map.of("sink", "audit")) >= 1
                     && s.checkpoints() >= 1
                     && s.caughtUp("audit")
-                    && s.caughtUp("projection"));
+                    && s.caughtUp("projection")
+                    // Task metrics come with the first binder refresh after the assignment, and
+                    // with them the stores' would, were they not left out.
+                    && !s.familiesStartingWith("kafka_stream_task_").isEmpty());
 
     // Commands and outcomes by type and code.
     assertThat(node.counter("baton_commands_total", Map.of("type", "task.create"))).isEqualTo(1);
@@ -175,10 +187,16 @@ class MetricsIT {
     assertThat(node.gauge("baton_streams_state", Map.of("state", "RUNNING"))).isEqualTo(1.0);
     assertThat(node.gauge("baton_streams_state", Map.of("state", "REBALANCING"))).isZero();
     assertThat(node.histogramCount("baton_streams_rebalance_seconds", Map.of())).isPositive();
-    // Kafka Streams and client metrics, the JVM.
-    // With transactional state stores (the default) Kafka Streams' own metrics are not bound:
-    // reading the stores' native gauges from another thread crashed the JVM (BatonMetrics.streams).
-    assertThat(node.familiesStartingWith("kafka_stream_")).isEmpty();
+    // Kafka Streams and client metrics, the JVM. The node runs with transactional state stores
+    // (the default): Kafka Streams' client, thread and task metrics are there, its stores' are
+    // not (StreamsMetricsBinder: reading them from another thread crashed the JVM).
+    assertThat((Boolean) baton.config().values().get(AppConfig.STATE_TRANSACTIONAL)).isTrue();
+    assertThat(node.familiesStartingWith("kafka_stream_thread_")).isNotEmpty();
+    assertThat(node.gauge("kafka_stream_alive_stream_threads", Map.of())).isPositive();
+    assertThat(node.familiesStartingWith("kafka_stream_state_"))
+        .allMatch(f -> f.startsWith("kafka_stream_state_updater_"));
+    assertThat(node.labelNames()).noneMatch(l -> l.endsWith("_state_id"));
+    System.out.println("Kafka Streams families: " + node.familiesStartingWith("kafka_stream_"));
     assertThat(node.familiesStartingWith("kafka_consumer_")).isNotEmpty();
     assertThat(node.families).containsKeys("jvm_memory_used_bytes", "jvm_threads_live_threads");
     // Low cardinality: no workspace, agent, task or resource ever becomes a label.
@@ -199,6 +217,66 @@ class MetricsIT {
     assertThat(alone.families).containsKey("baton_node_startup_seconds");
     assertThat(alone.families).doesNotContainKey("baton_processor_command_seconds");
     assertThat(status(url.group(1).replace("/metrics", "/other"))).isEqualTo(404);
+  }
+
+  /**
+   * What Kafka Streams 4.4 registers in a running node with transactional stores, and what of it
+   * the binder is given: every group but the stores' ({@value StreamsMetricsBinder#STATE_GROUP}),
+   * and none of the kept metrics gets its value from state store code (RocksDB). Only the metric
+   * objects' classes are looked at, never a store metric's value.
+   */
+  @Test
+  void shouldLeaveOutExactlyTheStateStoreMetricsOfTheRunningTopology() throws Exception {
+    KafkaStreams streams = baton.service().streams();
+    long deadline = System.nanoTime() + AWAIT.toNanos();
+    while (streams.metrics().keySet().stream().noneMatch(n -> n.name().equals("uncommitted-bytes"))
+        && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    Map<MetricName, ? extends org.apache.kafka.common.Metric> live = streams.metrics();
+    Map<MetricName, org.apache.kafka.common.Metric> kept =
+        StreamsMetricsBinder.withoutStateStores(live);
+    Map<String, Set<String>> sources = new TreeMap<>();
+    live.forEach(
+        (name, metric) ->
+            sources.computeIfAbsent(name.group(), g -> new TreeSet<>()).add(source(metric)));
+    System.out.println("Kafka Streams metric groups and where their values come from:");
+    sources.forEach((group, from) -> System.out.println("  " + group + ": " + from));
+
+    // The dangerous gauge exists in this mode: the transactional stores' uncommitted bytes.
+    assertThat(live.keySet())
+        .anyMatch(
+            n ->
+                n.group().equals(StreamsMetricsBinder.STATE_GROUP)
+                    && n.name().equals("uncommitted-bytes"));
+    // Dropped: exactly the state store group.
+    assertThat(live.keySet().stream().filter(n -> !kept.containsKey(n)).map(MetricName::group))
+        .isNotEmpty()
+        .allMatch(StreamsMetricsBinder.STATE_GROUP::equals);
+    assertThat(kept.keySet().stream().map(MetricName::group))
+        .contains("stream-metrics", "stream-thread-metrics", "stream-task-metrics")
+        .doesNotContain(StreamsMetricsBinder.STATE_GROUP);
+    // Kept: nothing whose value is computed by state store code.
+    assertThat(kept.values().stream().map(MetricsIT::source))
+        .noneMatch(c -> c.startsWith("org.apache.kafka.streams.state.") || c.contains("RocksDB"));
+    assertThat(sources.get(StreamsMetricsBinder.STATE_GROUP))
+        .anyMatch(c -> c.startsWith("org.apache.kafka.streams.state."));
+  }
+
+  /** The class that computes a Kafka metric's value (a stat, or a gauge's lambda). */
+  private static String source(org.apache.kafka.common.Metric metric) {
+    if (!(metric instanceof KafkaMetric k)) {
+      return metric.getClass().getName();
+    }
+    try {
+      Field provider = KafkaMetric.class.getDeclaredField("metricValueProvider");
+      provider.setAccessible(true);
+      String name = provider.get(k).getClass().getName();
+      int lambda = name.indexOf("$$Lambda");
+      return lambda < 0 ? name : name.substring(0, lambda);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError("KafkaMetric changed: " + e, e);
+    }
   }
 
   private String locks(String action) {
@@ -345,14 +423,19 @@ class MetricsIT {
       return families.keySet().stream().filter(n -> n.startsWith(prefix)).toList();
     }
 
+    Set<String> labelNames() {
+      return labels().flatMap(l -> l.keySet().stream()).collect(Collectors.toSet());
+    }
+
     List<String> labelValues() {
-      List<String> values = new ArrayList<>();
-      for (MetricFamily f : families.values()) {
-        for (Metric m : f.getMetrics()) {
-          values.addAll(m.getLabels().values());
-        }
-      }
-      return values;
+      return labels().flatMap(l -> l.values().stream()).toList();
+    }
+
+    /** The labels of every series. */
+    private Stream<Map<String, String>> labels() {
+      return families.values().stream()
+          .flatMap(f -> f.getMetrics().stream())
+          .map(Metric::getLabels);
     }
   }
 }
