@@ -3,6 +3,8 @@ package dev.baton.app.crash;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.app.broker.HangingTransactions;
+import dev.baton.app.broker.TransactionDecisions;
 import dev.baton.app.cli.SinkCommand;
 import dev.baton.app.config.KafkaAccess;
 import dev.baton.app.crash.CommandRecord.Answer;
@@ -34,6 +36,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -86,6 +89,9 @@ class CrashSuiteIT {
 
   private String testName;
 
+  /** The broker the stalls are diagnosed against, once known. */
+  private String bootstrap;
+
   /**
    * Stops every child, then keeps their logs in {@code target/crash-suite/<test>/} (the temporary
    * directory goes): a failure's full logs, beyond the tail an assertion message shows.
@@ -123,6 +129,7 @@ class CrashSuiteIT {
     Path data = dir.resolve("up");
     int httpPort = ChildNodes.freePort();
     int brokerPort = ChildNodes.freePort();
+    bootstrap = "127.0.0.1:" + brokerPort;
     String base = "http://127.0.0.1:" + httpPort;
     Child node = startUp(data, httpPort, brokerPort, 0);
     awaitHealthy(base, List.of(node));
@@ -183,6 +190,7 @@ class CrashSuiteIT {
     s.nodeDir = dir.resolve("node");
     s.sinkDir = dir.resolve("sink");
     s.brokerPort = ChildNodes.freePort();
+    bootstrap = "127.0.0.1:" + s.brokerPort;
     s.httpPort = ChildNodes.freePort();
     s.base = "http://127.0.0.1:" + s.httpPort;
     s.broker = startBroker(s, 0);
@@ -549,17 +557,56 @@ class CrashSuiteIT {
   private void awaitMoreAcknowledged(Workload w, int more, List<Child> mustLive)
       throws InterruptedException {
     long target = w.acknowledged() + more;
-    children.await(
-        more + " more acknowledged commands", BOUND, mustLive, () -> w.acknowledged() >= target);
+    try {
+      children.await(
+          more + " more acknowledged commands", BOUND, mustLive, () -> w.acknowledged() >= target);
+    } catch (AssertionError stalled) {
+      printOpenTransactions();
+      throw stalled;
+    }
   }
 
   private void awaitAcknowledgedAfter(Workload w, long millis, List<Child> mustLive)
       throws InterruptedException {
-    children.await(
-        "a command acknowledged after the fault",
-        BOUND,
-        mustLive,
-        () -> w.lastAcknowledgedAtMillis() > millis);
+    try {
+      children.await(
+          "a command acknowledged after the fault",
+          BOUND,
+          mustLive,
+          () -> w.lastAcknowledgedAtMillis() > millis);
+    } catch (AssertionError stalled) {
+      printOpenTransactions();
+      throw stalled;
+    }
+  }
+
+  /**
+   * When commands stop being acknowledged: every transaction the broker's partitions hold open that
+   * no coordinator tracks, with the decision its coordinator's log shows, so a stall can be told
+   * from a hanging transaction (KAFKA-20734) in the test's output.
+   */
+  private void printOpenTransactions() {
+    if (bootstrap == null) {
+      return;
+    }
+    Map<String, Object> settings = Map.of("bootstrap.servers", bootstrap);
+    try (Admin admin = Admin.create(settings)) {
+      List<HangingTransactions.OpenTransaction> hanging =
+          HangingTransactions.find(admin, t -> true, Duration.ZERO, Duration.ofSeconds(10));
+      List<TransactionDecisions.Entry> log =
+          TransactionDecisions.read(settings, Duration.ofSeconds(30));
+      System.out.printf("  stalled: %d transaction(s) open and untracked%n", hanging.size());
+      for (HangingTransactions.OpenTransaction t : hanging) {
+        System.out.printf(
+            "    %s; its coordinator decided: %s%n",
+            t,
+            TransactionDecisions.decisionFor(t, log)
+                .map(d -> d.commit() ? "COMMIT" : "ABORT")
+                .orElse("not in its log"));
+      }
+    } catch (Exception e) {
+      System.out.println("  stalled; could not look for open transactions: " + e);
+    }
   }
 
   /**
