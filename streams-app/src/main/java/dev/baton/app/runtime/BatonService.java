@@ -28,6 +28,8 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
@@ -150,6 +152,16 @@ public final class BatonService implements AutoCloseable {
     Runnable whileRebalancing =
         options.embeddedBroker() ? () -> completeHangingTransactions(c) : () -> {};
     awaitRunning(streams, running, options.startTimeout(), whileRebalancing);
+    if (options.embeddedBroker()) {
+      // A transaction left hanging on an output partition only (baton.outcomes, baton.events)
+      // does not keep the topology from running, but holds back every read_committed reader of
+      // that partition: the gateway's answers and the sinks. It comes from the broker's start, so
+      // the check goes on for a while after the topology runs.
+      parts.start(
+          "the hanging-transaction watch",
+          () -> watch(() -> completeHangingTransactions(c)),
+          BatonService::stopWatch);
+    }
     AuditSink audit = parts.start("the audit sink", () -> AuditSink.startIfEnabled(c, metrics));
     if (audit != null) {
       sinks.add(audit::status);
@@ -253,6 +265,37 @@ public final class BatonService implements AutoCloseable {
 
   /** How often a start-up that waits for the topology looks for hanging transactions. */
   private static final Duration HANGING_CHECK_INTERVAL = Duration.ofSeconds(5);
+
+  /**
+   * How long after the topology runs the node still looks for hanging transactions: they come from
+   * the embedded broker's start (KAFKA-20734), and one must first be older than the transaction
+   * timeout (10 s) to count, so two minutes leave room on a loaded machine.
+   */
+  private static final Duration HANGING_WATCH = Duration.ofMinutes(2);
+
+  /** Runs {@code check} every {@link #HANGING_CHECK_INTERVAL} for {@link #HANGING_WATCH}. */
+  private static ScheduledExecutorService watch(Runnable check) {
+    ScheduledExecutorService executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "baton-hanging-transaction-watch");
+              t.setDaemon(true);
+              return t;
+            });
+    long every = HANGING_CHECK_INTERVAL.toMillis();
+    executor.scheduleWithFixedDelay(check, every, every, TimeUnit.MILLISECONDS);
+    executor.schedule(executor::shutdown, HANGING_WATCH.toMillis(), TimeUnit.MILLISECONDS);
+    return executor;
+  }
+
+  private static void stopWatch(ScheduledExecutorService executor) {
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(15, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 
   /**
    * Waits until the topology first runs; after {@code timeout} the node serves anyway. Every {@link

@@ -562,6 +562,7 @@ class CrashSuiteIT {
           more + " more acknowledged commands", BOUND, mustLive, () -> w.acknowledged() >= target);
     } catch (AssertionError stalled) {
       printOpenTransactions();
+      dumpThreads(mustLive);
       throw stalled;
     }
   }
@@ -576,7 +577,24 @@ class CrashSuiteIT {
           () -> w.lastAcknowledgedAtMillis() > millis);
     } catch (AssertionError stalled) {
       printOpenTransactions();
+      dumpThreads(mustLive);
       throw stalled;
+    }
+  }
+
+  /**
+   * When commands stop being acknowledged: each live child's threads, printed by its JVM into its
+   * log ({@code kill -QUIT}), to see where a stream thread waits.
+   */
+  private static void dumpThreads(List<Child> children) {
+    for (Child c : children) {
+      try {
+        c.signal("QUIT");
+      } catch (IOException | AssertionError e) {
+        System.out.println("  could not dump the threads of " + c.name() + ": " + e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
