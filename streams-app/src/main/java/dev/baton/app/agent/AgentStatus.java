@@ -2,6 +2,7 @@ package dev.baton.app.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.app.state.AgentHoldings;
+import dev.baton.app.state.AgentQueries;
 import dev.baton.app.state.TaskQueries;
 import dev.baton.sdk.protocol.Task;
 import dev.baton.sdk.protocol.TaskStatus;
@@ -55,10 +56,39 @@ public record AgentStatus(
     AgentHoldings.Holdings locks = backend.holdings().find(workspace, agent);
     List<Task> tasks = new ArrayList<>();
     boolean more = assignedTasks(backend.tasks(), workspace, agent, tasks);
+    return withDecisions(backend.decisions(), agent, workspace, locks, tasks, more);
+  }
+
+  /**
+   * The status of the agent {@code view} describes (gathered from every node, {@link AgentLookup}),
+   * with the newest decisions from {@code decisions}.
+   */
+  public static AgentStatus of(AgentQueries.AgentView view, DecisionSource decisions) {
+    List<Task> tasks = new ArrayList<>();
+    boolean more = !view.complete();
+    for (Task task : view.tasks()) {
+      if (!FINISHED.contains(task.status())) {
+        if (tasks.size() == MAX_TASKS) {
+          more = true;
+          break;
+        }
+        tasks.add(task);
+      }
+    }
+    return withDecisions(decisions, view.agent(), view.workspace(), view.holdings(), tasks, more);
+  }
+
+  private static AgentStatus withDecisions(
+      DecisionSource source,
+      String agent,
+      String workspace,
+      AgentHoldings.Holdings locks,
+      List<Task> tasks,
+      boolean more) {
     List<Decision> decisions = new ArrayList<>();
     String unavailable = null;
     try {
-      for (JsonNode d : backend.decisions().recent(workspace, null, MAX_DECISIONS)) {
+      for (JsonNode d : source.recent(workspace, null, MAX_DECISIONS)) {
         decisions.add(new Decision(d.path("number").asLong(), d.path("title").asText("")));
       }
     } catch (DecisionSource.DecisionsUnavailableException e) {

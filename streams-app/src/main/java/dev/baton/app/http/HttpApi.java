@@ -179,6 +179,10 @@ public final class HttpApi implements AutoCloseable {
     TaskQueries tasks = TaskQueries.of(streams);
     LockQueries locks = LockQueries.of(streams);
     AgentSettings settings = AgentSettings.of(config);
+    ReadRouter router =
+        ReadRouter.of(
+            config.applicationServer(), new StreamsCluster(streams, config.topics().commands()));
+    AgentQueryResource agentReads = new AgentQueryResource(AgentQueries.of(streams), router);
     AgentSurface agents =
         AgentSurface.create(
             new AgentBackend(
@@ -186,6 +190,7 @@ public final class HttpApi implements AutoCloseable {
                 tasks,
                 locks,
                 AgentHoldings.of(streams),
+                agentReads,
                 new ProjectionDecisions(settings.projectionJdbcUrl(), settings.exportDir()),
                 settings,
                 feed),
@@ -197,15 +202,14 @@ public final class HttpApi implements AutoCloseable {
         HealthResource.of(streams, sinks),
         tasks,
         locks,
-        ReadRouter.of(
-            config.applicationServer(), new StreamsCluster(streams, config.topics().commands())),
+        router,
         client,
         agents,
         feed,
         new NodeReads(
             new DecisionQueryResource(
                 new ProjectionDecisions(settings.projectionJdbcUrl(), settings.exportDir())),
-            new AgentQueryResource(AgentQueries.of(streams))),
+            agentReads),
         tokens,
         new AgentLimits.Limits(
             (Integer) config.values().get(AppConfig.LIMITS_AGENT_COMMANDS),

@@ -145,7 +145,7 @@ public final class ReadRouter implements AutoCloseable {
           what + " has no reachable owner right now (" + owner + "); retry shortly",
           RETRY_AFTER_SECONDS);
     }
-    HttpResponse<byte[]> answer = join(send(owner, ctx), owner, what);
+    HttpResponse<byte[]> answer = join(send(owner, ctx, target(ctx)), owner, what);
     ctx.status(answer.statusCode());
     answer.headers().firstValue("Content-Type").ifPresent(ctx::contentType);
     answer.headers().firstValue("Retry-After").ifPresent(v -> ctx.header("Retry-After", v));
@@ -166,6 +166,17 @@ public final class ReadRouter implements AutoCloseable {
    */
   public <T> List<Shard<T>> gather(
       Context ctx, Class<T> type, T local, Set<Integer> localPartitions) {
+    return gather(ctx, target(ctx), type, local, localPartitions);
+  }
+
+  /**
+   * As {@link #gather(Context, Class, Object, Set)}, but asking every other node for the {@code
+   * GET} of {@code pathAndQuery} (a read route, e.g. {@code /v1/agents/ws/alice}) instead of {@code
+   * ctx}'s own request, with {@code ctx}'s headers: how a route that is not itself a read (a hook)
+   * gathers one.
+   */
+  public <T> List<Shard<T>> gather(
+      Context ctx, String pathAndQuery, Class<T> type, T local, Set<Integer> localPartitions) {
     Map<String, Set<Integer>> nodes = cluster.nodes();
     if (nodes.isEmpty()) {
       // A node on its own (no cluster view): its answer is the whole answer.
@@ -190,7 +201,7 @@ public final class ReadRouter implements AutoCloseable {
       }
     }
     List<CompletableFuture<HttpResponse<byte[]>>> calls =
-        others.stream().map(node -> send(node, ctx)).toList();
+        others.stream().map(node -> send(node, ctx, pathAndQuery)).toList();
     ObjectMapper json = HttpJson.mapper();
     for (int i = 0; i < others.size(); i++) {
       String node = others.get(i);
@@ -269,11 +280,15 @@ public final class ReadRouter implements AutoCloseable {
     }
   }
 
-  private CompletableFuture<HttpResponse<byte[]>> send(String node, Context ctx) {
+  /** The path and query of {@code ctx}'s own request, as received (still encoded). */
+  private static String target(Context ctx) {
     String query = ctx.req().getQueryString();
-    URI uri =
-        URI.create(
-            "http://" + node + ctx.req().getRequestURI() + (query == null ? "" : "?" + query));
+    return ctx.req().getRequestURI() + (query == null ? "" : "?" + query);
+  }
+
+  private CompletableFuture<HttpResponse<byte[]>> send(
+      String node, Context ctx, String pathAndQuery) {
+    URI uri = URI.create("http://" + node + pathAndQuery);
     HttpRequest.Builder request =
         HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET().header(FORWARDED, self);
     for (String name : PASSED_HEADERS) {

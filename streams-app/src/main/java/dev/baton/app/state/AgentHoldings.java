@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.SortedSet;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -22,8 +23,9 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  * instance hosts, at most {@value #MAX_SCANNED} of them; {@link Holdings#complete()} says whether
  * the scan saw them all. Locks are never deleted, so the scan grows with the number of resources
  * ever locked in the workspace, not with the number held. Like every query, it answers for this
- * instance's partitions only (one node hosts them all until queries are forwarded). A store that is
- * not queryable right now surfaces as Kafka's {@link InvalidStateStoreException}.
+ * instance's partitions only; {@code GET /v1/agents/...} and the hooks gather every node's answer
+ * ({@link AgentQueries#merge}). A store that is not queryable right now surfaces as Kafka's {@link
+ * InvalidStateStoreException}.
  */
 public final class AgentHoldings {
   /** Most lock entries one scan reads, so every call is bounded. */
@@ -46,6 +48,14 @@ public final class AgentHoldings {
     return new AgentHoldings(LocalStores.of(streams, StoreNames.LOCKS));
   }
 
+  /** The order of {@link Holdings#held()}: by resource, then token. */
+  public static final Comparator<Held> HELD_ORDER =
+      Comparator.comparing(Held::resource).thenComparingLong(Held::token);
+
+  /** The order of {@link Holdings#waiting()}: by resource, then queue position. */
+  public static final Comparator<Waiting> WAITING_ORDER =
+      Comparator.comparing(Waiting::resource).thenComparingInt(Waiting::position);
+
   /** A grant the agent holds. */
   public record Held(String resource, LockMode mode, long token, Instant leaseDeadline) {}
 
@@ -53,7 +63,7 @@ public final class AgentHoldings {
   public record Waiting(String resource, LockMode mode, int position, Instant waitDeadline) {}
 
   /**
-   * What the agent holds and waits for, each ordered by resource.
+   * What the agent holds and waits for, in {@link #HELD_ORDER} and {@link #WAITING_ORDER}.
    *
    * @param complete false when the scan stopped at its bound before the end of the workspace
    */
@@ -64,8 +74,16 @@ public final class AgentHoldings {
     }
   }
 
-  /** The locks {@code agent} holds and waits for in {@code workspace}. */
+  /** The locks {@code agent} holds and waits for in {@code workspace}, every local partition. */
   public Holdings find(String workspace, String agent) {
+    return find(workspace, agent, access.localPartitions());
+  }
+
+  /**
+   * The locks {@code agent} holds and waits for in {@code workspace}, in the local {@code
+   * partitions} (read once by the caller, so that it knows which partitions the answer covers).
+   */
+  public Holdings find(String workspace, String agent, SortedSet<Integer> partitions) {
     Objects.requireNonNull(agent, "agent");
     String prefix = workspace + "/";
     // "\uffff" sorts after every (ASCII) key of the workspace; "ws/" never matches "ws2/...".
@@ -74,7 +92,7 @@ public final class AgentHoldings {
     List<Waiting> waiting = new ArrayList<>();
     int scanned = 0;
     boolean complete = true;
-    for (int partition : access.localPartitions()) {
+    for (int partition : partitions) {
       try (KeyValueIterator<String, LockState> it = access.partition(partition).range(prefix, to)) {
         while (it.hasNext()) {
           if (scanned == maxScanned) {
@@ -89,8 +107,8 @@ public final class AgentHoldings {
         }
       }
     }
-    held.sort(Comparator.comparing(Held::resource));
-    waiting.sort(Comparator.comparing(Waiting::resource));
+    held.sort(HELD_ORDER);
+    waiting.sort(WAITING_ORDER);
     return new Holdings(held, waiting, complete);
   }
 

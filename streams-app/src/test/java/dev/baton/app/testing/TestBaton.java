@@ -23,7 +23,9 @@ public final class TestBaton implements AutoCloseable {
 
   /**
    * A node with a fresh namespace in {@code dataDir}, on the shared test cluster unless {@code
-   * overrides} name another {@code baton.bootstrap.servers}.
+   * overrides} name another {@code baton.bootstrap.servers}; its HTTP port is any free one unless
+   * {@code overrides} name one. Nodes given the same topic prefix and application id in {@code
+   * overrides} run one topology together.
    */
   public static TestBaton start(Path dataDir, Map<String, Object> overrides) {
     String prefix = KafkaTestCluster.uniqueTopicPrefix();
@@ -42,7 +44,7 @@ public final class TestBaton implements AutoCloseable {
   private static TestBaton start(Path dataDir, Map<String, Object> props, boolean fresh) {
     props.putIfAbsent(AppConfig.BOOTSTRAP_SERVERS, KafkaTestCluster.bootstrapServers());
     props.put(AppConfig.DATA_DIR, dataDir.toString());
-    props.put(AppConfig.HTTP_PORT, 0);
+    props.putIfAbsent(AppConfig.HTTP_PORT, 0);
     props.putIfAbsent(AppConfig.PARTITIONS, 3);
     AppConfig config = AppConfig.parse(props);
     BatonService service =

@@ -48,19 +48,12 @@ final class FileLockGate {
 
   private final BatonClient client;
   private final TaskQueries tasks;
-  private final AgentHoldings holdings;
   private final AgentSettings settings;
   private final Executor answers;
 
-  FileLockGate(
-      BatonClient client,
-      TaskQueries tasks,
-      AgentHoldings holdings,
-      AgentSettings settings,
-      Executor answers) {
+  FileLockGate(BatonClient client, TaskQueries tasks, AgentSettings settings, Executor answers) {
     this.client = client;
     this.tasks = tasks;
-    this.holdings = holdings;
     this.settings = settings;
     this.answers = answers;
   }
@@ -135,16 +128,14 @@ final class FileLockGate {
 
   /**
    * Releases every lock {@code agent} holds in {@code workspace} and leaves every queue it waits
-   * in, however they were taken (hooks on any node, MCP, CLI, SDK), as found in the lock store: a
-   * session's end. A request found waiting that is granted before its cancel arrives is released
-   * instead. Returns how many locks and requests were let go; one already gone (released, expired,
-   * passed on) is not counted.
-   *
-   * @throws org.apache.kafka.streams.errors.InvalidStateStoreException when the lock store is not
-   *     queryable right now (nothing is released)
+   * in, however they were taken (hooks on any node, MCP, CLI, SDK), as found in the lock stores of
+   * every node: a session's end. A request found waiting that is granted before its cancel arrives
+   * is released instead. Returns how many locks and requests were let go; one already gone
+   * (released, expired, passed on) is not counted. {@code found} is what the agent holds and waits
+   * for on every node ({@link dev.baton.app.agent.AgentLookup}).
    */
-  CompletableFuture<Integer> releaseAll(String agent, String workspace) {
-    AgentHoldings.Holdings found = holdings.find(workspace, agent);
+  CompletableFuture<Integer> releaseAll(
+      String agent, String workspace, AgentHoldings.Holdings found) {
     BatonClient as = client.as(agent, workspace);
     List<CompletableFuture<Boolean>> done = new ArrayList<>();
     for (AgentHoldings.Held held : found.held()) {

@@ -6,6 +6,7 @@ import dev.baton.app.agent.AgentBackend;
 import dev.baton.app.agent.AgentSettings;
 import dev.baton.app.agent.AgentStatus;
 import dev.baton.app.http.ApiError;
+import dev.baton.app.state.AgentQueries;
 import dev.baton.sdk.protocol.AggregateKeys;
 import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.Names;
@@ -43,8 +44,7 @@ public final class HookResource {
   public HookResource(AgentBackend backend, boolean answerAllow, Executor answers) {
     this.backend = backend;
     this.settings = backend.settings();
-    this.gate =
-        new FileLockGate(backend.client(), backend.tasks(), backend.holdings(), settings, answers);
+    this.gate = new FileLockGate(backend.client(), backend.tasks(), settings, answers);
     this.roots = new WorkspaceRoots(settings.hookRoot());
     this.answerAllow = answerAllow;
   }
@@ -185,14 +185,21 @@ public final class HookResource {
     return gate.acquireAll(agent, workspace, targets, wait(ctx));
   }
 
-  /** A session's end: every lock of the calling agent goes, however and wherever it was taken. */
+  /**
+   * A session's end: every lock of the calling agent goes, however and wherever it was taken, as
+   * read from every node. When not every node's part can be read, nothing is released (503).
+   */
   private CompletableFuture<Integer> releaseAll(Context ctx, String client, String session) {
-    return gate.releaseAll(agent(ctx, client, session), workspace(ctx));
+    String agent = agent(ctx, client, session);
+    String workspace = workspace(ctx);
+    AgentQueries.AgentView view = backend.agents().find(ctx, workspace, agent);
+    return gate.releaseAll(agent, workspace, view.holdings());
   }
 
   /**
    * Claude Code's {@code SessionStart} output: {@code hookSpecificOutput.additionalContext} with
-   * where the agent stands ({@link SessionContext}). When the stores cannot be read right now the
+   * where the agent stands ({@link SessionContext}), gathered from every node ({@link
+   * dev.baton.app.agent.AgentLookup}). When not every node's stores can be read right now the
    * context says so instead: a session start is never blocked.
    */
   private ObjectNode sessionStart(Context ctx, String session) {
@@ -200,14 +207,18 @@ public final class HookResource {
     String workspace = workspace(ctx);
     String context;
     try {
-      context = SessionContext.of(AgentStatus.read(backend, workspace, agent));
-    } catch (InvalidStateStoreException e) {
+      context =
+          SessionContext.of(
+              AgentStatus.of(backend.agents().find(ctx, workspace, agent), backend.decisions()));
+    } catch (InvalidStateStoreException | ApiError e) {
+      // A store not queryable here, or a node whose part cannot be read (ApiError 503).
       context =
           "Baton: you are agent "
               + agent
               + " in workspace "
               + workspace
-              + "; your locks and tasks cannot be read right now (the node is rebalancing)."
+              + "; your locks and tasks cannot be read right now (partitions are moving between"
+              + " nodes, or a node does not answer)."
               + " Call baton_status later.";
     }
     ObjectNode out = Json.mapper().createObjectNode();
