@@ -550,8 +550,14 @@ class CrashSuiteIT {
   }
 
   private void awaitHealthy(String base, List<Child> mustLive) throws InterruptedException {
-    children.await(
-        "health 200", BOUND, mustLive, () -> ChildNodes.status(http, base + "/v1/health") == 200);
+    try {
+      children.await(
+          "health 200", BOUND, mustLive, () -> ChildNodes.status(http, base + "/v1/health") == 200);
+    } catch (AssertionError stalled) {
+      printOpenTransactions();
+      dumpThreads(mustLive);
+      throw stalled;
+    }
   }
 
   private void awaitMoreAcknowledged(Workload w, int more, List<Child> mustLive)
