@@ -216,7 +216,8 @@ public final class HangingTransactions {
    * decided, read from the coordinators' log ({@link TransactionDecisions}): a commit marker where
    * it decided to commit, an abort marker where it decided to abort. A transaction whose decision
    * the log does not show is left alone (logged at ERROR): guessing either way can lose or revive
-   * data. Returns one repair per hanging transaction.
+   * data; it is returned, not logged (see {@link HangingTransactionWatch}). Returns one repair per
+   * hanging transaction.
    */
   public static List<Repair> completeHanging(
       Admin admin,
@@ -234,11 +235,8 @@ public final class HangingTransactions {
     for (OpenTransaction t : hanging) {
       Optional<TransactionDecisions.Decision> decision = TransactionDecisions.decisionFor(t, log);
       if (decision.isEmpty()) {
-        LOG.error(
-            "a transaction hangs on {} ({}) and the coordinators' log shows no decision for it;"
-                + " it is left open: see docs/operations.md, 'Hanging transactions after a crash'",
-            t.partition(),
-            t);
+        // Left to the caller to report: right after a broker's start a transaction its
+        // coordinator has not yet reloaded looks like this until the coordinator decides.
         repairs.add(
             new Repair(t, Optional.empty(), "no decision in " + TransactionDecisions.TOPIC));
         continue;

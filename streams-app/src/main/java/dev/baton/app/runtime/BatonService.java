@@ -7,7 +7,7 @@ import dev.baton.app.auth.TokenLog;
 import dev.baton.app.auth.TokenRegistry;
 import dev.baton.app.auth.TokenWriter;
 import dev.baton.app.broker.EmbeddedKafkaBroker;
-import dev.baton.app.broker.HangingTransactions;
+import dev.baton.app.broker.HangingTransactionWatch;
 import dev.baton.app.config.AppConfig;
 import dev.baton.app.feed.EventFeed;
 import dev.baton.app.feed.FeedSettings;
@@ -27,12 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -149,18 +144,22 @@ public final class BatonService implements AutoCloseable {
         parts.start(
             "the HTTP API",
             () -> HttpApi.start(c, streams, client, statusesOf(sinks), feed, tokens, metrics));
-    Runnable whileRebalancing =
-        options.embeddedBroker() ? () -> completeHangingTransactions(c) : () -> {};
-    awaitRunning(streams, running, options.startTimeout(), whileRebalancing);
-    if (options.embeddedBroker()) {
-      // A transaction left hanging on an output partition only (baton.outcomes, baton.events)
-      // does not keep the topology from running, but holds back every read_committed reader of
-      // that partition: the gateway's answers and the sinks. It comes from the broker's start, so
-      // the check goes on for a while after the topology runs.
-      parts.start(
-          "the hanging-transaction watch",
-          () -> watch(() -> completeHangingTransactions(c)),
-          BatonService::stopWatch);
+    // With the embedded broker, a restart can meet a transaction the broker's coordinator left
+    // hanging (KAFKA-20734): on __consumer_offsets it keeps the topology from running, on an
+    // output partition (baton.outcomes, baton.events) it holds back the gateway's answers and the
+    // sinks. Every partition on that broker is this node's, so the node completes them itself,
+    // while it waits for the topology and for a while after.
+    HangingTransactionWatch hangs =
+        options.embeddedBroker()
+            ? parts.start(
+                "the hanging-transaction watch",
+                () -> new HangingTransactionWatch(c.kafkaClientSettings(), transactionTimeout(c)),
+                HangingTransactionWatch::close)
+            : null;
+    awaitRunning(
+        streams, running, options.startTimeout(), hangs == null ? () -> {} : () -> hangs.check());
+    if (hangs != null) {
+      hangs.watchFor(HANGING_WATCH, HANGING_WATCH_INTERVAL);
     }
     AuditSink audit = parts.start("the audit sink", () -> AuditSink.startIfEnabled(c, metrics));
     if (audit != null) {
@@ -264,38 +263,16 @@ public final class BatonService implements AutoCloseable {
   }
 
   /** How often a start-up that waits for the topology looks for hanging transactions. */
-  private static final Duration HANGING_CHECK_INTERVAL = Duration.ofSeconds(5);
+  private static final Duration HANGING_CHECK_INTERVAL = Duration.ofSeconds(1);
 
   /**
-   * How long after the topology runs the node still looks for hanging transactions: they come from
-   * the embedded broker's start (KAFKA-20734), and one must first be older than the transaction
-   * timeout (10 s) to count, so two minutes leave room on a loaded machine.
+   * How long after the topology runs the node still looks for hanging transactions, and how often:
+   * they come from the embedded broker's start, and a coordinator still completing its dead
+   * producer's transactions then can take a while on a loaded machine.
    */
   private static final Duration HANGING_WATCH = Duration.ofMinutes(2);
 
-  /** Runs {@code check} every {@link #HANGING_CHECK_INTERVAL} for {@link #HANGING_WATCH}. */
-  private static ScheduledExecutorService watch(Runnable check) {
-    ScheduledExecutorService executor =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "baton-hanging-transaction-watch");
-              t.setDaemon(true);
-              return t;
-            });
-    long every = HANGING_CHECK_INTERVAL.toMillis();
-    executor.scheduleWithFixedDelay(check, every, every, TimeUnit.MILLISECONDS);
-    executor.schedule(executor::shutdown, HANGING_WATCH.toMillis(), TimeUnit.MILLISECONDS);
-    return executor;
-  }
-
-  private static void stopWatch(ScheduledExecutorService executor) {
-    executor.shutdownNow();
-    try {
-      executor.awaitTermination(15, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
+  private static final Duration HANGING_WATCH_INTERVAL = Duration.ofSeconds(2);
 
   /**
    * Waits until the topology first runs; after {@code timeout} the node serves anyway. Every {@link
@@ -322,34 +299,15 @@ public final class BatonService implements AutoCloseable {
     }
   }
 
-  /**
-   * Completes the transactions hanging on the embedded broker's partitions: open on a partition,
-   * not tracked by their transaction coordinator, older than the topology's transaction timeout.
-   * After a {@code kill -9} of the node, the restarted broker's transaction coordinator can
-   * complete the killed producer's last transaction without writing some of its markers
-   * (KAFKA-20734); its pending offset commit then keeps the topology in {@code REBALANCING} for
-   * good, on every start. Each is completed as its coordinator decided, read from the coordinators'
-   * log ({@link HangingTransactions#completeHanging}); one whose decision is not there is left open
-   * and logged at ERROR. Only with the embedded broker: every partition on it is this node's.
-   * Failures are logged and retried at the next check.
-   */
-  private static void completeHangingTransactions(AppConfig c) {
+  /** The topology producers' {@code transaction.timeout.ms}. */
+  private static Duration transactionTimeout(AppConfig c) {
     Object configured =
         StreamsSettings.of(c)
             .get(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
-    Duration minAge =
-        Duration.ofMillis(
-            configured == null
-                ? STREAMS_EOS_TRANSACTION_TIMEOUT_MS
-                : Long.parseLong(configured.toString()));
-    try (Admin admin = Admin.create(c.kafkaClientSettings())) {
-      HangingTransactions.completeHanging(
-          admin, c.kafkaClientSettings(), topic -> true, minAge, Duration.ofSeconds(10));
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      LOG.warn("could not check the embedded broker for hanging transactions: {}", e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    return Duration.ofMillis(
+        configured == null
+            ? STREAMS_EOS_TRANSACTION_TIMEOUT_MS
+            : Long.parseLong(configured.toString()));
   }
 
   /** Kafka Streams' producer {@code transaction.timeout.ms} under exactly-once, its default. */

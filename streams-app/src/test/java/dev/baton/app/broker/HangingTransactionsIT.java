@@ -62,6 +62,10 @@ class HangingTransactionsIT {
                 HangingTransactions.completeHanging(
                     admin, adminConfig(broker), TOPIC::equals, Duration.ZERO, TIMEOUT))
             .isEmpty();
+        try (HangingTransactionWatch watch =
+            new HangingTransactionWatch(adminConfig(broker), Duration.ofSeconds(10))) {
+          assertThat(watch.check()).as("the node's watch, which asks no minimum age").isEmpty();
+        }
         // Nothing was aborted behind the producer's back: its transaction still commits.
         producer.commitTransaction();
       }

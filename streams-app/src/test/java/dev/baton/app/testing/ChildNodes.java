@@ -85,8 +85,14 @@ public final class ChildNodes implements AutoCloseable {
     String classpath =
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command =
-        new ArrayList<>(List.of(java, "-Xmx256m", "-cp", classpath, mainClass.getName()));
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+    // -Dchild.jvmArgs="-Dlog4j2.configurationFile=..." passes JVM options to every child, e.g. a
+    // log configuration with Kafka's INFO logs for a diagnosis.
+    String extra = System.getProperty("child.jvmArgs", "").trim();
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
+    command.addAll(List.of("-cp", classpath, mainClass.getName()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.redirectOutput(log.toFile());
