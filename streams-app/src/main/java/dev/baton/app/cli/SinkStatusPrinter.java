@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * What {@code baton sink} prints about its sinks, which have no {@code /v1/health} of their own:
  * one line whenever a sink's state changes, e.g. {@code audit sink FAULTED: fsync of <file> failed
- * (IOException: Input/output error); partitions [1]; retrying} and {@code audit sink RUNNING
- * again}. Called from one thread.
+ * (IOException: Input/output error); partitions [1]; retrying} (a failed Kafka consumer: {@code
+ * consume failed (...)}) and {@code audit sink RUNNING again}. Called from one thread.
  */
 final class SinkStatusPrinter {
   private final List<SinkStatus.Source> sinks;
@@ -45,8 +45,7 @@ final class SinkStatusPrinter {
           name
               + " FAULTED: "
               + s.fault().operation()
-              + " of "
-              + s.fault().path()
+              + (s.fault().path() == null ? "" : " of " + s.fault().path())
               + " failed ("
               + s.fault().error()
               + ")"

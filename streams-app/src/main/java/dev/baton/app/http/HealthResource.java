@@ -22,8 +22,9 @@ import org.apache.kafka.streams.ThreadMetadata;
  *       the sink, partition, offset and reason. Commands and reads still work; the exports are
  *       frozen at that event;
  *   <li>{@code SINK_FAULTED} (503): a sink cannot write to its disk (full, or an I/O error or a
- *       failed fsync); {@code fault} names the operation, the file, the error and when it is
- *       retried. Nothing it could not make durable counts as written; it resumes by itself;
+ *       failed fsync), or its Kafka consumer failed and is being replaced (operation {@code
+ *       consume}); {@code fault} names the operation, the file, the error and when it is retried.
+ *       Nothing it could not make durable counts as written; it resumes by itself;
  *   <li>any other Kafka Streams state ({@code REBALANCING}, {@code PENDING_SHUTDOWN}, {@code
  *       ERROR}, ...) (503): the topology is not running.
  * </ul>

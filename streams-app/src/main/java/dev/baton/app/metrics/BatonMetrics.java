@@ -144,12 +144,20 @@ public final class BatonMetrics implements AutoCloseable {
     return new StreamsStateMetrics(registry, startedNanos);
   }
 
-  /** Binds a Kafka consumer's metrics (a sink's), until {@link #close()}. */
-  public void bindConsumer(Consumer<?, ?> consumer) {
+  /**
+   * Binds a Kafka consumer's metrics (a sink's), until {@link #close()} or until the returned
+   * binding is closed (a sink that replaces its consumer unbinds the old one first).
+   */
+  public AutoCloseable bindConsumer(Consumer<?, ?> consumer) {
     KafkaClientMetrics binder =
         new KafkaClientMetrics(consumer, List.of(), kafkaRefresh(), KAFKA_REFRESH);
     binder.bindTo(registry);
     closeables.add(binder);
+    return () -> {
+      if (closeables.remove(binder)) {
+        binder.close();
+      }
+    };
   }
 
   /** The one thread that refreshes the Kafka binders' meters (new client metrics), made on need. */

@@ -85,11 +85,14 @@ public final class SinkMetrics {
   }
 
   /**
-   * Follows the sink's count of disk faults since start (each fault once, however long it lasts).
+   * Follows the sink's count of faults since start, of its disk or of its Kafka consumer (each
+   * fault once, however long it lasts).
    */
   public void faults(Supplier<Long> faults) {
     FunctionCounter.builder("baton.sink.faults", faults, f -> f.get())
-        .description("Disk faults a sink met since start (a full disk, a failed fsync or rename)")
+        .description(
+            "Faults a sink met since start: its disk (a full disk, a failed fsync or rename) or"
+                + " its Kafka consumer (fenced, its group coordinator failing)")
         .tag("sink", sink)
         .register(registry);
   }

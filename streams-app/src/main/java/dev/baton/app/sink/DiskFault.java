@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * One disk fault of a sink, from its first failure until the sink writes again: what failed, how
  * often it was tried, when it is tried next. Retries back off exponentially from {@value
- * #FIRST_BACKOFF_MS} ms to {@value #MAX_BACKOFF_MS} ms. Not thread-safe: the sink thread owns it
- * and publishes {@link #view} snapshots.
+ * #FIRST_BACKOFF_MS} ms to {@value #MAX_BACKOFF_MS} ms (or another cap: {@link ConsumerFault} uses
+ * one for a sink's Kafka consumer). Not thread-safe: the sink thread owns it and publishes {@link
+ * #view} snapshots.
  */
 public final class DiskFault {
   /** The first retry comes this long after the failure. */
@@ -23,6 +24,7 @@ public final class DiskFault {
   private static final long LOG_INTERVAL_MS = TimeUnit.MINUTES.toMillis(1);
 
   private final long sinceMs;
+  private final long maxBackoffMs;
   private String operation;
   private String path;
   private String error;
@@ -33,7 +35,13 @@ public final class DiskFault {
 
   /** A fault that began at {@code nowMs} (wall clock) with {@code error}. */
   public DiskFault(String operation, Path path, Throwable error, long nowMs) {
+    this(operation, path, error, nowMs, MAX_BACKOFF_MS);
+  }
+
+  /** As above, with retries at most {@code maxBackoffMs} apart; {@code path} may be null. */
+  public DiskFault(String operation, Path path, Throwable error, long nowMs, long maxBackoffMs) {
     this.sinceMs = nowMs;
+    this.maxBackoffMs = maxBackoffMs;
     this.loggedAtMs = nowMs;
     record(operation, path, error, nowMs);
   }
@@ -49,7 +57,7 @@ public final class DiskFault {
    * @return whether to log it: the first failure is logged by the caller, then at most one a minute
    */
   public boolean failedAgain(String operation, Path path, Throwable error, long nowMs) {
-    backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+    backoffMs = Math.min(maxBackoffMs, backoffMs * 2);
     record(operation, path, error, nowMs);
     if (nowMs - loggedAtMs >= LOG_INTERVAL_MS) {
       loggedAtMs = nowMs;

@@ -12,7 +12,8 @@ import java.util.List;
  * @param partitions the partitions of the events topic assigned to it, in order
  * @param stall where and why it stopped, when {@link State#STALLED}; else null
  * @param fault the disk fault it waits out, when {@link State#FAULTED}; else null
- * @param faults disk faults since start (each episode once, however often it was retried)
+ * @param faults disk and consumer faults since start (each episode once, however often it was
+ *     retried)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SinkStatus(
@@ -37,7 +38,10 @@ public record SinkStatus(
     /**
      * A write, fsync or rename failed (a full disk, an I/O error): it stopped consuming what it
      * cannot write, reports nothing past its last durable position as written, and retries with
-     * backoff; it resumes from that position by itself once the disk takes writes again.
+     * backoff; it resumes from that position by itself once the disk takes writes again. Also while
+     * its Kafka consumer failed (operation {@code consume}, see {@link ConsumerFault}): it makes a
+     * new one, with backoff, and is consuming again from its own positions once that one is
+     * assigned partitions.
      */
     FAULTED
   }
@@ -57,8 +61,9 @@ public record SinkStatus(
    * @param partitions the partitions it stopped writing (the audit sink stops per partition; the
    *     projection sink stops all of its partitions)
    * @param operation what failed: {@code write}, {@code fsync}, {@code rename}, {@code create},
-   *     {@code truncate}, {@code open}, {@code compress}, {@code checkpoint}, ...
-   * @param path the file or folder it failed on
+   *     {@code truncate}, {@code open}, {@code compress}, {@code checkpoint}, ..., or {@code
+   *     consume} when the Kafka consumer failed
+   * @param path the file or folder it failed on; null for {@code consume}
    * @param error the error the operating system or database gave
    * @param attempts how often it has tried since the fault began (the first failure is 1)
    * @param since when the fault began, ISO-8601 UTC with milliseconds

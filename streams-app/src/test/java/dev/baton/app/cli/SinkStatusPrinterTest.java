@@ -49,4 +49,34 @@ class SinkStatusPrinterTest {
                 + " its last durable position counts as written; retrying",
             "audit sink RUNNING again (partitions [0, 1])");
   }
+
+  @Test
+  void shouldPrintAConsumerFaultWithoutAFile() {
+    SinkStatus faulted =
+        new SinkStatus(
+            "projection",
+            SinkStatus.State.FAULTED,
+            List.of(),
+            null,
+            new SinkStatus.Fault(
+                List.of(0, 1, 2),
+                "consume",
+                null,
+                "org.apache.kafka.common.errors.FencedInstanceIdException: fenced",
+                1,
+                "2026-01-01T00:00:00.000Z",
+                "2026-01-01T00:00:00.200Z"),
+            1);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    new SinkStatusPrinter(
+            List.of(() -> faulted), new PrintStream(bytes, true, StandardCharsets.UTF_8))
+        .check();
+
+    assertThat(bytes.toString(StandardCharsets.UTF_8).lines().toList())
+        .containsExactly(
+            "projection sink FAULTED: consume failed"
+                + " (org.apache.kafka.common.errors.FencedInstanceIdException: fenced); partitions"
+                + " [0, 1, 2]; nothing after its last durable position counts as written;"
+                + " retrying");
+  }
 }

@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /** Waits on conditions that the sinks make true in their own time, polling with a deadline. */
@@ -37,6 +40,17 @@ public final class Eventually {
       pause();
     }
     throw new AssertionError(file + " did not reach the expected content within " + within);
+  }
+
+  /** Waits until {@code done} holds, checking every 20 ms; fails naming {@code what} if not. */
+  public static void until(String what, Duration within, BooleanSupplier done) {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(what + " never happened within " + within);
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
   }
 
   private static void pause() throws InterruptedException {

@@ -6,6 +6,7 @@ import dev.baton.app.io.FileIo;
 import dev.baton.app.io.FixedWidthTimes;
 import dev.baton.app.metrics.BatonMetrics;
 import dev.baton.app.metrics.SinkMetrics;
+import dev.baton.app.sink.ConsumerFault;
 import dev.baton.app.sink.DiskFault;
 import dev.baton.app.sink.SinkStatus;
 import java.io.IOException;
@@ -26,6 +27,8 @@ import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -35,6 +38,7 @@ import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -67,6 +71,13 @@ import org.slf4j.LoggerFactory;
  * The sink is {@link SinkStatus.State#FAULTED} while any partition is, and retries with backoff
  * ({@link DiskFault}); once the partition opens again it consumes from the line after its last
  * durable one, so the chain goes on without a gap or a duplicate.
+ *
+ * <p>A failure of the Kafka consumer itself (its static membership fenced, an error from JoinGroup
+ * or SyncGroup after a broker restart, a failed commit: see {@link ConsumerFault#recoverable})
+ * makes the sink {@link SinkStatus.State#FAULTED}: it closes the consumer, releases its partitions
+ * (their lines written and fsynced, their locks released), waits a backoff and consumes again with
+ * a new consumer, which seeks each partition it is assigned to the line after the last one in the
+ * files as at start-up. Any other exception stops the sink.
  */
 public final class AuditSink implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuditSink.class);
@@ -75,7 +86,13 @@ public final class AuditSink implements AutoCloseable {
   private final AuditSinkSettings settings;
   private final LongSupplier clock;
   private final FileIo io;
-  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final BatonMetrics batonMetrics;
+  // Replaced by a new one when it fails (ConsumerFault); null between the two. The sink thread's,
+  // read by close() to wake it.
+  private volatile KafkaConsumer<byte[], byte[]> consumer;
+  private AutoCloseable consumerMetrics;
+  private final ConsumerFault consumerFault = new ConsumerFault("audit", LOG);
+  private final CountDownLatch closeRequested = new CountDownLatch(1);
   private final Thread thread;
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private final Map<Integer, Owned> owned = new HashMap<>();
@@ -129,11 +146,17 @@ public final class AuditSink implements AutoCloseable {
     this.settings = settings;
     this.clock = clock;
     this.io = io;
-    this.consumer = new KafkaConsumer<>(consumerProps(settings));
+    this.batonMetrics = metrics;
+    this.consumer = newConsumer();
     this.thread = new Thread(this::run, "baton-audit-sink");
     this.metrics = metrics.sink("audit");
-    metrics.bindConsumer(consumer);
     SinkStatus.measure(this.metrics, this::status);
+  }
+
+  private KafkaConsumer<byte[], byte[]> newConsumer() {
+    KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProps(settings));
+    consumerMetrics = batonMetrics.bindConsumer(c);
+    return c;
   }
 
   /** Starts the sink of a Baton node. */
@@ -201,21 +224,28 @@ public final class AuditSink implements AutoCloseable {
     return settings.dir();
   }
 
-  /** Disk faults since start, each counted once however often it was retried (for metrics). */
+  /**
+   * Disk faults and faults of its Kafka consumer since start, each counted once however often it
+   * was retried (for metrics).
+   */
   public long faults() {
     return faults;
   }
 
   /**
-   * How the sink is doing: its partitions, or where it stopped: its thread failed, a disk fault
-   * stopped partitions (it retries), or it leaves a partition alone because the files of that
-   * partition are damaged (the lowest such partition is named).
+   * How the sink is doing: its partitions, or where it stopped: its thread failed, its Kafka
+   * consumer failed (it consumes again with a new one), a disk fault stopped partitions (it
+   * retries), or it leaves a partition alone because the files of that partition are damaged (the
+   * lowest such partition is named).
    */
   public SinkStatus status() {
     SinkStatus.Stall stall = failed;
-    SinkStatus.Fault diskFault = fault;
-    if (stall == null && diskFault != null) {
-      return new SinkStatus("audit", SinkStatus.State.FAULTED, assigned, null, diskFault, faults);
+    SinkStatus.Fault current = consumerFault.view();
+    if (current == null) {
+      current = fault;
+    }
+    if (stall == null && current != null) {
+      return new SinkStatus("audit", SinkStatus.State.FAULTED, assigned, null, current, faults);
     }
     if (stall == null) {
       stall =
@@ -235,28 +265,22 @@ public final class AuditSink implements AutoCloseable {
     try {
       consumer.subscribe(List.of(settings.topic()), new Rebalance());
       while (!closing) {
-        ConsumerRecords<byte[], byte[]> records;
         try {
-          records = consumer.poll(POLL);
+          if (consumer == null) {
+            consumer = newConsumer();
+            consumer.subscribe(List.of(settings.topic()), new Rebalance());
+          }
+          consumeOnce();
         } catch (WakeupException e) {
-          continue;
-        } catch (OffsetOutOfRangeException e) {
-          outOfRange(e);
-          continue;
-        }
-        write(records);
-        retryLocks();
-        for (Owned o : new ArrayList<>(owned.values())) {
-          try {
-            o.log().tick();
-          } catch (IOException e) {
-            fault(o, e);
+          // close(): the loop ends.
+        } catch (KafkaException e) {
+          if (!ConsumerFault.recoverable(e)) {
+            throw e;
+          }
+          if (!dropConsumer(e)) {
+            break;
           }
         }
-        commitDurable();
-        retryFaulted();
-        endRecoveries();
-        measureLag();
       }
     } catch (Throwable t) {
       failure = t;
@@ -270,17 +294,8 @@ public final class AuditSink implements AutoCloseable {
               FixedWidthTimes.format(Instant.now()));
       LOG.error("audit sink stopped: {}", t.toString(), t);
     } finally {
-      try {
-        consumer.close(Duration.ofSeconds(10));
-      } catch (RuntimeException e) {
-        LOG.warn("audit sink: error while leaving the group", e);
-      }
-      for (Integer partition : new ArrayList<>(owned.keySet())) {
-        release(partition, true);
-      }
-      for (Integer partition : new ArrayList<>(faulted.keySet())) {
-        release(partition, true);
-      }
+      closeConsumer(Duration.ofSeconds(10));
+      releaseAll(true);
       if (failure == null) {
         stopped.complete(null);
         LOG.info("audit sink stopped");
@@ -288,6 +303,81 @@ public final class AuditSink implements AutoCloseable {
         stopped.completeExceptionally(failure);
       }
     }
+  }
+
+  private void consumeOnce() {
+    ConsumerRecords<byte[], byte[]> records;
+    try {
+      records = consumer.poll(POLL);
+    } catch (WakeupException e) {
+      return;
+    } catch (OffsetOutOfRangeException e) {
+      outOfRange(e);
+      return;
+    }
+    write(records);
+    retryLocks();
+    for (Owned o : new ArrayList<>(owned.values())) {
+      try {
+        o.log().tick();
+      } catch (IOException e) {
+        fault(o, e);
+      }
+    }
+    commitDurable();
+    retryFaulted();
+    endRecoveries();
+    measureLag();
+  }
+
+  /**
+   * The consumer failed with {@code e}, from which a new one recovers: reports the fault, closes
+   * the consumer (a static member stays in the group), releases every partition it had (lines
+   * written and fsynced, open segments left open, locks released, as when partitions are lost) and
+   * waits the backoff. The loop then makes a new consumer, whose assignment reopens the partitions
+   * from their files.
+   *
+   * @return false when the sink is closing
+   */
+  private boolean dropConsumer(KafkaException e) {
+    if (consumerFault.failed(e, assigned)) {
+      faults++;
+    }
+    closeConsumer(Duration.ofSeconds(5));
+    releaseAll(false);
+    damaged.clear();
+    assigned = List.of();
+    metrics.assigned(Set.of());
+    try {
+      return !closeRequested.await(consumerFault.backoffMs(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Closes the consumer, if there is one (its rebalance callbacks may release partitions). */
+  private void closeConsumer(Duration timeout) {
+    KafkaConsumer<byte[], byte[]> c = consumer;
+    if (c != null) {
+      try {
+        // Its rebalance callbacks (run by close) still read it.
+        ConsumerFault.close(c, consumerMetrics, timeout, LOG);
+      } finally {
+        consumer = null;
+      }
+    }
+  }
+
+  /** Releases every partition the sink holds: owned, faulted or waiting for its lock. */
+  private void releaseAll(boolean seal) {
+    for (Integer partition : new ArrayList<>(owned.keySet())) {
+      release(partition, seal);
+    }
+    for (Integer partition : new ArrayList<>(faulted.keySet())) {
+      release(partition, seal);
+    }
+    waitingForLock.clear();
   }
 
   private void write(ConsumerRecords<byte[], byte[]> records) {
@@ -701,6 +791,7 @@ public final class AuditSink implements AutoCloseable {
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      consumerFault.recovered();
       updateAssigned();
       for (TopicPartition tp : partitions) {
         try {
@@ -736,7 +827,8 @@ public final class AuditSink implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
-    consumer.wakeup();
+    closeRequested.countDown();
+    ConsumerFault.wakeup(consumer, LOG);
     try {
       thread.join(Duration.ofSeconds(60).toMillis());
     } catch (InterruptedException e) {

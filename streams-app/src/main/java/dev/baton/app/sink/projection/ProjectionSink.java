@@ -7,6 +7,7 @@ import dev.baton.app.io.FileIo;
 import dev.baton.app.io.ProcessFileLock;
 import dev.baton.app.metrics.BatonMetrics;
 import dev.baton.app.metrics.SinkMetrics;
+import dev.baton.app.sink.ConsumerFault;
 import dev.baton.app.sink.DiskFault;
 import dev.baton.app.sink.SinkStatus;
 import dev.baton.app.sink.projection.export.Exports;
@@ -35,6 +36,7 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -59,10 +61,17 @@ import org.slf4j.LoggerFactory;
  * the offset and the database's reason, and an error saying the same is logged on the first failure
  * and then at most once a minute (never once per retry). It never skips the event: skipping would
  * make the projection disagree with the log for good.
+ *
+ * <p>A failure of the Kafka consumer itself (its static membership fenced, an error from JoinGroup
+ * or SyncGroup after a broker restart, a failed commit: see {@link ConsumerFault#recoverable})
+ * makes the sink {@link SinkStatus.State#FAULTED}: it closes the consumer (every batch is committed
+ * already), waits a backoff and consumes again with a new consumer, which seeks each partition it
+ * is assigned to the stored offset. Any other exception stops the sink.
  */
 public final class ProjectionSink implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProjectionSink.class);
   private static final Duration POLL = Duration.ofMillis(200);
+  private static final long FIRST_STALL_BACKOFF_MS = 100;
   private static final long MAX_BACKOFF_MS = 10_000;
   private static final long STALL_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
@@ -113,11 +122,17 @@ public final class ProjectionSink implements AutoCloseable {
   private final ProcessFileLock writerLock;
   private ProjectionDatabase db;
   private final Exports exports;
-  private final KafkaConsumer<String, byte[]> consumer;
+  private final BatonMetrics batonMetrics;
+  // Replaced by a new one when it fails (ConsumerFault); null between the two. The sink thread's,
+  // read by close() to wake it.
+  private volatile KafkaConsumer<String, byte[]> consumer;
+  private AutoCloseable consumerMetrics;
+  private final ConsumerFault consumerFault = new ConsumerFault("projection", LOG);
   private final Thread thread;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Map<TopicPartition, Long> stored = new HashMap<>();
   private volatile boolean running = true;
+  private long backoff = FIRST_STALL_BACKOFF_MS;
   private volatile long appliedEvents;
   private volatile List<Integer> assigned = List.of();
   private volatile SinkStatus.Stall stall;
@@ -142,11 +157,17 @@ public final class ProjectionSink implements AutoCloseable {
     this.writerLock = writerLock;
     this.db = db;
     this.exports = exports;
-    this.consumer = new KafkaConsumer<>(consumerProps(settings));
+    this.batonMetrics = metrics;
+    this.consumer = newConsumer();
     this.thread = new Thread(this::run, "baton-projection-sink");
     this.metrics = metrics.sink("projection");
-    metrics.bindConsumer(consumer);
     SinkStatus.measure(this.metrics, this::status);
+  }
+
+  private KafkaConsumer<String, byte[]> newConsumer() {
+    KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps(settings));
+    consumerMetrics = batonMetrics.bindConsumer(c);
+    return c;
   }
 
   /** Opens (and migrates) the projection, then starts consuming on a thread of its own. */
@@ -272,17 +293,24 @@ public final class ProjectionSink implements AutoCloseable {
     return stalls;
   }
 
-  /** Disk faults of the database and of the exports since start (for metrics). */
+  /**
+   * Disk faults of the database and of the exports, and faults of its Kafka consumer, since start
+   * (for metrics).
+   */
   public long faults() {
     return faults + (exports == null ? 0 : exports.faults());
   }
 
   /**
-   * Running with partitions, waiting for some, faulted (the database or an export file cannot be
-   * written: a full disk, an I/O error), or stalled at an event it cannot write.
+   * Running with partitions, waiting for some, faulted (its Kafka consumer failed, or the database
+   * or an export file cannot be written: a full disk, an I/O error), or stalled at an event it
+   * cannot write.
    */
   public SinkStatus status() {
-    SinkStatus.Fault fault = dbFaultView;
+    SinkStatus.Fault fault = consumerFault.view();
+    if (fault == null) {
+      fault = dbFaultView;
+    }
     if (fault == null && exports != null) {
       fault = exports.fault();
     }
@@ -317,28 +345,24 @@ public final class ProjectionSink implements AutoCloseable {
   }
 
   private void run() {
-    long backoff = 100;
     try {
       consumer.subscribe(List.of(settings.topic()), new Rebalance());
       while (running) {
         try {
-          ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
-          applyBatch(records);
-          measureLag();
-          backoff = 100;
-        } catch (BatchFailure e) {
-          if (isDiskFault(e.getCause())) {
-            if (!waitOutDiskFault((SQLException) e.getCause())) {
-              break;
-            }
-            continue;
+          if (consumer == null) {
+            consumer = newConsumer();
+            consumer.subscribe(List.of(settings.topic()), new Rebalance());
           }
-          stalled(e, backoff);
-          if (stopped.await(backoff, TimeUnit.MILLISECONDS)) {
+          if (!consumeOnce()) {
             break;
           }
-          backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
-          seekToStored(consumer.assignment());
+        } catch (KafkaException e) {
+          if (e instanceof WakeupException || !ConsumerFault.recoverable(e)) {
+            throw e;
+          }
+          if (!dropConsumer(e)) {
+            break;
+          }
         }
       }
     } catch (WakeupException e) {
@@ -348,6 +372,7 @@ public final class ProjectionSink implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
+      consumerFault.clear();
       stall =
           new SinkStatus.Stall(
               settings.topic(),
@@ -359,7 +384,63 @@ public final class ProjectionSink implements AutoCloseable {
       stalls++;
       LOG.error("projection sink stopped by an unexpected failure", e);
     } finally {
-      consumer.close(Duration.ofSeconds(5));
+      closeConsumer();
+    }
+  }
+
+  /**
+   * One poll and its batch, or a failed batch waited out.
+   *
+   * @return false when the sink is closing
+   */
+  private boolean consumeOnce() throws InterruptedException {
+    try {
+      ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+      applyBatch(records);
+      measureLag();
+      backoff = FIRST_STALL_BACKOFF_MS;
+    } catch (BatchFailure e) {
+      if (isDiskFault(e.getCause())) {
+        return waitOutDiskFault((SQLException) e.getCause());
+      }
+      stalled(e, backoff);
+      if (stopped.await(backoff, TimeUnit.MILLISECONDS)) {
+        return false;
+      }
+      backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+      seekToStored(consumer.assignment());
+    }
+    return true;
+  }
+
+  /**
+   * The consumer failed with {@code e}, from which a new one recovers: reports the fault, closes
+   * the consumer (a static member stays in the group; every batch is committed, so nothing is in
+   * flight) and waits the backoff. The loop then makes a new consumer, whose assignment seeks to
+   * the stored offsets.
+   *
+   * @return false when the sink is closing
+   */
+  private boolean dropConsumer(KafkaException e) throws InterruptedException {
+    if (consumerFault.failed(e, assigned)) {
+      faults++;
+    }
+    closeConsumer();
+    stored.clear();
+    assigned = List.of();
+    metrics.assigned(Set.of());
+    return !stopped.await(consumerFault.backoffMs(), TimeUnit.MILLISECONDS);
+  }
+
+  private void closeConsumer() {
+    KafkaConsumer<String, byte[]> c = consumer;
+    if (c != null) {
+      try {
+        // Its rebalance callbacks (run by close) still read it.
+        ConsumerFault.close(c, consumerMetrics, Duration.ofSeconds(5), LOG);
+      } finally {
+        consumer = null;
+      }
     }
   }
 
@@ -661,6 +742,7 @@ public final class ProjectionSink implements AutoCloseable {
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      consumerFault.recovered();
       updateAssigned();
       seekToStored(partitions);
     }
@@ -689,7 +771,7 @@ public final class ProjectionSink implements AutoCloseable {
   public void close() {
     running = false;
     stopped.countDown();
-    consumer.wakeup();
+    ConsumerFault.wakeup(consumer, LOG);
     try {
       thread.join(TimeUnit.SECONDS.toMillis(30));
     } catch (InterruptedException e) {

@@ -7,13 +7,10 @@ import dev.baton.app.io.FaultyFileIo;
 import dev.baton.app.io.FaultyFileIo.Op;
 import dev.baton.app.sink.SinkStatus;
 import dev.baton.app.testing.KafkaTestCluster;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -21,12 +18,7 @@ import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,10 +38,9 @@ class AuditSinkDiskFaultIT {
   @TempDir Path dir;
 
   private final FaultyFileIo io = new FaultyFileIo();
-  private final Set<String> produced = new TreeSet<>();
   private String topic;
   private String group;
-  private KafkaProducer<byte[], byte[]> producer;
+  private ProducedEvents events;
 
   private static SinkStatus await(String what, AuditSink sink, Predicate<SinkStatus> done) {
     long deadline = System.nanoTime() + DEADLINE.toNanos();
@@ -62,41 +53,6 @@ class AuditSinkDiskFaultIT {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
     } while (System.nanoTime() < deadline);
     throw new AssertionError(what + " never happened; last status: " + last);
-  }
-
-  private void produce(int count) throws Exception {
-    List<java.util.concurrent.Future<RecordMetadata>> sent = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      String key = "default/task/t" + (produced.size() + i);
-      byte[] value = AuditFixtures.simpleEvent(key, 1, "alice", System.currentTimeMillis());
-      sent.add(
-          producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)));
-    }
-    for (var f : sent) {
-      RecordMetadata m = f.get(30, TimeUnit.SECONDS);
-      produced.add(m.partition() + "@" + m.offset());
-    }
-  }
-
-  /** Every line in the trail as partition@offset; fails on a duplicate. */
-  private List<String> lines() {
-    List<String> out = new ArrayList<>();
-    for (int p = 0; p < 3; p++) {
-      for (PartitionScanner.Item item : AuditFixtures.scan(dir, p)) {
-        if (item.line() != null && item.ok()) {
-          out.add(p + "@" + item.line().offset());
-        }
-      }
-    }
-    return out;
-  }
-
-  private boolean allWritten() {
-    try {
-      return new TreeSet<>(lines()).containsAll(produced);
-    } catch (RuntimeException e) {
-      return false; // a partition's open segment mid-write
-    }
   }
 
   private Map<TopicPartition, OffsetAndMetadata> committed() throws Exception {
@@ -113,7 +69,7 @@ class AuditSinkDiskFaultIT {
 
   private void awaitAllWritten(String phase) {
     long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (!allWritten()) {
+    while (!events.allWritten()) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError(phase + ": not every event reached the trail");
       }
@@ -128,40 +84,18 @@ class AuditSinkDiskFaultIT {
     topic = prefix + "baton.events";
     group = prefix + "audit";
     KafkaTestCluster.createTopics(3, topic);
-    producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                KafkaTestCluster.bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                ByteArraySerializer.class,
-                ProducerConfig.LINGER_MS_CONFIG,
-                0));
-    AuditSinkSettings settings =
-        new AuditSinkSettings(
-            dir,
-            KafkaTestCluster.bootstrapServers(),
-            topic,
-            group,
-            null,
-            // Rotation every 4 lines, so that faults also land in rotations.
-            new AuditSinkSettings.Rotation(50L << 20, Duration.ofHours(1), 4),
-            Duration.ofMillis(10),
-            1,
-            false,
-            new AuditSinkSettings.Retention(-1, -1),
-            Map.of());
+    events = new ProducedEvents(topic, dir);
+    // Rotation every 4 lines, so that faults also land in rotations.
+    AuditSinkSettings settings = ProducedEvents.settings(dir, topic, group, null, 4);
     AuditSink sink = AuditSink.start(settings, System::currentTimeMillis, io);
     try {
       await("assignment", sink, s -> s.state() == SinkStatus.State.RUNNING);
-      produce(30);
+      events.produce(30);
       awaitAllWritten("before any fault");
 
       // 1. The disk fills up: a partial write, then ENOSPC, for every partition that writes.
       io.space(200);
-      produce(30);
+      events.produce(30);
       SinkStatus full =
           await("FAULTED on a full disk", sink, s -> s.state() == SinkStatus.State.FAULTED);
       assertThat(full.fault().error()).contains(FaultyFileIo.ENOSPC);
@@ -191,7 +125,7 @@ class AuditSinkDiskFaultIT {
       // 2. fsyncs fail (EIO); the page cache model drops what they covered.
       long before = sink.faults();
       io.failNext(Op.FORCE, 3, FaultyFileIo.EIO, p -> p.toString().contains(".jsonl"));
-      produce(30);
+      events.produce(30);
       await("a failed fsync", sink, s -> s.faults() > before);
       awaitAllWritten("after failed fsyncs");
       await("resumed after failed fsyncs", sink, s -> s.state() == SinkStatus.State.RUNNING);
@@ -199,29 +133,29 @@ class AuditSinkDiskFaultIT {
       // 3. A rotation's rename fails.
       long beforeRename = sink.faults();
       io.failNext(Op.MOVE, 2, FaultyFileIo.EIO, p -> p.toString().endsWith(".jsonl"));
-      produce(30);
+      events.produce(30);
       await("a failed rename", sink, s -> s.faults() > beforeRename);
       awaitAllWritten("after failed renames");
 
       // 4. The folder's fsync fails (after a segment's creation or rename).
       long beforeDir = sink.faults();
       io.failNext(Op.FSYNC_DIR, 2, FaultyFileIo.EIO, p -> true);
-      produce(30);
+      events.produce(30);
       await("a failed folder fsync", sink, s -> s.faults() > beforeDir);
       awaitAllWritten("after failed folder fsyncs");
       await("running at the end", sink, s -> s.state() == SinkStatus.State.RUNNING);
     } finally {
       sink.close();
-      producer.close();
+      events.close();
     }
 
     assertThat(io.injected()).isGreaterThanOrEqualTo(8);
     assertThat(io.forcesAfterFailedForce()).as("fsyncs on a channel whose fsync failed").isZero();
     assertThat(io.powerLoss()).as("bytes a reboot would lose").isZero();
-    List<String> lines = lines();
+    List<String> lines = events.lines();
     assertThat(lines).doesNotHaveDuplicates();
-    assertThat(new TreeSet<>(lines)).isEqualTo(produced);
-    assertThat(produced).hasSize(150);
+    assertThat(new TreeSet<>(lines)).isEqualTo(events.produced());
+    assertThat(events.produced()).hasSize(150);
     CliRun verify = CliRun.of("audit", "verify", dir.toString());
     assertThat(verify.exitCode()).as(verify.toString()).isZero();
   }

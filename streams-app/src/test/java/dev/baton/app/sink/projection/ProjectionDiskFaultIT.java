@@ -8,11 +8,8 @@ import dev.baton.app.sink.SinkStatus;
 import dev.baton.app.sink.projection.checkpoint.CheckpointManifest;
 import dev.baton.app.sink.projection.checkpoint.CheckpointStore;
 import dev.baton.app.testing.KafkaTestCluster;
-import dev.baton.sdk.protocol.AggregateKeys;
 import dev.baton.sdk.protocol.Event;
-import dev.baton.sdk.protocol.EventType;
 import dev.baton.sdk.protocol.JsonSerde;
-import dev.baton.sdk.protocol.TaskStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,29 +55,9 @@ class ProjectionDiskFaultIT {
   private void produce(KafkaProducer<String, Event> producer, String topic, int from, int to)
       throws Exception {
     for (int k = from; k < to; k++) {
-      String id = "task-" + k;
-      var row = Rows.task("default", id, 1, TaskStatus.OPEN, List.of(), 0, 0);
-      Event e =
-          new Event(
-              "e-" + id,
-              EventType.TASK_CREATED,
-              AggregateKeys.task("default", id),
-              1L,
-              "agent",
-              "c-" + id,
-              Rows.T0,
-              row.data());
+      Event e = Rows.taskCreated("task-" + k);
       RecordMetadata m = producer.send(new ProducerRecord<>(topic, e.key(), e)).get();
       end.merge(m.partition(), m.offset() + 1, Math::max);
-    }
-  }
-
-  private static SortedMap<Integer, Long> offsets(String url, String topic) {
-    try (ProjectionDatabase db = ProjectionDatabase.openReadOnly(url);
-        ProjectionReader reader = db.snapshot()) {
-      return reader.offsets(topic);
-    } catch (Exception e) {
-      return new TreeMap<>();
     }
   }
 
@@ -110,7 +87,7 @@ class ProjectionDiskFaultIT {
       ProjectionSink sink = ProjectionSink.start(settings, io);
       try {
         produce(producer, topic, 0, 30);
-        await("the projection at the log end", () -> offsets(url, topic).equals(end));
+        await("the projection at the log end", () -> Rows.offsets(url, topic).equals(end));
         await("a first checkpoint", () -> !store.manifests().isEmpty());
 
         io.failAlways(Op.FORCE, FaultyFileIo.EIO, p -> p.toString().contains("checkpoints"));
@@ -129,7 +106,9 @@ class ProjectionDiskFaultIT {
               SinkStatus.Fault f = sink.status().fault();
               return f != null && f.operation().equals("state.json");
             });
-        await("the projection at the log end while faulted", () -> offsets(url, topic).equals(end));
+        await(
+            "the projection at the log end while faulted",
+            () -> Rows.offsets(url, topic).equals(end));
         assertThat(Files.readString(exportDir.resolve("state.json"))).doesNotContain("task-59");
         int before = store.manifests().size();
         assertThat(store.list()).allMatch(CheckpointStore.Entry::ok);

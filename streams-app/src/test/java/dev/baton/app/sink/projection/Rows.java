@@ -3,6 +3,8 @@ package dev.baton.app.sink.projection;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.sdk.protocol.AggregateKeys;
 import dev.baton.sdk.protocol.Decision;
+import dev.baton.sdk.protocol.Event;
+import dev.baton.sdk.protocol.EventType;
 import dev.baton.sdk.protocol.Json;
 import dev.baton.sdk.protocol.LockMode;
 import dev.baton.sdk.protocol.LockState;
@@ -11,6 +13,8 @@ import dev.baton.sdk.protocol.TaskStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /** Builders of realistic projection rows for tests. */
 final class Rows {
@@ -111,5 +115,28 @@ final class Rows {
         partition,
         offset,
         Json.mapper().valueToTree(d));
+  }
+
+  /** The event that creates task {@code id} (version 1, open) in workspace {@code default}. */
+  static Event taskCreated(String id) {
+    return new Event(
+        "e-" + id,
+        EventType.TASK_CREATED,
+        AggregateKeys.task("default", id),
+        1L,
+        "agent",
+        "c-" + id,
+        T0,
+        task("default", id, 1, TaskStatus.OPEN, List.of(), 0, 0).data());
+  }
+
+  /** The projection's stored next offsets of {@code topic}; empty while it cannot be read. */
+  static SortedMap<Integer, Long> offsets(String url, String topic) {
+    try (ProjectionDatabase db = ProjectionDatabase.openReadOnly(url);
+        ProjectionReader reader = db.snapshot()) {
+      return reader.offsets(topic);
+    } catch (Exception e) {
+      return new TreeMap<>();
+    }
   }
 }
