@@ -645,6 +645,42 @@ class CrashSuiteIT {
     } catch (Exception e) {
       System.out.println("  stalled; could not look for open transactions: " + e);
     }
+    printGroups(settings);
+  }
+
+  /**
+   * When commands stop being acknowledged: every consumer group's state and members (instance id,
+   * member id, assignment), to see what a stream thread's join waits for.
+   */
+  private static void printGroups(Map<String, Object> settings) {
+    try (Admin admin = Admin.create(settings)) {
+      List<String> groups =
+          admin.listGroups().all().get(10, TimeUnit.SECONDS).stream()
+              .map(g -> g.groupId())
+              .sorted()
+              .toList();
+      admin
+          .describeConsumerGroups(groups)
+          .all()
+          .get(10, TimeUnit.SECONDS)
+          .forEach(
+              (id, group) -> {
+                System.out.printf(
+                    "  group %s: %s, coordinator %s, %d member(s)%n",
+                    id, group.groupState(), group.coordinator(), group.members().size());
+                group
+                    .members()
+                    .forEach(
+                        m ->
+                            System.out.printf(
+                                "    %s %s %s%n",
+                                m.groupInstanceId().orElse("(dynamic)"),
+                                m.consumerId(),
+                                m.assignment().topicPartitions()));
+              });
+    } catch (Exception e) {
+      System.out.println("  stalled; could not describe the groups: " + e);
+    }
   }
 
   /**
