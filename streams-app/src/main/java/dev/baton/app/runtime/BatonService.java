@@ -34,6 +34,7 @@ import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.rocksdb.RocksDB;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,6 +97,12 @@ public final class BatonService implements AutoCloseable {
     // First, so that the start-up times count from here; closed last.
     BatonMetrics metrics = parts.start("the metrics", BatonMetrics::prometheus);
     AppConfig effective = NodeIdentity.resolve(config);
+    // RocksDB's native library takes about half a second to unpack and load, on the topology's
+    // path; the embedded broker's start waits on its controller for part of its time, so load it
+    // meanwhile. The topology's start waits for it (a failure shows again there).
+    Thread rocksDb = new Thread(RocksDB::loadLibrary, "baton-rocksdb-load");
+    rocksDb.setDaemon(true);
+    rocksDb.start();
     if (options.embeddedBroker()) {
       EmbeddedKafkaBroker broker =
           parts.start(
@@ -129,7 +136,10 @@ public final class BatonService implements AutoCloseable {
     KafkaStreams streams =
         parts.start(
             "the topology",
-            () -> startStreams(c, running, metrics),
+            () -> {
+              joinQuietly(rocksDb);
+              return startStreams(c, running, metrics);
+            },
             s -> closeStreams(s, Duration.ofSeconds(30)));
     BatonClient client = parts.start("the gateway's Kafka client", () -> gatewayClient(c));
     NodeTokens tokens = c.authEnabled() ? startTokens(parts, c) : null;
@@ -228,6 +238,14 @@ public final class BatonService implements AutoCloseable {
   private static java.util.function.Supplier<List<SinkStatus>> statusesOf(
       List<SinkStatus.Source> sinks) {
     return () -> sinks.stream().map(SinkStatus.Source::status).toList();
+  }
+
+  private static void joinQuietly(Thread thread) {
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Starts the topology and returns at once; {@code running} opens when it first runs. */
