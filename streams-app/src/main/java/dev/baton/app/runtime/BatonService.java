@@ -34,7 +34,6 @@ import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
-import org.rocksdb.RocksDB;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,12 +96,6 @@ public final class BatonService implements AutoCloseable {
     // First, so that the start-up times count from here; closed last.
     BatonMetrics metrics = parts.start("the metrics", BatonMetrics::prometheus);
     AppConfig effective = NodeIdentity.resolve(config);
-    // RocksDB's native library takes about half a second to unpack and load, on the topology's
-    // path; the embedded broker's start waits on its controller for part of its time, so load it
-    // meanwhile. The topology's start waits for it (a failure shows again there).
-    Thread rocksDb = new Thread(RocksDB::loadLibrary, "baton-rocksdb-load");
-    rocksDb.setDaemon(true);
-    rocksDb.start();
     if (options.embeddedBroker()) {
       EmbeddedKafkaBroker broker =
           parts.start(
@@ -133,13 +126,18 @@ public final class BatonService implements AutoCloseable {
     // topology's state until it runs), which takes about a second off every start. The sinks
     // start once it runs: on two cores they would slow the restoration down.
     CountDownLatch running = new CountDownLatch(1);
+    StaleStreamMembers stale =
+        c.nodeId().isBlank()
+            ? null
+            : parts.start(
+                "the stale stream member remover",
+                () ->
+                    new StaleStreamMembers(c.kafkaClientSettings(), c.applicationId(), c.nodeId()),
+                StaleStreamMembers::close);
     KafkaStreams streams =
         parts.start(
             "the topology",
-            () -> {
-              joinQuietly(rocksDb);
-              return startStreams(c, running, metrics);
-            },
+            () -> startStreams(c, running, metrics, stale),
             s -> closeStreams(s, Duration.ofSeconds(30)));
     BatonClient client = parts.start("the gateway's Kafka client", () -> gatewayClient(c));
     NodeTokens tokens = c.authEnabled() ? startTokens(parts, c) : null;
@@ -240,17 +238,9 @@ public final class BatonService implements AutoCloseable {
     return () -> sinks.stream().map(SinkStatus.Source::status).toList();
   }
 
-  private static void joinQuietly(Thread thread) {
-    try {
-      thread.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   /** Starts the topology and returns at once; {@code running} opens when it first runs. */
   private static KafkaStreams startStreams(
-      AppConfig config, CountDownLatch running, BatonMetrics metrics) {
+      AppConfig config, CountDownLatch running, BatonMetrics metrics, StaleStreamMembers stale) {
     KafkaStreams streams =
         new KafkaStreams(TopologyFactory.build(config, metrics), StreamsSettings.of(config));
     StreamsStateMetrics states = metrics.streams(streams);
@@ -274,8 +264,16 @@ public final class BatonService implements AutoCloseable {
     streams.setUncaughtExceptionHandler(
         e -> {
           LOG.error("stream thread failed; replacing it", e);
+          if (stale != null) {
+            // The replacement joins under another static member id; the group must not wait for
+            // this thread's (StaleStreamMembers).
+            stale.threadFailed();
+          }
           return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+    if (stale != null) {
+      stale.watch(streams);
+    }
     streams.start();
     return streams;
   }
