@@ -28,17 +28,18 @@ import org.slf4j.LoggerFactory;
  * Removes from the topology's consumer group the static members of this node that no live stream
  * thread holds any more.
  *
- * <p>Why: a stream thread joins as the static member {@code <node id>-<thread index>}. When a
- * thread fails, Kafka Streams replaces it with a thread of another index (the dead one still holds
- * its index while it shuts down), and the dead thread's consumer closes without leaving the group
- * (a static member never does). The group coordinator then waits for that member to rejoin before
- * the new thread's join completes. Usually its session ends it within the session timeout; but
- * after a broker restart the coordinator reloads the group from its log, and in the crash suite a
- * replacement thread's join then waited for the dead member for minutes (the node stopped answering
- * commands while Streams said {@code RUNNING}). Kafka Streams removes a static member itself when a
- * thread is removed on purpose, not when one is replaced; this does the same for a replacement: a
+ * <p>Why: a stream thread joins as the static member {@code <node id>-<thread index>}, and when a
+ * thread fails Kafka Streams replaces it with a thread of another index (the dead one still holds
+ * its index while it shuts down). Normally the dead member leaves or its session ends. But after a
+ * broker restart Kafka 4.4's group coordinator can reload the group from its log several times
+ * ("out of sync with the underlying log"), and the crash suite saw it come back with the dead
+ * thread's member holding every partition, no session timer running for it (still there, Stable,
+ * minutes later), and the replacement's join lost: the node stopped processing while Streams said
+ * {@code RUNNING}. The lost join is bounded by the stream consumers' {@code max.poll.interval.ms}
+ * ({@link StreamsSettings}); this removes the member that would then hold the rebalance up: a
  * second after a thread failed, and then every {@link #EVERY} for {@link #FOR}, it lists the
- * group's members and removes those named {@code <node id>-<n>} that are not a live thread's.
+ * group's members and removes those named {@code <node id>-<n>} that are not a live thread's, as
+ * Kafka Streams does itself when a thread is removed on purpose.
  */
 final class StaleStreamMembers implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StaleStreamMembers.class);
