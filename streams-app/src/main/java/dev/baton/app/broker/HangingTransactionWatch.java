@@ -1,12 +1,12 @@
 package dev.baton.app.broker;
 
+import dev.baton.app.runtime.DaemonThreads;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -99,13 +99,7 @@ public final class HangingTransactionWatch implements AutoCloseable {
     if (executor != null) {
       throw new IllegalStateException("already watching");
     }
-    executor =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "baton-hanging-transaction-watch");
-              t.setDaemon(true);
-              return t;
-            });
+    executor = DaemonThreads.scheduler("baton-hanging-transaction-watch");
     executor.scheduleWithFixedDelay(
         this::check, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     executor.schedule(executor::shutdown, period.toMillis(), TimeUnit.MILLISECONDS);

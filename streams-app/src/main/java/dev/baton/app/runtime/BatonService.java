@@ -126,10 +126,18 @@ public final class BatonService implements AutoCloseable {
     // topology's state until it runs), which takes about a second off every start. The sinks
     // start once it runs: on two cores they would slow the restoration down.
     CountDownLatch running = new CountDownLatch(1);
+    StaleStreamMembers stale =
+        c.nodeId().isBlank()
+            ? null
+            : parts.start(
+                "the stale stream member remover",
+                () ->
+                    new StaleStreamMembers(c.kafkaClientSettings(), c.applicationId(), c.nodeId()),
+                StaleStreamMembers::close);
     KafkaStreams streams =
         parts.start(
             "the topology",
-            () -> startStreams(c, running, metrics),
+            () -> startStreams(c, running, metrics, stale),
             s -> closeStreams(s, Duration.ofSeconds(30)));
     BatonClient client = parts.start("the gateway's Kafka client", () -> gatewayClient(c));
     NodeTokens tokens = c.authEnabled() ? startTokens(parts, c) : null;
@@ -232,7 +240,7 @@ public final class BatonService implements AutoCloseable {
 
   /** Starts the topology and returns at once; {@code running} opens when it first runs. */
   private static KafkaStreams startStreams(
-      AppConfig config, CountDownLatch running, BatonMetrics metrics) {
+      AppConfig config, CountDownLatch running, BatonMetrics metrics, StaleStreamMembers stale) {
     KafkaStreams streams =
         new KafkaStreams(TopologyFactory.build(config, metrics), StreamsSettings.of(config));
     StreamsStateMetrics states = metrics.streams(streams);
@@ -256,8 +264,16 @@ public final class BatonService implements AutoCloseable {
     streams.setUncaughtExceptionHandler(
         e -> {
           LOG.error("stream thread failed; replacing it", e);
+          if (stale != null) {
+            // The replacement joins under another static member id; the group must not wait for
+            // this thread's (StaleStreamMembers).
+            stale.threadFailed();
+          }
           return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+    if (stale != null) {
+      stale.watch(streams);
+    }
     streams.start();
     return streams;
   }

@@ -9,6 +9,9 @@ import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
 
 /** Kafka Streams properties derived from {@link AppConfig}; every choice made on purpose. */
 public final class StreamsSettings {
+  /** The stream threads' consumers' {@code max.poll.interval.ms}, see {@link #of}. */
+  static final int MAX_POLL_INTERVAL_MS = 30_000;
+
   private StreamsSettings() {}
 
   public static Properties of(AppConfig config) {
@@ -43,6 +46,16 @@ public final class StreamsSettings {
           StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
           config.nodeId());
     }
+    // A consumer waits for a JoinGroup answer up to max.poll.interval.ms + 5 s. After a broker
+    // restart, Kafka 4.4's group coordinator can reload its state ("out of sync with the
+    // underlying log") while a stream thread's join is parked in it, and that join is never
+    // answered: with Kafka's 300 s the node stopped processing for over five minutes (crash
+    // suite, docs/reliability.md). 30 s bounds that wait, and the group's rebalance timeout, and
+    // is still far above a poll loop's gap here (a batch of commands takes milliseconds; a frozen
+    // node past it simply rejoins).
+    p.put(
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG),
+        MAX_POLL_INTERVAL_MS);
     int session = (Integer) config.values().get(AppConfig.GROUP_SESSION_TIMEOUT_MS);
     p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), session);
     p.put(

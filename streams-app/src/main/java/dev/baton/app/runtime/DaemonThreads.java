@@ -1,0 +1,24 @@
+package dev.baton.app.runtime;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+
+/** Named daemon threads for a node's background work (a thread dump names what each one does). */
+public final class DaemonThreads {
+  private DaemonThreads() {}
+
+  /** Makes daemon threads named {@code name}. */
+  public static ThreadFactory named(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** A single-threaded scheduler on a daemon thread named {@code name}. */
+  public static ScheduledExecutorService scheduler(String name) {
+    return Executors.newSingleThreadScheduledExecutor(named(name));
+  }
+}
