@@ -292,8 +292,12 @@ class CrashSuiteIT {
     long restarted = System.currentTimeMillis();
     s.broker = startBroker(s, i);
     awaitHealthy(s.base, s.living());
-    outages.add(new Evidence.Outage("broker killed", killed, System.currentTimeMillis()));
     awaitAcknowledgedAfter(workload, restarted, s.living());
+    // Until commands are processed again, not until health 200: the node's health follows its
+    // topology's state, which stays RUNNING while the broker is away, and after the restart the
+    // group coordinator's reload can hold the topology in REBALANCING for tens of seconds
+    // (docs/reliability.md). Deadlines that came due meanwhile are handled when it runs again.
+    outages.add(new Evidence.Outage("broker killed", killed, System.currentTimeMillis()));
     record(
         "broker kill -9: broker launch -> first acknowledged command",
         (workload.lastAcknowledgedAtMillis() - restarted) / 1e3);
@@ -401,8 +405,9 @@ class CrashSuiteIT {
     s.node.signal("CONT");
     long thawed = System.currentTimeMillis();
     awaitHealthy(s.base, s.living());
-    outages.add(new Evidence.Outage("node frozen", stopped, System.currentTimeMillis()));
     awaitAcknowledgedAfter(workload, thawed, s.living());
+    // As for the broker: until commands are processed again (a thawed node rejoins its group).
+    outages.add(new Evidence.Outage("node frozen", stopped, System.currentTimeMillis()));
     record(
         "node SIGSTOP past the transaction timeout: SIGCONT -> first acknowledged command",
         (workload.lastAcknowledgedAtMillis() - thawed) / 1e3);
