@@ -61,22 +61,12 @@ import org.junit.jupiter.api.io.TempDir;
  * </ul>
  *
  * <p>Each test runs 1 iteration by default and 50 with {@code -Dsoak} ({@code -Dcrash.iterations=N}
- * sets it); the split test's broker kill runs with {@code -Dsoak} or {@code -Dcrash.brokerKill}
- * (see {@link #BROKER_KILL}). The seed is printed; {@code -Dcrash.seed=S} replays the same choices
- * (the moments of the faults and the workload's commands; the processes' own timing still varies).
- * Recovery times are printed (p50/p95/max), never asserted.
+ * sets it). The seed is printed; {@code -Dcrash.seed=S} replays the same choices (the moments of
+ * the faults and the workload's commands; the processes' own timing still varies). Recovery times
+ * are printed (p50/p95/max), never asserted.
  */
 class CrashSuiteIT {
   private static final boolean SOAK = System.getProperty("soak") != null;
-
-  /**
-   * Whether the split test kills the broker: with {@code -Dsoak} or {@code -Dcrash.brokerKill}. Not
-   * in the default build for now: after a broker restart a replaced stream thread can stop for good
-   * (about 1 split iteration in 10; docs/reliability.md, "A node that stops serving after a broker
-   * restart"), an open liveness defect the default build must not fail on by chance. Every other
-   * fault runs by default.
-   */
-  private static final boolean BROKER_KILL = SOAK || System.getProperty("crash.brokerKill") != null;
 
   private static final int ITERATIONS = Integer.getInteger("crash.iterations", SOAK ? 50 : 1);
   private static final long SEED = Long.getLong("crash.seed", System.nanoTime());
@@ -216,10 +206,7 @@ class CrashSuiteIT {
     s.solo = Workload.start(s.base, WS, List.of(), List.of("unused"), PATIENCE, seed + 1);
     try {
       for (int i = 1; i <= ITERATIONS; i++) {
-        List<String> faults = new ArrayList<>(List.of("sink", "holder", "node"));
-        if (BROKER_KILL) {
-          faults.add(0, "broker");
-        }
+        List<String> faults = new ArrayList<>(List.of("broker", "sink", "holder", "node"));
         Collections.shuffle(faults, random);
         System.out.printf("iteration %d: %s%n", i, faults);
         for (String fault : faults) {
