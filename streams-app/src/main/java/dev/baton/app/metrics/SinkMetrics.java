@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  *       sink has not made durable yet (end of the partition minus the next offset fsynced to the
  *       audit files or committed to the projection), per assigned partition;
  *   <li>{@code baton_sink_state{sink,state}}: 1 for the sink's current state ({@code RUNNING},
- *       {@code WAITING_FOR_ASSIGNMENT}, {@code STALLED}), as {@code /v1/health} reports it;
+ *       {@code WAITING_FOR_ASSIGNMENT}, {@code STALLED}, {@code FAULTED}), as {@code /v1/health}
+ *       reports it;
  *   <li>{@code baton_sink_fsync_seconds{sink}}: each fsync of an audit segment;
  *   <li>{@code baton_sink_segment_rotations_total{sink,reason}}: audit segments closed, by why
  *       (size, lines, age, stop);
