@@ -112,12 +112,7 @@ public final class HangingTransactionWatch implements AutoCloseable {
       running = executor;
     }
     if (running != null) {
-      running.shutdownNow();
-      try {
-        running.awaitTermination(15, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      DaemonThreads.stop(running);
     }
     admin.close(Duration.ofSeconds(5));
   }

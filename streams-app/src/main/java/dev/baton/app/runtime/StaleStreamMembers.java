@@ -168,12 +168,7 @@ final class StaleStreamMembers implements AutoCloseable {
 
   @Override
   public void close() {
-    executor.shutdownNow();
-    try {
-      executor.awaitTermination(15, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    DaemonThreads.stop(executor);
     admin.close(Duration.ofSeconds(5));
   }
 }
