@@ -10,16 +10,19 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Completes the transactions left hanging on the embedded broker (KAFKA-20734; {@link
+ * Completes the transactions left hanging by a broker's crash (KAFKA-20734; {@link
  * HangingTransactions#completeHanging}), as their coordinator decided, with one admin client for
- * every check. A node calls {@link #check} while its topology waits to run and then {@link
- * #watchFor} a while after: a hang on {@code __consumer_offsets} keeps the topology from running,
- * one on an output partition stalls the gateway's answers and the sinks.
+ * every check. A node {@link #watch watches} for its whole life: a hang on {@code
+ * __consumer_offsets} keeps the topology from running (after the node's start with the embedded
+ * broker, or after any broker's restart on a cluster), one on an output partition stalls the
+ * gateway's answers and the sinks. It looks every second while the topology does not run, every 2 s
+ * for the first two minutes, and every 5 s after.
  *
  * <p>No minimum age is asked of a transaction: what makes a completion safe is the coordinator's
  * recorded decision, not time (a transaction the coordinator still tracks is never touched, and one
@@ -27,30 +30,47 @@ import org.slf4j.LoggerFactory;
  * without a decision is reported at ERROR once, when it is older than {@code reportAfter} (the
  * producers' transaction timeout): younger, it may be a transaction whose coordinator has not
  * reloaded yet after the broker's start, and it is looked at again at the next check.
+ *
+ * <p>Its {@link HangingTransactions.Scope} decides what it may touch: everything on the embedded
+ * broker, only the node's application's transactions on its own topics on a shared cluster.
  */
 public final class HangingTransactionWatch implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HangingTransactionWatch.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
+  /** How often it looks while the topology does not run. */
+  static final Duration WHILE_NOT_RUNNING = Duration.ofSeconds(1);
+
+  /** How often, and for how long after the watch starts, it looks while the topology runs. */
+  static final Duration AFTER_START = Duration.ofSeconds(2);
+
+  static final Duration START_PERIOD = Duration.ofMinutes(2);
+
+  /** How often it looks while the topology runs, after {@link #START_PERIOD}. */
+  static final Duration STEADY = Duration.ofSeconds(5);
+
   private final Map<String, Object> clientSettings;
   private final Duration reportAfter;
+  private final HangingTransactions.Scope scope;
   private final Admin admin;
   private final Set<HangingTransactions.OpenTransaction> reported = new HashSet<>();
   private ScheduledExecutorService executor;
   private String lastFailure = "";
 
   /**
-   * Over {@code clientSettings} (the embedded broker's), reporting undecided hangs after {@code
-   * reportAfter}.
+   * Over {@code clientSettings}, for the transactions in {@code scope}, reporting undecided hangs
+   * after {@code reportAfter}.
    */
-  public HangingTransactionWatch(Map<String, Object> clientSettings, Duration reportAfter) {
+  public HangingTransactionWatch(
+      Map<String, Object> clientSettings, Duration reportAfter, HangingTransactions.Scope scope) {
     this.clientSettings = Map.copyOf(clientSettings);
     this.reportAfter = reportAfter;
+    this.scope = scope;
     this.admin = Admin.create(clientSettings);
   }
 
   /**
-   * Looks once for hanging transactions on every partition and completes those whose decision the
+   * Looks once for hanging transactions in scope and completes those whose decision the
    * coordinators' log holds; returns what it did. A failure to look is logged (at WARN when it
    * differs from the previous one) and answered with no repairs: the next check tries again.
    */
@@ -58,13 +78,12 @@ public final class HangingTransactionWatch implements AutoCloseable {
     List<HangingTransactions.Repair> repairs;
     try {
       repairs =
-          HangingTransactions.completeHanging(
-              admin, clientSettings, topic -> true, Duration.ZERO, TIMEOUT);
+          HangingTransactions.completeHanging(admin, clientSettings, scope, Duration.ZERO, TIMEOUT);
       lastFailure = "";
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       String failure = e.toString();
       if (!failure.equals(lastFailure)) {
-        LOG.warn("could not check the embedded broker for hanging transactions: {}", failure);
+        LOG.warn("could not look for hanging transactions: {}", failure);
       }
       lastFailure = failure;
       return List.of();
@@ -94,15 +113,42 @@ public final class HangingTransactionWatch implements AutoCloseable {
     return repairs;
   }
 
-  /** Runs {@link #check} every {@code every} in a thread of its own, for {@code period}. */
-  public synchronized void watchFor(Duration period, Duration every) {
+  /**
+   * How long after the last check the next one is due: {@link #WHILE_NOT_RUNNING} while the
+   * topology does not run, else {@link #AFTER_START} during the {@link #START_PERIOD} after the
+   * watch started and {@link #STEADY} after it.
+   */
+  static Duration interval(boolean topologyRunning, Duration sinceStart) {
+    if (!topologyRunning) {
+      return WHILE_NOT_RUNNING;
+    }
+    return sinceStart.compareTo(START_PERIOD) < 0 ? AFTER_START : STEADY;
+  }
+
+  /**
+   * Runs {@link #check} in a thread of its own until {@link #close}, as often as {@link #interval}
+   * says for what {@code topologyRunning} answers.
+   */
+  public synchronized void watch(BooleanSupplier topologyRunning) {
     if (executor != null) {
       throw new IllegalStateException("already watching");
     }
     executor = DaemonThreads.scheduler("baton-hanging-transaction-watch");
+    long started = System.nanoTime();
+    long[] lastCheck = {started};
     executor.scheduleWithFixedDelay(
-        this::check, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
-    executor.schedule(executor::shutdown, period.toMillis(), TimeUnit.MILLISECONDS);
+        () -> {
+          long now = System.nanoTime();
+          Duration due = interval(topologyRunning.getAsBoolean(), Duration.ofNanos(now - started));
+          // A tenth of a tick's slack: the scheduler's delay counts from the last check's end.
+          if (now - lastCheck[0] >= due.toNanos() - WHILE_NOT_RUNNING.toNanos() / 10) {
+            check();
+            lastCheck[0] = System.nanoTime();
+          }
+        },
+        WHILE_NOT_RUNNING.toMillis(),
+        WHILE_NOT_RUNNING.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeProducersResult;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
@@ -80,6 +81,49 @@ public final class HangingTransactions {
   private HangingTransactions() {}
 
   /**
+   * Which hanging transactions a node may complete: those on the partitions of the topics {@code
+   * topics} accepts, of producers whose transactional id {@code transactionalIds} accepts. With
+   * {@code unlistedProducers} a transaction whose producer id no coordinator lists is in scope too
+   * (only on a broker whose every producer is the node's own).
+   */
+  public record Scope(
+      Predicate<String> topics, Predicate<String> transactionalIds, boolean unlistedProducers) {
+
+    /** Every transaction on the broker: the embedded broker, where every producer is the node's. */
+    public static Scope everything() {
+      return new Scope(topic -> true, id -> true, true);
+    }
+
+    /**
+     * On a shared cluster: the transactions of Kafka Streams application {@code applicationId}
+     * (whose producers' transactional ids are {@code <application id>-<process id>-<thread>}) on
+     * the topics {@code topics} accepts.
+     */
+    public static Scope application(String applicationId, Predicate<String> topics) {
+      String prefix = applicationId + "-";
+      return new Scope(topics, id -> id.startsWith(prefix), false);
+    }
+  }
+
+  /**
+   * Of the {@code open} transactions, those in {@code scope}: of a producer id that one of the
+   * {@code listings} (the coordinators' transactional ids) in scope holds, or any with {@link
+   * Scope#unlistedProducers}.
+   */
+  public static List<OpenTransaction> inScope(
+      Collection<OpenTransaction> open, Collection<TransactionListing> listings, Scope scope) {
+    if (scope.unlistedProducers()) {
+      return List.copyOf(open);
+    }
+    Set<Long> producers =
+        listings.stream()
+            .filter(l -> scope.transactionalIds().test(l.transactionalId()))
+            .map(TransactionListing::producerId)
+            .collect(Collectors.toSet());
+    return open.stream().filter(t -> producers.contains(t.producerId())).toList();
+  }
+
+  /**
    * Of the {@code open} transactions (read from the partitions after {@code tracked} was read from
    * the coordinators), those no coordinator will complete and whose last write is older than {@code
    * minAgeMs} at {@code nowMs}.
@@ -124,25 +168,35 @@ public final class HangingTransactions {
   }
 
   /**
-   * Looks twice (coordinators, then partitions, then both again) and returns the transactions both
-   * looks found hanging (see {@link #hanging}) unchanged, on the partitions of the topics {@code
-   * topics} accepts. The second look closes the race with a transaction that begins on a partition
-   * between the first look's two reads: by the second look its coordinator tracks it.
+   * Looks twice (coordinators, then partitions, then both again) and returns the transactions in
+   * {@code scope} both looks found hanging (see {@link #hanging}) unchanged. The second look closes
+   * the race with a transaction that begins on a partition between the first look's two reads: by
+   * the second look its coordinator tracks it.
    */
   public static List<OpenTransaction> find(
-      Admin admin, Predicate<String> topics, Duration minAge, Duration timeout)
+      Admin admin, Scope scope, Duration minAge, Duration timeout)
       throws InterruptedException, ExecutionException, TimeoutException {
     long ms = timeout.toMillis();
-    Collection<TransactionDescription> tracked = tracked(admin, ms);
+    Collection<TransactionListing> listings = listings(admin, ms);
+    Collection<TransactionDescription> tracked = tracked(admin, listings, scope, ms);
     List<OpenTransaction> first =
-        hanging(open(admin, partitions(admin, topics, ms), ms), tracked, now(), minAge.toMillis());
+        hanging(
+            inScope(open(admin, partitions(admin, scope.topics(), ms), ms), listings, scope),
+            tracked,
+            now(),
+            minAge.toMillis());
     if (first.isEmpty()) {
       return first;
     }
-    Collection<TransactionDescription> trackedAgain = tracked(admin, ms);
+    Collection<TransactionListing> listingsAgain = listings(admin, ms);
+    Collection<TransactionDescription> trackedAgain = tracked(admin, listingsAgain, scope, ms);
     List<TopicPartition> suspects = first.stream().map(OpenTransaction::partition).toList();
     List<OpenTransaction> second =
-        hanging(open(admin, suspects, ms), trackedAgain, now(), minAge.toMillis());
+        hanging(
+            inScope(open(admin, suspects, ms), listingsAgain, scope),
+            trackedAgain,
+            now(),
+            minAge.toMillis());
     return confirmed(first, second);
   }
 
@@ -150,12 +204,21 @@ public final class HangingTransactions {
     return System.currentTimeMillis();
   }
 
-  /** Every transaction the coordinators know, described. */
-  private static Collection<TransactionDescription> tracked(Admin admin, long ms)
+  /** Every transactional id the coordinators know. */
+  private static Collection<TransactionListing> listings(Admin admin, long ms)
       throws InterruptedException, ExecutionException, TimeoutException {
-    Collection<TransactionListing> listings =
-        admin.listTransactions().all().get(ms, TimeUnit.MILLISECONDS);
-    List<String> ids = listings.stream().map(TransactionListing::transactionalId).toList();
+    return admin.listTransactions().all().get(ms, TimeUnit.MILLISECONDS);
+  }
+
+  /** The transactions in {@code scope} the coordinators know, described. */
+  private static Collection<TransactionDescription> tracked(
+      Admin admin, Collection<TransactionListing> listings, Scope scope, long ms)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    List<String> ids =
+        listings.stream()
+            .map(TransactionListing::transactionalId)
+            .filter(scope.transactionalIds())
+            .toList();
     if (ids.isEmpty()) {
       return List.of();
     }
@@ -222,11 +285,11 @@ public final class HangingTransactions {
   public static List<Repair> completeHanging(
       Admin admin,
       Map<String, Object> clientSettings,
-      Predicate<String> topics,
+      Scope scope,
       Duration minAge,
       Duration timeout)
       throws InterruptedException, ExecutionException, TimeoutException {
-    List<OpenTransaction> hanging = find(admin, topics, minAge, timeout);
+    List<OpenTransaction> hanging = find(admin, scope, minAge, timeout);
     if (hanging.isEmpty()) {
       return List.of();
     }
@@ -239,6 +302,18 @@ public final class HangingTransactions {
         // coordinator has not yet reloaded looks like this until the coordinator decides.
         repairs.add(
             new Repair(t, Optional.empty(), "no decision in " + TransactionDecisions.TOPIC));
+        continue;
+      }
+      if (!scope.transactionalIds().test(decision.get().transactionalId())) {
+        // Its producer id was ours when listed, but the log names another transactional id for
+        // this transaction: not this node's to complete.
+        repairs.add(
+            new Repair(
+                t,
+                Optional.empty(),
+                "decided for transactional id "
+                    + decision.get().transactionalId()
+                    + ", not this node's"));
         continue;
       }
       boolean commit = decision.get().commit();

@@ -57,6 +57,7 @@ public record AppConfig(
   public static final String NODE_ID = "baton.node.id";
   public static final String GROUP_SESSION_TIMEOUT_MS = "baton.group.session.timeout.ms";
   public static final String STATE_TRANSACTIONAL = "baton.state.transactional";
+  public static final String TRANSACTIONS_REPAIR = "baton.transactions.repair";
   public static final String HTTP_PORT = "baton.http.port";
   public static final String HTTP_HOST = "baton.http.host";
   public static final String APPLICATION_SERVER = "baton.application.server";
@@ -259,6 +260,17 @@ public record AppConfig(
                   + " under exactly_once_v2 a node that crashed keeps its RocksDB stores and"
                   + " replays only the last uncommitted writes, instead of wiping the stores and"
                   + " restoring them from their changelogs.")
+          .define(
+              TRANSACTIONS_REPAIR,
+              Type.BOOLEAN,
+              true,
+              Importance.LOW,
+              "Complete transactions a broker's crash left hanging (KAFKA-20734) as their"
+                  + " coordinator decided, read from __transaction_state: with the embedded broker"
+                  + " every such transaction, against a cluster only this application's on its"
+                  + " own topics and __consumer_offsets. Against a secured cluster it needs Read"
+                  + " on __transaction_state and ClusterAction (WriteTxnMarkers); without them the"
+                  + " node logs the failure and docs/operations.md's manual procedure applies.")
           .define(
               HTTP_PORT,
               Type.INT,
@@ -649,6 +661,11 @@ public record AppConfig(
               + " sinks, the token log); empty: Kafka's default. See docs/operations.md, Kafka"
               + " access.");
     }
+  }
+
+  /** Whether the node completes hanging transactions ({@value #TRANSACTIONS_REPAIR}). */
+  public boolean transactionsRepair() {
+    return (Boolean) values.get(TRANSACTIONS_REPAIR);
   }
 
   /** Whether requests need a token ({@value #AUTH_ENABLED}). */

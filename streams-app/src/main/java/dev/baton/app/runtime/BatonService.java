@@ -8,6 +8,7 @@ import dev.baton.app.auth.TokenRegistry;
 import dev.baton.app.auth.TokenWriter;
 import dev.baton.app.broker.EmbeddedKafkaBroker;
 import dev.baton.app.broker.HangingTransactionWatch;
+import dev.baton.app.broker.HangingTransactions;
 import dev.baton.app.config.AppConfig;
 import dev.baton.app.feed.EventFeed;
 import dev.baton.app.feed.FeedSettings;
@@ -152,23 +153,29 @@ public final class BatonService implements AutoCloseable {
         parts.start(
             "the HTTP API",
             () -> HttpApi.start(c, streams, client, statusesOf(sinks), feed, tokens, metrics));
-    // With the embedded broker, a restart can meet a transaction the broker's coordinator left
-    // hanging (KAFKA-20734): on __consumer_offsets it keeps the topology from running, on an
-    // output partition (baton.outcomes, baton.events) it holds back the gateway's answers and the
-    // sinks. Every partition on that broker is this node's, so the node completes them itself,
-    // while it waits for the topology and for a while after.
+    // A broker's restart can leave a transaction hanging (KAFKA-20734): on __consumer_offsets it
+    // keeps the topology from running, on an output partition (baton.outcomes, baton.events) it
+    // holds back the gateway's answers and the sinks. The node completes such transactions as
+    // their coordinator decided, for as long as it runs: every one on the embedded broker (all its
+    // partitions are the node's), only its application's on its own topics on a shared cluster.
     HangingTransactionWatch hangs =
-        options.embeddedBroker()
+        c.transactionsRepair()
             ? parts.start(
                 "the hanging-transaction watch",
-                () -> new HangingTransactionWatch(c.kafkaClientSettings(), transactionTimeout(c)),
+                () ->
+                    new HangingTransactionWatch(
+                        c.kafkaClientSettings(),
+                        transactionTimeout(c),
+                        options.embeddedBroker()
+                            ? HangingTransactions.Scope.everything()
+                            : HangingTransactions.Scope.application(
+                                c.applicationId(), ownTopics(c))),
                 HangingTransactionWatch::close)
             : null;
-    awaitRunning(
-        streams, running, options.startTimeout(), hangs == null ? () -> {} : () -> hangs.check());
     if (hangs != null) {
-      hangs.watchFor(HANGING_WATCH, HANGING_WATCH_INTERVAL);
+      hangs.watch(() -> streams.state() == KafkaStreams.State.RUNNING);
     }
+    awaitRunning(streams, running, options.startTimeout());
     AuditSink audit = parts.start("the audit sink", () -> AuditSink.startIfEnabled(c, metrics));
     if (audit != null) {
       sinks.add(audit::status);
@@ -278,41 +285,32 @@ public final class BatonService implements AutoCloseable {
     return streams;
   }
 
-  /** How often a start-up that waits for the topology looks for hanging transactions. */
-  private static final Duration HANGING_CHECK_INTERVAL = Duration.ofSeconds(1);
-
-  /**
-   * How long after the topology runs the node still looks for hanging transactions, and how often:
-   * they come from the embedded broker's start, and a coordinator still completing its dead
-   * producer's transactions then can take a while on a loaded machine.
-   */
-  private static final Duration HANGING_WATCH = Duration.ofMinutes(2);
-
-  private static final Duration HANGING_WATCH_INTERVAL = Duration.ofSeconds(2);
-
-  /**
-   * Waits until the topology first runs; after {@code timeout} the node serves anyway. Every {@link
-   * #HANGING_CHECK_INTERVAL} without {@code RUNNING} it runs {@code whileRebalancing}.
-   */
-  private static void awaitRunning(
-      KafkaStreams streams, CountDownLatch running, Duration timeout, Runnable whileRebalancing) {
-    long deadline = System.nanoTime() + timeout.toNanos();
+  /** Waits until the topology first runs; after {@code timeout} the node serves anyway. */
+  private static void awaitRunning(KafkaStreams streams, CountDownLatch running, Duration timeout) {
     try {
-      while (true) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          LOG.warn(
-              "topology not RUNNING after {} (state {}); serving anyway", timeout, streams.state());
-          return;
-        }
-        if (running.await(Math.min(left, HANGING_CHECK_INTERVAL.toNanos()), TimeUnit.NANOSECONDS)) {
-          return;
-        }
-        whileRebalancing.run();
+      if (!running.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        LOG.warn(
+            "topology not RUNNING after {} (state {}); serving anyway", timeout, streams.state());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * The topics whose hanging transactions a node against a shared cluster looks at: its commands,
+   * outcomes, events and tokens, its application's internal topics (changelogs) and {@code
+   * __consumer_offsets} (its transactional offset commits).
+   */
+  static java.util.function.Predicate<String> ownTopics(AppConfig c) {
+    java.util.Set<String> named =
+        java.util.Set.of(
+            c.topics().commands(), c.topics().outcomes(), c.topics().events(), c.tokensTopic());
+    String internal = c.applicationId() + "-";
+    return topic ->
+        named.contains(topic)
+            || topic.startsWith(internal)
+            || topic.equals(org.apache.kafka.common.internals.Topic.GROUP_METADATA_TOPIC_NAME);
   }
 
   /** The topology producers' {@code transaction.timeout.ms}. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baton.app.broker.HangingTransactions.OpenTransaction;
+import dev.baton.app.broker.HangingTransactions.Scope;
 import dev.baton.app.broker.TransactionDecisions.Decision;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,6 +42,7 @@ class HangingTransactionsIT {
 
   private static final String TOPIC = "baton.it.hanging";
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final Scope ON_TOPIC = new Scope(TOPIC::equals, id -> true, true);
 
   @TempDir Path dataDir;
 
@@ -56,20 +58,21 @@ class HangingTransactionsIT {
         producer.send(new ProducerRecord<>(TOPIC, "k", "v")).get();
 
         List<OpenTransaction> open =
-            HangingTransactions.find(admin, TOPIC::equals, Duration.ZERO, TIMEOUT);
+            HangingTransactions.find(admin, ON_TOPIC, Duration.ZERO, TIMEOUT);
         assertThat(open).as("tracked by its coordinator, even with no minimum age").isEmpty();
         assertThat(
                 HangingTransactions.completeHanging(
-                    admin, adminConfig(broker), TOPIC::equals, Duration.ZERO, TIMEOUT))
+                    admin, adminConfig(broker), ON_TOPIC, Duration.ZERO, TIMEOUT))
             .isEmpty();
         try (HangingTransactionWatch watch =
-            new HangingTransactionWatch(adminConfig(broker), Duration.ofSeconds(10))) {
+            new HangingTransactionWatch(
+                adminConfig(broker), Duration.ofSeconds(10), Scope.everything())) {
           assertThat(watch.check()).as("the node's watch, which asks no minimum age").isEmpty();
         }
         // Nothing was aborted behind the producer's back: its transaction still commits.
         producer.commitTransaction();
       }
-      assertThat(HangingTransactions.find(admin, TOPIC::equals, Duration.ZERO, TIMEOUT))
+      assertThat(HangingTransactions.find(admin, ON_TOPIC, Duration.ZERO, TIMEOUT))
           .as("a committed transaction leaves nothing open")
           .isEmpty();
     }

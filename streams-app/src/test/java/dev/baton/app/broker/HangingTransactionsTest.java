@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -107,5 +108,28 @@ class HangingTransactionsTest {
         .isZero();
     assertThat(new OpenTransaction(OFFSETS_0, 5, 7, 3, 42L, NOW).markerCoordinatorEpoch())
         .isEqualTo(3);
+  }
+
+  @Test
+  void onASharedClusterOnlyTheApplicationsOwnProducersAreInScope() {
+    OpenTransaction ours = open(OFFSETS_0, 5, 0);
+    OpenTransaction anotherApplications = open(OFFSETS_0, 6, 0);
+    OpenTransaction unlisted = open(COMMANDS_0, 7, 0);
+    List<TransactionListing> listings =
+        List.of(
+            new TransactionListing("baton-4f1c-1", 5, TransactionState.EMPTY),
+            new TransactionListing("billing-4f1c-1", 6, TransactionState.EMPTY),
+            // A prefix of ours without its dash is another application's.
+            new TransactionListing("batonx-1", 8, TransactionState.EMPTY));
+    List<OpenTransaction> open = List.of(ours, anotherApplications, unlisted);
+
+    assertThat(
+            HangingTransactions.inScope(
+                open, listings, HangingTransactions.Scope.application("baton", t -> true)))
+        .as("a producer id no coordinator lists is not provably ours")
+        .containsExactly(ours);
+    assertThat(HangingTransactions.inScope(open, listings, HangingTransactions.Scope.everything()))
+        .as("on the embedded broker every producer is the node's")
+        .containsExactly(ours, anotherApplications, unlisted);
   }
 }

@@ -622,7 +622,8 @@ class CrashSuiteIT {
     Map<String, Object> settings = Map.of("bootstrap.servers", bootstrap);
     try (Admin admin = Admin.create(settings)) {
       List<HangingTransactions.OpenTransaction> hanging =
-          HangingTransactions.find(admin, t -> true, Duration.ZERO, Duration.ofSeconds(10));
+          HangingTransactions.find(
+              admin, HangingTransactions.Scope.everything(), Duration.ZERO, Duration.ofSeconds(10));
       List<TransactionDecisions.Entry> log =
           TransactionDecisions.read(settings, Duration.ofSeconds(30));
       System.out.printf("  stalled: %d transaction(s) open and untracked%n", hanging.size());
