@@ -37,6 +37,9 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -638,7 +641,59 @@ class CrashSuiteIT {
     } catch (Exception e) {
       System.out.println("  stalled; could not look for open transactions: " + e);
     }
+    printTransactions(settings);
     printGroups(settings);
+  }
+
+  /**
+   * When commands stop being acknowledged: every transaction its coordinator lists (state,
+   * producer, partitions) and every transaction a partition's leader holds open, tracked or not, to
+   * tell a stall behind a transaction the coordinators still work on from one behind a group
+   * coordinator's own state.
+   */
+  private static void printTransactions(Map<String, Object> settings) {
+    try (Admin admin = Admin.create(settings)) {
+      List<String> ids =
+          admin.listTransactions().all().get(10, TimeUnit.SECONDS).stream()
+              .map(TransactionListing::transactionalId)
+              .toList();
+      if (!ids.isEmpty()) {
+        admin
+            .describeTransactions(ids)
+            .all()
+            .get(10, TimeUnit.SECONDS)
+            .forEach(
+                (id, d) ->
+                    System.out.printf(
+                        "  transaction %s: %s, producer %d epoch %d, partitions %s%n",
+                        id, d.state(), d.producerId(), d.producerEpoch(), d.topicPartitions()));
+      }
+      List<TopicPartition> partitions = new ArrayList<>();
+      admin
+          .describeTopics(
+              admin
+                  .listTopics(new ListTopicsOptions().listInternal(true))
+                  .names()
+                  .get(10, TimeUnit.SECONDS))
+          .allTopicNames()
+          .get(10, TimeUnit.SECONDS)
+          .values()
+          .forEach(
+              t ->
+                  t.partitions()
+                      .forEach(p -> partitions.add(new TopicPartition(t.name(), p.partition()))));
+      admin
+          .describeProducers(partitions)
+          .all()
+          .get(10, TimeUnit.SECONDS)
+          .forEach(
+              (tp, state) ->
+                  state.activeProducers().stream()
+                      .filter(p -> p.currentTransactionStartOffset().isPresent())
+                      .forEach(p -> System.out.printf("  open on %s: %s%n", tp, p)));
+    } catch (Exception e) {
+      System.out.println("  could not describe the transactions: " + e);
+    }
   }
 
   /**
