@@ -53,6 +53,7 @@ public final class HangingTransactionWatch implements AutoCloseable {
   private final Duration reportAfter;
   private final HangingTransactions.Scope scope;
   private final Admin admin;
+  private final StalePendingOffsets stale;
   private final Set<HangingTransactions.OpenTransaction> reported = new HashSet<>();
   private ScheduledExecutorService executor;
   private String lastFailure = "";
@@ -63,9 +64,23 @@ public final class HangingTransactionWatch implements AutoCloseable {
    */
   public HangingTransactionWatch(
       Map<String, Object> clientSettings, Duration reportAfter, HangingTransactions.Scope scope) {
+    this(clientSettings, reportAfter, scope, null);
+  }
+
+  /**
+   * As above, and while the topology does not run, it also clears the aborted offsets the group
+   * coordinator of consumer group {@code groupId} (the topology's) may keep pending ({@link
+   * StalePendingOffsets}); {@code null} for no group.
+   */
+  public HangingTransactionWatch(
+      Map<String, Object> clientSettings,
+      Duration reportAfter,
+      HangingTransactions.Scope scope,
+      String groupId) {
     this.clientSettings = Map.copyOf(clientSettings);
     this.reportAfter = reportAfter;
     this.scope = scope;
+    this.stale = groupId == null ? null : new StalePendingOffsets(groupId, scope);
     this.admin = Admin.create(clientSettings);
   }
 
@@ -80,16 +95,8 @@ public final class HangingTransactionWatch implements AutoCloseable {
       repairs =
           HangingTransactions.completeHanging(admin, clientSettings, scope, Duration.ZERO, TIMEOUT);
       lastFailure = "";
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      String failure = e.toString();
-      if (!failure.equals(lastFailure)) {
-        LOG.warn("could not look for hanging transactions: {}", failure);
-      }
-      lastFailure = failure;
-      return List.of();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return List.of();
+    } catch (ExecutionException | TimeoutException | RuntimeException | InterruptedException e) {
+      return lookFailed("hanging transactions", e);
     }
     long now = System.currentTimeMillis();
     for (HangingTransactions.Repair r : repairs) {
@@ -111,6 +118,40 @@ public final class HangingTransactionWatch implements AutoCloseable {
       }
     }
     return repairs;
+  }
+
+  /**
+   * Looks once for offsets the topology's group coordinator keeps pending for an aborted
+   * transaction, and clears them once two looks in a row agree ({@link StalePendingOffsets});
+   * returns the producers whose abort it wrote again. A failure to look is logged as in {@link
+   * #check}.
+   */
+  public synchronized List<StalePendingOffsets.Candidate> checkStaleOffsets() {
+    if (stale == null) {
+      return List.of();
+    }
+    try {
+      return stale.check(admin, TIMEOUT);
+    } catch (ExecutionException | TimeoutException | RuntimeException | InterruptedException e) {
+      return lookFailed("offsets held pending", e);
+    }
+  }
+
+  /**
+   * Logs a failed look at WARN when it differs from the previous failure (the next look tries
+   * again) and answers that nothing was done.
+   */
+  private <T> List<T> lookFailed(String what, Exception e) {
+    if (e instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+      return List.of();
+    }
+    String failure = e.toString();
+    if (!failure.equals(lastFailure)) {
+      LOG.warn("could not look for {}: {}", what, failure);
+    }
+    lastFailure = failure;
+    return List.of();
   }
 
   /**
@@ -139,10 +180,16 @@ public final class HangingTransactionWatch implements AutoCloseable {
     executor.scheduleWithFixedDelay(
         () -> {
           long now = System.nanoTime();
-          Duration due = interval(topologyRunning.getAsBoolean(), Duration.ofNanos(now - started));
+          boolean running = topologyRunning.getAsBoolean();
+          Duration due = interval(running, Duration.ofNanos(now - started));
           // A tenth of a tick's slack: the scheduler's delay counts from the last check's end.
           if (now - lastCheck[0] >= due.toNanos() - WHILE_NOT_RUNNING.toNanos() / 10) {
             check();
+            if (!running) {
+              // Offsets held pending keep the topology from running; they are not looked for
+              // while it runs.
+              checkStaleOffsets();
+            }
             lastCheck[0] = System.nanoTime();
           }
         },

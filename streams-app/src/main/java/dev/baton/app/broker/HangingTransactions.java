@@ -347,7 +347,8 @@ public final class HangingTransactions {
     return repairs;
   }
 
-  private static Node leader(Admin admin, TopicPartition partition, Duration timeout)
+  /** The leader of {@code partition}; an {@link IOException} when it has none. */
+  static Node leader(Admin admin, TopicPartition partition, Duration timeout)
       throws InterruptedException, ExecutionException, TimeoutException, IOException {
     TopicDescription topic =
         admin

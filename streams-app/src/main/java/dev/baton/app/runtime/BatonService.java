@@ -158,8 +158,18 @@ public final class BatonService implements AutoCloseable {
     // holds back the gateway's answers and the sinks. The node completes such transactions as
     // their coordinator decided, for as long as it runs: every one on the embedded broker (all its
     // partitions are the node's), only its application's on its own topics on a shared cluster.
+    // The markers go over a plaintext connection (TransactionMarkers): against a cluster that
+    // needs TLS or SASL the node cannot write them, and leaves hanging transactions to the
+    // operator (docs/operations.md).
+    boolean repair =
+        c.transactionsRepair() && (options.embeddedBroker() || plaintext(c.kafkaClientSettings()));
+    if (c.transactionsRepair() && !repair) {
+      LOG.info(
+          "hanging transactions are not completed by this node: its Kafka connection is not"
+              + " PLAINTEXT (see docs/operations.md, 'Hanging transactions after a crash')");
+    }
     HangingTransactionWatch hangs =
-        c.transactionsRepair()
+        repair
             ? parts.start(
                 "the hanging-transaction watch",
                 () ->
@@ -169,7 +179,8 @@ public final class BatonService implements AutoCloseable {
                         options.embeddedBroker()
                             ? HangingTransactions.Scope.everything()
                             : HangingTransactions.Scope.application(
-                                c.applicationId(), ownTopics(c))),
+                                c.applicationId(), ownTopics(c)),
+                        c.applicationId()),
                 HangingTransactionWatch::close)
             : null;
     if (hangs != null) {
@@ -295,6 +306,12 @@ public final class BatonService implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Whether Kafka clients with {@code settings} talk to the brokers in plain text. */
+  static boolean plaintext(Map<String, Object> settings) {
+    Object protocol = settings.get("security.protocol");
+    return protocol == null || "PLAINTEXT".equalsIgnoreCase(protocol.toString().trim());
   }
 
   /**

@@ -32,4 +32,13 @@ class BatonServiceTest {
             "baton-team1x-tasks-changelog",
             "baton-team2-tasks-changelog");
   }
+
+  @Test
+  void theNodeWritesTransactionMarkersOnlyOverAPlaintextConnection() {
+    assertThat(BatonService.plaintext(Map.of())).isTrue();
+    assertThat(BatonService.plaintext(Map.of("security.protocol", "plaintext"))).isTrue();
+    assertThat(BatonService.plaintext(Map.of("security.protocol", "SASL_SSL"))).isFalse();
+    assertThat(BatonService.plaintext(Map.of("security.protocol", "SSL"))).isFalse();
+    assertThat(BatonService.plaintext(Map.of("security.protocol", "SASL_PLAINTEXT"))).isFalse();
+  }
 }
