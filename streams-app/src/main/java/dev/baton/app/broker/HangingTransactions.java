@@ -205,13 +205,13 @@ public final class HangingTransactions {
   }
 
   /** Every transactional id the coordinators know. */
-  private static Collection<TransactionListing> listings(Admin admin, long ms)
+  static Collection<TransactionListing> listings(Admin admin, long ms)
       throws InterruptedException, ExecutionException, TimeoutException {
     return admin.listTransactions().all().get(ms, TimeUnit.MILLISECONDS);
   }
 
   /** The transactions in {@code scope} the coordinators know, described. */
-  private static Collection<TransactionDescription> tracked(
+  static Collection<TransactionDescription> tracked(
       Admin admin, Collection<TransactionListing> listings, Scope scope, long ms)
       throws InterruptedException, ExecutionException, TimeoutException {
     List<String> ids =

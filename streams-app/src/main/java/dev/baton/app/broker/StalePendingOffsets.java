@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +71,7 @@ public final class StalePendingOffsets {
   private final String groupId;
   private final HangingTransactions.Scope scope;
   private Look previous = Look.NOTHING;
+  private TopicPartition offsetsPartition;
 
   public StalePendingOffsets(String groupId, HangingTransactions.Scope scope) {
     this.groupId = groupId;
@@ -194,24 +196,24 @@ public final class StalePendingOffsets {
     if (held.isEmpty()) {
       return Look.NOTHING;
     }
-    TopicPartition offsets = offsetsPartition(admin, groupId, ms);
+    if (offsetsPartition == null) {
+      // __consumer_offsets keeps its partition count for good: looked up once.
+      offsetsPartition = offsetsPartition(admin, groupId, ms);
+    }
+    TopicPartition offsets = offsetsPartition;
     List<ProducerState> producers =
         admin
             .describeProducers(List.of(offsets))
             .partitionResult(offsets)
             .get(ms, MS)
             .activeProducers();
-    Map<Long, String> ours = new java.util.HashMap<>();
-    for (TransactionListing l : admin.listTransactions().all().get(ms, MS)) {
-      if (scope.transactionalIds().test(l.transactionalId())) {
-        ours.put(l.producerId(), l.transactionalId());
-      }
-    }
-    if (ours.isEmpty()) {
-      return new Look(offsets, held, List.of());
-    }
+    Collection<TransactionListing> listings = HangingTransactions.listings(admin, ms);
+    Map<Long, String> ours = new HashMap<>();
+    listings.stream()
+        .filter(l -> scope.transactionalIds().test(l.transactionalId()))
+        .forEach(l -> ours.put(l.producerId(), l.transactionalId()));
     Collection<TransactionDescription> described =
-        admin.describeTransactions(ours.values()).all().get(ms, MS).values();
+        HangingTransactions.tracked(admin, listings, scope, ms);
     return new Look(offsets, held, candidates(producers, described, ours));
   }
 

@@ -26,11 +26,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -319,15 +322,14 @@ public final class BatonService implements AutoCloseable {
    * outcomes, events and tokens, its application's internal topics (changelogs) and {@code
    * __consumer_offsets} (its transactional offset commits).
    */
-  static java.util.function.Predicate<String> ownTopics(AppConfig c) {
-    java.util.Set<String> named =
-        java.util.Set.of(
-            c.topics().commands(), c.topics().outcomes(), c.topics().events(), c.tokensTopic());
+  static Predicate<String> ownTopics(AppConfig c) {
+    Set<String> named =
+        Set.of(c.topics().commands(), c.topics().outcomes(), c.topics().events(), c.tokensTopic());
     String internal = c.applicationId() + "-";
     return topic ->
         named.contains(topic)
             || topic.startsWith(internal)
-            || topic.equals(org.apache.kafka.common.internals.Topic.GROUP_METADATA_TOPIC_NAME);
+            || topic.equals(Topic.GROUP_METADATA_TOPIC_NAME);
   }
 
   /** The topology producers' {@code transaction.timeout.ms}. */
