@@ -268,9 +268,12 @@ public record AppConfig(
               "Complete transactions a broker's crash left hanging (KAFKA-20734) as their"
                   + " coordinator decided, read from __transaction_state: with the embedded broker"
                   + " every such transaction, against a cluster only this application's on its"
-                  + " own topics and __consumer_offsets. Against a secured cluster it needs Read"
-                  + " on __transaction_state and ClusterAction (WriteTxnMarkers); without them the"
-                  + " node logs the failure and docs/operations.md's manual procedure applies.")
+                  + " own topics and __consumer_offsets; while the topology does not run it also"
+                  + " clears offsets the group coordinator holds pending for an aborted"
+                  + " transaction. It writes the markers over a plain connection, so against a"
+                  + " cluster it runs only when the Kafka connection is PLAINTEXT; with an ACL"
+                  + " authorizer it needs Read on __transaction_state and ClusterAction"
+                  + " (WriteTxnMarkers). Otherwise docs/operations.md's manual procedure applies.")
           .define(
               HTTP_PORT,
               Type.INT,
