@@ -80,7 +80,7 @@ public final class HangingTransactionWatch implements AutoCloseable {
     this.clientSettings = Map.copyOf(clientSettings);
     this.reportAfter = reportAfter;
     this.scope = scope;
-    this.stale = groupId == null ? null : new StalePendingOffsets(groupId, scope);
+    this.stale = groupId == null ? null : new StalePendingOffsets(groupId, scope, clientSettings);
     this.admin = Admin.create(clientSettings);
   }
 

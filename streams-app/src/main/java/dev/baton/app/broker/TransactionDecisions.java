@@ -108,6 +108,31 @@ public final class TransactionDecisions {
   }
 
   /**
+   * The decision the coordinator recorded for the last transaction of producer {@code producerId}
+   * that {@code partition} joined, from {@code log} (as for {@link #decisionFor}). A producer's
+   * marker on a partition ends whatever it left pending there, so this is the marker that ended
+   * what the producer last did on {@code partition}, whatever its transactional id has done since
+   * on other partitions. Empty when that transaction has no decision in the log (still open, or its
+   * records compacted away).
+   */
+  public static Optional<Decision> lastDecisionOn(
+      long producerId, TopicPartition partition, List<Entry> log) {
+    Entry joined = null;
+    for (Entry e : log) {
+      if (e.producerId() == producerId
+          && e.state() == TransactionState.ONGOING
+          && e.partitions().contains(partition)) {
+        joined = e;
+      }
+    }
+    if (joined == null) {
+      return Optional.empty();
+    }
+    return decisionFor(
+        new OpenTransaction(partition, producerId, joined.producerEpoch(), -1, -1, -1), log);
+  }
+
+  /**
    * Reads the coordinators' log from its start to its end at the time of the call.
    *
    * @param clientSettings Kafka client settings (bootstrap servers and security)

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class StalePendingOffsetsIT {
     try (EmbeddedKafkaBroker broker =
             EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Settings.of(dataDir));
         Admin admin = Admin.create(settings(broker));
-        KafkaProducer<String, String> producer = transactional(broker)) {
+        KafkaProducer<String, String> producer = transactional(broker, "it-stale-producer")) {
       admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
       admin.alterConsumerGroupOffsets(GROUP, Map.of(INPUT, new OffsetAndMetadata(1))).all().get();
       producer.initTransactions();
@@ -55,7 +56,8 @@ class StalePendingOffsetsIT {
       assertThat(stable(admin))
           .as("held back by the pending offset commit")
           .doesNotContainKey(INPUT);
-      StalePendingOffsets stale = new StalePendingOffsets(GROUP, Scope.everything());
+      StalePendingOffsets stale =
+          new StalePendingOffsets(GROUP, Scope.everything(), settings(broker));
       for (int look = 0; look < 3; look++) {
         assertThat(stale.check(admin, TIMEOUT))
             .as("an open transaction's offsets are the coordinator's business, look %d", look)
@@ -93,6 +95,94 @@ class StalePendingOffsetsIT {
     }
   }
 
+  /**
+   * The split soak's iteration 37: the producer whose aborted offsets were held had been
+   * initialised again since. The rule still names it, from the coordinators' log, at an epoch its
+   * partition accepts; a producer whose last transaction there committed is never named.
+   */
+  @Test
+  void theAbortOfAProducerInitialisedAgainSinceIsNamedFromTheLogAndAcceptedByThePartition()
+      throws Exception {
+    try (EmbeddedKafkaBroker broker =
+            EmbeddedKafkaBroker.start(EmbeddedKafkaBroker.Settings.of(dataDir));
+        Admin admin = Admin.create(settings(broker))) {
+      admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
+      admin.alterConsumerGroupOffsets(GROUP, Map.of(INPUT, new OffsetAndMetadata(1))).all().get();
+      try (KafkaProducer<String, String> aborted = transactional(broker, "baton-it-aborted")) {
+        aborted.initTransactions();
+        aborted.beginTransaction();
+        aborted.sendOffsetsToTransaction(
+            Map.of(INPUT, new OffsetAndMetadata(5)), new ConsumerGroupMetadata(GROUP));
+        aborted.abortTransaction();
+      }
+      try (KafkaProducer<String, String> again = transactional(broker, "baton-it-aborted")) {
+        // Initialised again, then a transaction that never joins the offsets partition.
+        again.initTransactions();
+        again.beginTransaction();
+        again.send(new ProducerRecord<>(TOPIC, "k", "v")).get();
+        again.commitTransaction();
+      }
+      try (KafkaProducer<String, String> committed = transactional(broker, "baton-it-committed")) {
+        committed.initTransactions();
+        committed.beginTransaction();
+        committed.sendOffsetsToTransaction(
+            Map.of(INPUT, new OffsetAndMetadata(3)), new ConsumerGroupMetadata(GROUP));
+        committed.commitTransaction();
+      }
+      TopicPartition offsets = StalePendingOffsets.offsetsPartition(admin, GROUP, 10_000);
+      List<ProducerState> producers =
+          admin
+              .describeProducers(List.of(offsets))
+              .partitionResult(offsets)
+              .get()
+              .activeProducers();
+      long abortedId =
+          admin
+              .describeTransactions(List.of("baton-it-aborted"))
+              .description("baton-it-aborted")
+              .get()
+              .producerId();
+      ProducerState onPartition =
+          producers.stream().filter(p -> p.producerId() == abortedId).findFirst().orElseThrow();
+
+      List<StalePendingOffsets.Candidate> candidates =
+          StalePendingOffsets.candidates(
+              offsets,
+              producers,
+              TransactionDecisions.read(settings(broker), TIMEOUT),
+              id -> id.startsWith("baton-it-"));
+
+      assertThat(candidates)
+          .as("the aborted producer only, although its transactional id has moved on")
+          .containsExactly(
+              new StalePendingOffsets.Candidate(
+                  "baton-it-aborted",
+                  abortedId,
+                  (short) onPartition.producerEpoch(),
+                  Math.max(0, onPartition.coordinatorEpoch().orElse(0))));
+      StalePendingOffsets.Candidate c = candidates.get(0);
+      TransactionMarkers.write(
+          HangingTransactions.leader(admin, offsets, TIMEOUT),
+          offsets,
+          c.producerId(),
+          c.producerEpoch(),
+          c.coordinatorEpoch(),
+          false,
+          (int) TIMEOUT.toMillis());
+      assertThat(stable(admin))
+          .as("the re-sent abort leaves the committed offset alone")
+          .containsEntry(INPUT, new OffsetAndMetadata(3));
+      assertThat(
+              StalePendingOffsets.candidates(
+                  offsets,
+                  producers,
+                  TransactionDecisions.read(settings(broker), TIMEOUT),
+                  id -> id.equals("baton-it-committed")))
+          .as("out of scope, or decided COMMIT")
+          .isEmpty();
+    }
+  }
+
   private static Map<TopicPartition, OffsetAndMetadata> stable(Admin admin) throws Exception {
     return admin
         .listConsumerGroupOffsets(
@@ -102,10 +192,11 @@ class StalePendingOffsetsIT {
         .get(30, TimeUnit.SECONDS);
   }
 
-  private static KafkaProducer<String, String> transactional(EmbeddedKafkaBroker broker) {
+  private static KafkaProducer<String, String> transactional(
+      EmbeddedKafkaBroker broker, String transactionalId) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "it-stale-producer");
+    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
     return new KafkaProducer<>(p);

@@ -163,4 +163,44 @@ class TransactionDecisionsTest {
         .as("a key of another schema version")
         .isEmpty();
   }
+
+  @Test
+  void theLastDecisionOnAPartitionIsTheOneThatEndedTheProducersLastTransactionThere() {
+    List<Entry> log =
+        List.of(
+            entry(8, ONGOING, EVENTS, OFFSETS),
+            entry(9, PREPARE_COMMIT, EVENTS, OFFSETS),
+            entry(9, COMPLETE_COMMIT),
+            entry(9, ONGOING, OUTCOMES, OFFSETS),
+            entry(10, PREPARE_ABORT, OUTCOMES, OFFSETS),
+            entry(10, COMPLETE_ABORT),
+            // initialised again, then a transaction that never joined the offsets partition
+            entry(11, EMPTY),
+            entry(11, ONGOING, EVENTS),
+            entry(12, PREPARE_COMMIT, EVENTS),
+            entry(12, COMPLETE_COMMIT));
+
+    Optional<Decision> last = TransactionDecisions.lastDecisionOn(5, OFFSETS, log);
+    assertThat(last).map(Decision::commit).contains(false);
+    assertThat(last.orElseThrow().record().producerEpoch()).isEqualTo((short) 10);
+    assertThat(last.orElseThrow().transactionalId()).isEqualTo(ID);
+    assertThat(TransactionDecisions.lastDecisionOn(5, EVENTS, log))
+        .map(Decision::commit)
+        .as("the events partition's last transaction committed")
+        .contains(true);
+    assertThat(TransactionDecisions.lastDecisionOn(6, OFFSETS, log))
+        .as("another producer")
+        .isEmpty();
+    assertThat(
+            TransactionDecisions.lastDecisionOn(
+                5,
+                OFFSETS,
+                List.of(
+                    entry(9, ONGOING, OUTCOMES, OFFSETS),
+                    entry(10, PREPARE_ABORT, OUTCOMES, OFFSETS),
+                    entry(10, COMPLETE_ABORT),
+                    entry(10, ONGOING, OFFSETS))))
+        .as("its last transaction there is still open: no decision yet")
+        .isEmpty();
+  }
 }
