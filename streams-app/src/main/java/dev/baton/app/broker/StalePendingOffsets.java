@@ -50,10 +50,12 @@ import org.slf4j.LoggerFactory;
  * partition still holds what the decided transaction left.
  *
  * <p>A producer's pending offsets on a partition are cleared by every marker it writes there, so
- * offsets that stay pending mean it has not completed a transaction there since; if it begins one
- * between the look and the marker, the marker aborts that transaction's offsets only (its commands
- * are then read again and answered as duplicates); a commit is never re-sent, since it could commit
- * a transaction's offsets ahead of its data.
+ * offsets that stay pending mean it has not completed a transaction there since. The partition is
+ * asked once more right before the markers, and none is written if a transaction is open there by
+ * then; if the producer begins one in the milliseconds between that and the marker, the marker
+ * aborts that transaction's offsets only (its commands are then read again and answered as
+ * duplicates); a commit is never re-sent, since it could commit a transaction's offsets ahead of
+ * its data.
  *
  * <p>Each candidate's abort is written once, and again only if the same offsets are still held
  * after {@link #FIRST_RETRY}, then after twice as long each time up to {@link #LONGEST_RETRY} (a
@@ -208,6 +210,11 @@ public final class StalePendingOffsets {
           REPORT_AFTER_WRITES,
           look.offsetsPartition());
     }
+    if (!due.isEmpty() && anyOpen(producers(admin, look.offsetsPartition(), timeout.toMillis()))) {
+      // A transaction began on the partition since the look (which read the coordinators' log
+      // after its own check): the marker waits for a look that agrees again.
+      return List.of();
+    }
     List<Candidate> wrote = new ArrayList<>();
     for (Candidate c : due) {
       try {
@@ -313,17 +320,22 @@ public final class StalePendingOffsets {
       offsetsPartition = offsetsPartition(admin, groupId, ms);
     }
     TopicPartition offsets = offsetsPartition;
-    List<ProducerState> producers =
-        admin
-            .describeProducers(List.of(offsets))
-            .partitionResult(offsets)
-            .get(ms, MS)
-            .activeProducers();
+    List<ProducerState> producers = producers(admin, offsets, ms);
     if (anyOpen(producers)) {
       return new Look(offsets, held, List.of());
     }
     List<TransactionDecisions.Entry> log = TransactionDecisions.read(clientSettings, timeout);
     return new Look(offsets, held, candidates(offsets, producers, log, scope.transactionalIds()));
+  }
+
+  /** The producers {@code offsets}' leader knows. */
+  private static List<ProducerState> producers(Admin admin, TopicPartition offsets, long ms)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    return admin
+        .describeProducers(List.of(offsets))
+        .partitionResult(offsets)
+        .get(ms, MS)
+        .activeProducers();
   }
 
   /** The {@code __consumer_offsets} partition that holds {@code groupId}'s offsets. */

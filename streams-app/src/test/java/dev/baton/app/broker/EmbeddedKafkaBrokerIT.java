@@ -11,13 +11,17 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -51,6 +55,28 @@ class EmbeddedKafkaBrokerIT {
       assertThat(consume(restarted, written.size(), "read_uncommitted")).isEqualTo(written);
     }
     assertThat(dataDir.resolve("kafka/metadata/meta.properties")).isRegularFile();
+  }
+
+  @Test
+  void shouldGiveANewDataDirsGroupOffsetsSmallSegmentsThatCompact() throws Exception {
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(settings());
+        Admin admin =
+            Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      createTopic(broker);
+      // The first offset commit creates __consumer_offsets.
+      admin
+          .alterConsumerGroupOffsets(
+              "it-group", Map.of(new TopicPartition(TOPIC, 0), new OffsetAndMetadata(0)))
+          .all()
+          .get();
+      ConfigResource offsets = new ConfigResource(ConfigResource.Type.TOPIC, "__consumer_offsets");
+      Config config = admin.describeConfigs(List.of(offsets)).all().get().get(offsets);
+
+      assertThat(config.get("segment.bytes").value())
+          .isEqualTo(String.valueOf(EmbeddedKafkaBroker.OFFSETS_SEGMENT_BYTES));
+      assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
+    }
   }
 
   @Test

@@ -130,12 +130,8 @@ class StalePendingOffsetsIT {
         committed.commitTransaction();
       }
       TopicPartition offsets = StalePendingOffsets.offsetsPartition(admin, GROUP, 10_000);
-      List<ProducerState> producers =
-          admin
-              .describeProducers(List.of(offsets))
-              .partitionResult(offsets)
-              .get()
-              .activeProducers();
+      // A commit returns once its coordinator has decided; the markers follow.
+      List<ProducerState> producers = markersWritten(admin, offsets);
       long abortedId =
           admin
               .describeTransactions(List.of("baton-it-aborted"))
@@ -180,6 +176,25 @@ class StalePendingOffsetsIT {
                   id -> id.equals("baton-it-committed")))
           .as("out of scope, or decided COMMIT")
           .isEmpty();
+    }
+  }
+
+  /** The producers on {@code partition} once none holds a transaction open there. */
+  private static List<ProducerState> markersWritten(Admin admin, TopicPartition partition)
+      throws Exception {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (true) {
+      List<ProducerState> producers =
+          admin
+              .describeProducers(List.of(partition))
+              .partitionResult(partition)
+              .get()
+              .activeProducers();
+      if (!StalePendingOffsets.anyOpen(producers)) {
+        return producers;
+      }
+      assertThat(System.nanoTime()).as("markers written on %s", partition).isLessThan(deadline);
+      Thread.onSpinWait();
     }
   }
 
