@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,12 @@ import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.AlterConfigsOptions;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeConfigsOptions;
 import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
 import org.apache.kafka.clients.admin.DescribeConsumerGroupsResult;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
@@ -32,6 +38,7 @@ import org.apache.kafka.clients.admin.DescribeTransactionsResult;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -77,8 +84,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final String OFFSETS_TOPIC = "__consumer_offsets";
   private static final String TRANSACTIONS_TOPIC = "__transaction_state";
 
-  /** Segment size of a new data dir's {@code __consumer_offsets}: Kafka's least, 1 MiB. */
+  /** Segment size of {@code __consumer_offsets}: Kafka's least, 1 MiB. */
   static final int OFFSETS_SEGMENT_BYTES = 1024 * 1024;
+
+  private static final String OFFSETS_SEGMENT_BYTES_CONFIG = "offsets.topic.segment.bytes";
+
+  /** How long {@code __consumer_offsets} keeps a transaction marker once it can go. */
+  static final Duration OFFSETS_DELETE_RETENTION = Duration.ofMinutes(5);
 
   /**
    * How to start the broker.
@@ -130,7 +142,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     ExitGuard.acquire();
     try {
       server.startup();
-      awaitClientRequests(bootstrap);
+      awaitClientRequests(
+          bootstrap, Integer.parseInt(brokerConfig.get(OFFSETS_SEGMENT_BYTES_CONFIG).toString()));
     } catch (RuntimeException e) {
       stopAfterFailedStart(server);
       throw new IllegalStateException(
@@ -205,9 +218,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     // restarted broker's leader epochs change twice in its first second, and Kafka 4.4's
     // coordinator runtime drops an unload that arrives while a load still runs; once, the
     // coordinator then reloaded in a loop and failed for good (docs/reliability.md). 1 MiB
-    // segments, Kafka's least, are compacted as they roll and keep the read short. Only a new
-    // data dir gets them (docs/operations.md).
-    props.put("offsets.topic.segment.bytes", String.valueOf(OFFSETS_SEGMENT_BYTES));
+    // segments, Kafka's least, are compacted as they roll and keep the read short (with markers
+    // dropped after 5 minutes instead of a day: keepOffsetsTopicShort).
+    props.put(OFFSETS_SEGMENT_BYTES_CONFIG, String.valueOf(OFFSETS_SEGMENT_BYTES));
     // Nobody else will join, so don't hold the first rebalance back.
     props.put("group.initial.rebalance.delay.ms", "0");
     // The cleaner allocates this buffer up front (128 MiB by default); compacted topics here are
@@ -290,7 +303,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   // reloaded lists nothing, without an error); asking for one key per partition does: the
   // answer is "not available", "not coordinator" or "load in progress", all retried, until the
   // partition is loaded at its current epoch. Unknown keys are the expected answer.
-  private static void awaitClientRequests(String bootstrap) {
+  private static void awaitClientRequests(String bootstrap, int offsetsSegmentBytes) {
     int timeoutMs = Math.toIntExact(STARTUP_TIMEOUT.toMillis());
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
@@ -314,6 +327,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         for (String id : ids) {
           awaitAnswer(groups.describedGroups().get(id), GroupIdNotFoundException.class);
         }
+        keepOffsetsTopicShort(admin, offsetsSegmentBytes, timeoutMs);
       }
     } catch (ExecutionException e) {
       throw new IllegalStateException(
@@ -327,6 +341,51 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for " + bootstrap, e);
     }
+  }
+
+  /**
+   * Keeps {@code __consumer_offsets} short for its group coordinator's load: segments of {@code
+   * bytes} (the broker's {@code offsets.topic.segment.bytes}, which Kafka applies only to the topic
+   * it makes, so a data dir made before gets them here) and transaction markers dropped {@link
+   * #OFFSETS_DELETE_RETENTION} after their transaction's offsets were compacted away (Kafka keeps
+   * them a day: one per offset commit of an exactly-once application, the bulk of the topic). Kafka
+   * makes the topic on first use, so a new data dir gets the second at its next start.
+   */
+  private static void keepOffsetsTopicShort(Admin admin, int bytes, int timeoutMs)
+      throws ExecutionException, InterruptedException {
+    ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, OFFSETS_TOPIC);
+    Config config =
+        admin
+            .describeConfigs(List.of(topic), new DescribeConfigsOptions().timeoutMs(timeoutMs))
+            .all()
+            .get()
+            .get(topic);
+    Map<String, String> wanted =
+        Map.of(
+            "segment.bytes",
+            String.valueOf(bytes),
+            "delete.retention.ms",
+            String.valueOf(OFFSETS_DELETE_RETENTION.toMillis()));
+    List<AlterConfigOp> changes = new ArrayList<>();
+    wanted.forEach(
+        (name, value) -> {
+          ConfigEntry entry = config.get(name);
+          if (entry == null || !value.equals(entry.value())) {
+            changes.add(new AlterConfigOp(new ConfigEntry(name, value), AlterConfigOp.OpType.SET));
+          }
+        });
+    if (changes.isEmpty()) {
+      return;
+    }
+    admin
+        .incrementalAlterConfigs(
+            Map.of(topic, changes), new AlterConfigsOptions().timeoutMs(timeoutMs))
+        .all()
+        .get();
+    LOG.info(
+        "{}: set {} (kept short for its group coordinator's load)",
+        OFFSETS_TOPIC,
+        changes.stream().map(c -> c.configEntry().name() + "=" + c.configEntry().value()).toList());
   }
 
   /** The partitions of {@code topic}, or 0 when it does not exist (yet). */

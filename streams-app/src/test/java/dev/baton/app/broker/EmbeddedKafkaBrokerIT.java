@@ -58,25 +58,45 @@ class EmbeddedKafkaBrokerIT {
   }
 
   @Test
-  void shouldGiveANewDataDirsGroupOffsetsSmallSegmentsThatCompact() throws Exception {
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(settings());
-        Admin admin =
-            Admin.create(
-                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+  void shouldKeepTheGroupOffsetsTopicShortAlsoInADataDirMadeWithLargeSegments() throws Exception {
+    // A data dir made before the setting: Kafka's 100 MiB.
+    try (EmbeddedKafkaBroker broker =
+        EmbeddedKafkaBroker.start(
+            new EmbeddedKafkaBroker.Settings(
+                dataDir, 0, Map.of("offsets.topic.segment.bytes", "104857600")))) {
       createTopic(broker);
-      // The first offset commit creates __consumer_offsets.
-      admin
-          .alterConsumerGroupOffsets(
-              "it-group", Map.of(new TopicPartition(TOPIC, 0), new OffsetAndMetadata(0)))
-          .all()
-          .get();
-      ConfigResource offsets = new ConfigResource(ConfigResource.Type.TOPIC, "__consumer_offsets");
-      Config config = admin.describeConfigs(List.of(offsets)).all().get().get(offsets);
+      // The first offset commit makes __consumer_offsets.
+      try (Admin admin = admin(broker)) {
+        admin
+            .alterConsumerGroupOffsets(
+                "it-group", Map.of(new TopicPartition(TOPIC, 0), new OffsetAndMetadata(0)))
+            .all()
+            .get();
+        assertThat(offsetsTopicConfig(admin).get("segment.bytes").value()).isEqualTo("104857600");
+      }
+    }
 
+    try (EmbeddedKafkaBroker restarted = EmbeddedKafkaBroker.start(settings());
+        Admin admin = admin(restarted)) {
+      Config config = offsetsTopicConfig(admin);
       assertThat(config.get("segment.bytes").value())
+          .as("changed at start")
           .isEqualTo(String.valueOf(EmbeddedKafkaBroker.OFFSETS_SEGMENT_BYTES));
+      assertThat(config.get("delete.retention.ms").value())
+          .as("markers kept 5 minutes, not a day")
+          .isEqualTo(String.valueOf(EmbeddedKafkaBroker.OFFSETS_DELETE_RETENTION.toMillis()));
       assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
     }
+  }
+
+  private static Admin admin(EmbeddedKafkaBroker broker) {
+    return Admin.create(
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+  }
+
+  private static Config offsetsTopicConfig(Admin admin) throws Exception {
+    ConfigResource offsets = new ConfigResource(ConfigResource.Type.TOPIC, "__consumer_offsets");
+    return admin.describeConfigs(List.of(offsets)).all().get().get(offsets);
   }
 
   @Test
