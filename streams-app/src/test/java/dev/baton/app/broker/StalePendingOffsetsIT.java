@@ -108,13 +108,7 @@ class StalePendingOffsetsIT {
         Admin admin = Admin.create(settings(broker))) {
       admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
       admin.alterConsumerGroupOffsets(GROUP, Map.of(INPUT, new OffsetAndMetadata(1))).all().get();
-      try (KafkaProducer<String, String> aborted = transactional(broker, "baton-it-aborted")) {
-        aborted.initTransactions();
-        aborted.beginTransaction();
-        aborted.sendOffsetsToTransaction(
-            Map.of(INPUT, new OffsetAndMetadata(5)), new ConsumerGroupMetadata(GROUP));
-        aborted.abortTransaction();
-      }
+      offsetsInOneTransaction(broker, "baton-it-aborted", 5, false);
       try (KafkaProducer<String, String> again = transactional(broker, "baton-it-aborted")) {
         // Initialised again, then a transaction that never joins the offsets partition.
         again.initTransactions();
@@ -122,13 +116,7 @@ class StalePendingOffsetsIT {
         again.send(new ProducerRecord<>(TOPIC, "k", "v")).get();
         again.commitTransaction();
       }
-      try (KafkaProducer<String, String> committed = transactional(broker, "baton-it-committed")) {
-        committed.initTransactions();
-        committed.beginTransaction();
-        committed.sendOffsetsToTransaction(
-            Map.of(INPUT, new OffsetAndMetadata(3)), new ConsumerGroupMetadata(GROUP));
-        committed.commitTransaction();
-      }
+      offsetsInOneTransaction(broker, "baton-it-committed", 3, true);
       TopicPartition offsets = StalePendingOffsets.offsetsPartition(admin, GROUP, 10_000);
       // A commit returns once its coordinator has decided; the markers follow.
       List<ProducerState> producers = markersWritten(admin, offsets);
@@ -176,6 +164,22 @@ class StalePendingOffsetsIT {
                   id -> id.equals("baton-it-committed")))
           .as("out of scope, or decided COMMIT")
           .isEmpty();
+    }
+  }
+
+  /** Commits {@code offset} for the input in one transaction of {@code id}, then ends it. */
+  private static void offsetsInOneTransaction(
+      EmbeddedKafkaBroker broker, String id, long offset, boolean commit) {
+    try (KafkaProducer<String, String> producer = transactional(broker, id)) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      producer.sendOffsetsToTransaction(
+          Map.of(INPUT, new OffsetAndMetadata(offset)), new ConsumerGroupMetadata(GROUP));
+      if (commit) {
+        producer.commitTransaction();
+      } else {
+        producer.abortTransaction();
+      }
     }
   }
 
