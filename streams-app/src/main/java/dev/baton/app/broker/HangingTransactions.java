@@ -205,13 +205,13 @@ public final class HangingTransactions {
   }
 
   /** Every transactional id the coordinators know. */
-  static Collection<TransactionListing> listings(Admin admin, long ms)
+  private static Collection<TransactionListing> listings(Admin admin, long ms)
       throws InterruptedException, ExecutionException, TimeoutException {
     return admin.listTransactions().all().get(ms, TimeUnit.MILLISECONDS);
   }
 
   /** The transactions in {@code scope} the coordinators know, described. */
-  static Collection<TransactionDescription> tracked(
+  private static Collection<TransactionDescription> tracked(
       Admin admin, Collection<TransactionListing> listings, Scope scope, long ms)
       throws InterruptedException, ExecutionException, TimeoutException {
     List<String> ids =
