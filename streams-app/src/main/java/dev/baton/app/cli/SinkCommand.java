@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code baton sink}: the audit and projection sinks alone, against a running cluster, until
- * stopped (Ctrl-C or SIGTERM, which closes the open segments). Exits 1 if the sink stops on an
+ * stopped (Ctrl-C or SIGTERM, which closes the open segments). Exits 1 if either sink stops on an
  * error.
  */
 @Command(
@@ -120,8 +120,18 @@ public final class SinkCommand implements Callable<Integer>, NodeSettings.NodeCo
       throw e;
     }
     metrics.up();
-    // Without the audit sink nothing completes this on its own: the shutdown hook does.
-    CompletableFuture<Void> stopped = audit != null ? audit.stopped() : new CompletableFuture<>();
+    // The command runs until the shutdown hook has closed the sinks, or until a sink's thread
+    // ends on its own: a sink that stopped on an error must end the process (exit 1), so that
+    // whoever runs it (systemd, Kubernetes) starts it again, rather than leave it running without
+    // that sink.
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
+    List<CompletableFuture<Void>> ends = new ArrayList<>(List.of(stopped));
+    if (audit != null) {
+      ends.add(audit.stopped());
+    }
+    if (projection != null) {
+      ends.add(projection.stopped());
+    }
     List<SinkStatus.Source> sources = new ArrayList<>();
     if (audit != null) {
       sources.add(audit::status);
@@ -169,13 +179,22 @@ public final class SinkCommand implements Callable<Integer>, NodeSettings.NodeCo
     }
     System.out.flush();
     try {
-      stopped.get();
+      CompletableFuture.anyOf(ends.toArray(CompletableFuture[]::new)).get();
       return BatonCli.OK;
     } catch (ExecutionException e) {
+      boolean auditFailed = audit != null && audit.stopped().isCompletedExceptionally();
       System.err.println(
-          "error: the audit sink stopped: " + Redaction.secretsIn(e.getCause().getMessage()));
-      if (projection != null) {
-        projection.close();
+          "error: the "
+              + (auditFailed ? "audit" : "projection")
+              + " sink stopped: "
+              + Redaction.secretsIn(String.valueOf(e.getCause().getMessage())));
+      if (auditFailed) {
+        if (projection != null) {
+          projection.close();
+        }
+      } else if (audit != null) {
+        // Closes its open segments, as a stop would.
+        audit.close();
       }
       return BatonCli.FAILED;
     } finally {

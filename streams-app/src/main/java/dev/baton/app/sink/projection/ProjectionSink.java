@@ -29,6 +29,7 @@ import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -130,6 +131,8 @@ public final class ProjectionSink implements AutoCloseable {
   private final ConsumerFault consumerFault = new ConsumerFault("projection", LOG);
   private final Thread thread;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  // Completes when the sink thread ends: normally after close(), else with what stopped it.
+  private final CompletableFuture<Void> ended = new CompletableFuture<>();
   private final Map<TopicPartition, Long> stored = new HashMap<>();
   private volatile boolean running = true;
   private long backoff = FIRST_STALL_BACKOFF_MS;
@@ -345,6 +348,7 @@ public final class ProjectionSink implements AutoCloseable {
   }
 
   private void run() {
+    RuntimeException failure = null;
     try {
       consumer.subscribe(List.of(settings.topic()), new Rebalance());
       while (running) {
@@ -372,6 +376,7 @@ public final class ProjectionSink implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
+      failure = e;
       consumerFault.clear();
       stall =
           new SinkStatus.Stall(
@@ -385,7 +390,20 @@ public final class ProjectionSink implements AutoCloseable {
       LOG.error("projection sink stopped by an unexpected failure", e);
     } finally {
       closeConsumer();
+      if (failure == null) {
+        ended.complete(null);
+      } else {
+        ended.completeExceptionally(failure);
+      }
     }
+  }
+
+  /**
+   * Completes when the sink thread ends: normally after {@link #close()}, else with the failure
+   * that stopped it (also shown by {@link #status()}). {@code baton sink} exits on it.
+   */
+  public CompletableFuture<Void> stopped() {
+    return ended;
   }
 
   /**
