@@ -126,17 +126,13 @@ public final class SinkCommand implements Callable<Integer>, NodeSettings.NodeCo
     // that sink.
     CompletableFuture<Void> stopped = new CompletableFuture<>();
     List<CompletableFuture<Void>> ends = new ArrayList<>(List.of(stopped));
-    if (audit != null) {
-      ends.add(audit.stopped());
-    }
-    if (projection != null) {
-      ends.add(projection.stopped());
-    }
     List<SinkStatus.Source> sources = new ArrayList<>();
     if (audit != null) {
+      ends.add(audit.stopped());
       sources.add(audit::status);
     }
     if (projection != null) {
+      ends.add(projection.stopped());
       sources.add(projection::status);
     }
     SinkStatusPrinter printer = new SinkStatusPrinter(sources, System.err);

@@ -130,9 +130,10 @@ public final class ProjectionSink implements AutoCloseable {
   private AutoCloseable consumerMetrics;
   private final ConsumerFault consumerFault = new ConsumerFault("projection", LOG);
   private final Thread thread;
-  private final CountDownLatch stopped = new CountDownLatch(1);
+  // Opens when close() is called: the sink thread's waits end on it.
+  private final CountDownLatch closing = new CountDownLatch(1);
   // Completes when the sink thread ends: normally after close(), else with what stopped it.
-  private final CompletableFuture<Void> ended = new CompletableFuture<>();
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private final Map<TopicPartition, Long> stored = new HashMap<>();
   private volatile boolean running = true;
   private long backoff = FIRST_STALL_BACKOFF_MS;
@@ -391,9 +392,9 @@ public final class ProjectionSink implements AutoCloseable {
     } finally {
       closeConsumer();
       if (failure == null) {
-        ended.complete(null);
+        stopped.complete(null);
       } else {
-        ended.completeExceptionally(failure);
+        stopped.completeExceptionally(failure);
       }
     }
   }
@@ -403,7 +404,7 @@ public final class ProjectionSink implements AutoCloseable {
    * that stopped it (also shown by {@link #status()}). {@code baton sink} exits on it.
    */
   public CompletableFuture<Void> stopped() {
-    return ended;
+    return stopped;
   }
 
   /**
@@ -422,7 +423,7 @@ public final class ProjectionSink implements AutoCloseable {
         return waitOutDiskFault((SQLException) e.getCause());
       }
       stalled(e, backoff);
-      if (stopped.await(backoff, TimeUnit.MILLISECONDS)) {
+      if (closing.await(backoff, TimeUnit.MILLISECONDS)) {
         return false;
       }
       backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
@@ -447,7 +448,7 @@ public final class ProjectionSink implements AutoCloseable {
     stored.clear();
     assigned = List.of();
     metrics.assigned(Set.of());
-    return !stopped.await(consumerFault.backoffMs(), TimeUnit.MILLISECONDS);
+    return !closing.await(consumerFault.backoffMs(), TimeUnit.MILLISECONDS);
   }
 
   private void closeConsumer() {
@@ -646,7 +647,7 @@ public final class ProjectionSink implements AutoCloseable {
     }
     publishDbFault();
     while (true) {
-      if (stopped.await(dbFault.backoffMs(), TimeUnit.MILLISECONDS)) {
+      if (closing.await(dbFault.backoffMs(), TimeUnit.MILLISECONDS)) {
         return false;
       }
       try {
@@ -788,7 +789,7 @@ public final class ProjectionSink implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    stopped.countDown();
+    closing.countDown();
     ConsumerFault.wakeup(consumer, LOG);
     try {
       thread.join(TimeUnit.SECONDS.toMillis(30));
