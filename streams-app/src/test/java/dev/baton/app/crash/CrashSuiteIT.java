@@ -446,11 +446,10 @@ class CrashSuiteIT {
   }
 
   private Child startUp(Path data, int httpPort, int brokerPort, int run) throws IOException {
-    return children.start(
+    return children.startUp(
         "up-" + run,
         dir.resolve("up-" + run + ".log"),
         sinkTuning(),
-        "up",
         "--data-dir",
         data.toString(),
         "--http-port",

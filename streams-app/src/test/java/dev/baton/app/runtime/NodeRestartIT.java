@@ -3,6 +3,7 @@ package dev.baton.app.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.app.Main;
+import dev.baton.app.testing.ChildNodes;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -37,9 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>By default 2 kills and 1 graceful restart; {@code -Dsoak} makes it 20 and 5 ({@code
  * -Drestart.kills=N} and {@code -Drestart.graceful=N} set them). Each launch also prints where its
- * time went (the node logs every part's start). {@code -Drestart.cds} runs the node with a
- * class-data-sharing archive as the launcher does, {@code -Drestart.jvmOptions="..."} with other
- * JVM options.
+ * time went (the node logs every part's start). {@code -Drestart.cds} runs the node as the launcher
+ * runs {@code baton up} (the packaged jar, a class-data-sharing archive, the launcher's options for
+ * {@code up}), {@code -Drestart.jvmOptions="..."} with other JVM options.
  */
 class NodeRestartIT {
   private static final Duration BOUND = Duration.ofSeconds(180);
@@ -186,16 +187,13 @@ class NodeRestartIT {
   }
 
   /**
-   * JVM options of the node: {@code -Drestart.jvmOptions="..."} (space-separated), and with {@code
-   * -Drestart.cds} a class-data-sharing archive recorded by a first start and clean stop, as the
-   * launcher does for {@code baton up}.
+   * JVM options of the node. With {@code -Drestart.cds}, what the launcher gives {@code baton up}:
+   * a class-data-sharing archive recorded by a first start and clean stop, and the options file
+   * {@code src/main/launcher/up.options}. Then {@code -Drestart.jvmOptions="..."}
+   * (space-separated), which come last and win, as {@code BATON_JAVA_OPTS} do in the launcher.
    */
   private List<String> nodeJvmOptions() {
     List<String> options = new ArrayList<>();
-    String extra = System.getProperty("restart.jvmOptions", "").trim();
-    if (!extra.isEmpty()) {
-      options.addAll(List.of(extra.split("\\s+")));
-    }
     if (cdsArchive != null) {
       options.addAll(
           List.of(
@@ -203,6 +201,11 @@ class NodeRestartIT {
               "-Xshare:auto",
               "-Xlog:cds=off",
               "-Xlog:cds+dynamic=off"));
+      options.addAll(ChildNodes.launcherUpOptions());
+    }
+    String extra = System.getProperty("restart.jvmOptions", "").trim();
+    if (!extra.isEmpty()) {
+      options.addAll(List.of(extra.split("\\s+")));
     }
     return options;
   }
@@ -211,13 +214,12 @@ class NodeRestartIT {
   private void recordCdsArchive() throws Exception {
     Path archive = dir.resolve("node.jsa");
     int httpPort = freePort();
-    List<String> command =
+    List<String> options =
         new ArrayList<>(
-            javaCommand(
-                List.of(
-                    "-XX:ArchiveClassesAtExit=" + archive,
-                    "-Xlog:cds=off",
-                    "-Xlog:cds+dynamic=off")));
+            List.of(
+                "-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+    options.addAll(ChildNodes.launcherUpOptions());
+    List<String> command = new ArrayList<>(javaCommand(options));
     command.addAll(
         List.of(
             "up",

@@ -72,7 +72,29 @@ public final class ChildNodes implements AutoCloseable {
   /** Starts {@code baton <args>} with exactly {@code env} as its Baton settings. */
   public Child start(String name, Path log, Map<String, String> env, String... args)
       throws IOException {
-    return startMain(name, log, env, Main.class, args);
+    return startJava(name, log, env, List.of(), Main.class, args);
+  }
+
+  /**
+   * Starts {@code baton up <args>} as the launcher runs it: with the launcher's JVM options for
+   * {@code up} ({@link #launcherUpOptions()}), and exactly {@code env} as its Baton settings.
+   */
+  public Child startUp(String name, Path log, Map<String, String> env, String... args)
+      throws IOException {
+    List<String> upArgs = new ArrayList<>(List.of("up"));
+    upArgs.addAll(List.of(args));
+    return startJava(
+        name, log, env, launcherUpOptions(), Main.class, upArgs.toArray(String[]::new));
+  }
+
+  /**
+   * The JVM options the launcher ({@code ./baton}) gives {@code baton up}: its options file, {@code
+   * src/main/launcher/up.options}, as a java {@code @}-file argument.
+   */
+  public static List<String> launcherUpOptions() {
+    Path file = Path.of("src", "main", "launcher", "up.options").toAbsolutePath();
+    assertThat(file).as("the launcher's options for baton up").isRegularFile();
+    return List.of("@" + file);
   }
 
   /**
@@ -82,10 +104,22 @@ public final class ChildNodes implements AutoCloseable {
   public Child startMain(
       String name, Path log, Map<String, String> env, Class<?> mainClass, String... args)
       throws IOException {
+    return startJava(name, log, env, List.of(), mainClass, args);
+  }
+
+  private Child startJava(
+      String name,
+      Path log,
+      Map<String, String> env,
+      List<String> jvmOptions,
+      Class<?> mainClass,
+      String... args)
+      throws IOException {
     String classpath =
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+    command.addAll(jvmOptions);
     // -Dchild.jvmArgs="-Dlog4j2.configurationFile=..." passes JVM options to every child, e.g. a
     // log configuration with Kafka's INFO logs for a diagnosis.
     String extra = System.getProperty("child.jvmArgs", "").trim();
