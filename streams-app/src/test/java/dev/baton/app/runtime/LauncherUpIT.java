@@ -73,7 +73,14 @@ class LauncherUpIT {
                 String.valueOf(httpPort))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
-    pb.environment().keySet().removeIf(name -> name.startsWith("BATON_"));
+    // Nothing of the test's environment may add JVM options of its own.
+    pb.environment()
+        .keySet()
+        .removeIf(
+            name ->
+                name.startsWith("BATON_")
+                    || name.equals("JDK_JAVA_OPTIONS")
+                    || name.equals("JAVA_TOOL_OPTIONS"));
     // verify packaged the jar after compiling: nothing to rebuild, and no build inside a test.
     pb.environment().put("BATON_NO_REBUILD", "1");
     javaOpts.ifPresent(opts -> pb.environment().put("BATON_JAVA_OPTS", opts));
