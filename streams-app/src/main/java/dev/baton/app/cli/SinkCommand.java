@@ -148,12 +148,7 @@ public final class SinkCommand implements Callable<Integer>, NodeSettings.NodeCo
         new Thread(
             () -> {
               watcher.shutdownNow();
-              if (projection != null) {
-                projection.close();
-              }
-              if (audit != null) {
-                audit.close();
-              }
+              closeSinks(audit, projection);
               if (metricsServer != null) {
                 metricsServer.close();
               }
@@ -184,14 +179,9 @@ public final class SinkCommand implements Callable<Integer>, NodeSettings.NodeCo
               + (auditFailed ? "audit" : "projection")
               + " sink stopped: "
               + Redaction.secretsIn(String.valueOf(e.getCause().getMessage())));
-      if (auditFailed) {
-        if (projection != null) {
-          projection.close();
-        }
-      } else if (audit != null) {
-        // Closes its open segments, as a stop would.
-        audit.close();
-      }
+      // The other sink stops as on Ctrl-C (open segments closed); the failed one's thread has
+      // ended, so closing it only releases its files and connections.
+      closeSinks(audit, projection);
       return BatonCli.FAILED;
     } finally {
       watcher.shutdownNow();
@@ -200,6 +190,16 @@ public final class SinkCommand implements Callable<Integer>, NodeSettings.NodeCo
       } catch (IllegalStateException e) {
         // Already shutting down: the hook is running.
       }
+    }
+  }
+
+  /** Closes whichever sinks run, the projection first; either may be null. */
+  private static void closeSinks(AuditSink audit, ProjectionSink projection) {
+    if (projection != null) {
+      projection.close();
+    }
+    if (audit != null) {
+      audit.close();
     }
   }
 
@@ -217,12 +217,7 @@ public final class SinkCommand implements Callable<Integer>, NodeSettings.NodeCo
     try {
       return MetricsServer.start(host, port, metrics);
     } catch (IOException | RuntimeException e) {
-      if (projection != null) {
-        projection.close();
-      }
-      if (audit != null) {
-        audit.close();
-      }
+      closeSinks(audit, projection);
       throw new IllegalStateException(
           "cannot listen for metrics on "
               + host

@@ -3,11 +3,9 @@ package dev.baton.app.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.app.testing.ChildNodes;
+import dev.baton.app.testing.Eventually;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,18 +84,17 @@ class LauncherUpIT {
     javaOpts.ifPresent(opts -> pb.environment().put("BATON_JAVA_OPTS", opts));
     launcher = pb.start();
 
-    long deadline = System.nanoTime() + BOUND.toNanos();
-    while (healthStatus(httpPort) != 200) {
-      assertThat(launcher.isAlive())
-          .as("./baton up (%s) running; its output:%n%s", run, Files.readString(log))
-          .isTrue();
-      assertThat(System.nanoTime())
-          .as(
-              "./baton up (%s) healthy within %s; its output:%n%s",
-              run, BOUND, Files.readString(log))
-          .isLessThan(deadline);
-      Thread.sleep(50);
-    }
+    Process node = launcher;
+    String health = "http://127.0.0.1:" + httpPort + "/v1/health";
+    Eventually.until(
+        "./baton up (" + run + ") answering health 200",
+        BOUND,
+        () -> {
+          assertThat(node.isAlive())
+              .as("./baton up (%s) running; its output:%n%s", run, ChildNodes.read(log))
+              .isTrue();
+          return ChildNodes.status(http, health) == 200;
+        });
     String flags = jcmd(nodeJvm(launcher.toHandle()).pid(), "VM.flags");
 
     launcher.destroy();
@@ -137,18 +134,5 @@ class LauncherUpIT {
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("jcmd %s", command).isTrue();
     assertThat(p.exitValue()).as("jcmd %s exit status; output:%n%s", command, out).isZero();
     return out;
-  }
-
-  private int healthStatus(int httpPort) throws InterruptedException {
-    try {
-      return http.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/v1/health"))
-                  .timeout(Duration.ofSeconds(5))
-                  .build(),
-              HttpResponse.BodyHandlers.discarding())
-          .statusCode();
-    } catch (IOException notYet) {
-      return -1;
-    }
   }
 }
